@@ -1,0 +1,2 @@
+export { commaSeparatedList, positiveInt } from "./fields";
+export { ConfigError, loadConfig } from "./load-config";

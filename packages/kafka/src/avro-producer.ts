@@ -1,0 +1,48 @@
+import type { Kafka, Producer } from "kafkajs";
+import { Partitioners } from "kafkajs";
+import type { AvroCodec } from "./avro-codec";
+
+export interface OutgoingRecord<T> {
+  /** Records of one customer share a key, so they land on one partition and keep their order. */
+  readonly key: string;
+  readonly value: T;
+  readonly headers?: Record<string, string>;
+}
+
+export interface AvroProducer<T> {
+  send(records: readonly OutgoingRecord<T>[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** An idempotent producer: a retried send after a lost ack does not write the record twice. */
+export async function createIdempotentProducer(kafka: Kafka): Promise<Producer> {
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  return producer;
+}
+
+export async function createAvroProducer<T>(
+  kafka: Kafka,
+  topic: string,
+  codec: AvroCodec<T>,
+): Promise<AvroProducer<T>> {
+  const producer = await createIdempotentProducer(kafka);
+  return {
+    async send(records) {
+      if (records.length === 0) return;
+      const messages = await Promise.all(
+        records.map(async (record) => ({
+          key: record.key,
+          value: await codec.encode(record.value),
+          ...(record.headers ? { headers: record.headers } : {}),
+        })),
+      );
+      await producer.send({ topic, acks: -1, messages });
+    },
+    disconnect: () => producer.disconnect(),
+  };
+}

@@ -1,0 +1,148 @@
+import type { Logger } from "@cx/logging";
+import type { Consumer, IHeaders, Kafka, KafkaMessage } from "kafkajs";
+import type { AvroCodec } from "./avro-codec";
+import type { DeadLetter, DeadLetterPublisher } from "./dead-letters";
+import { defaultRetryPolicy, type RetryPolicy, retryWhile } from "./retry";
+
+export interface DecodedRecord<T> {
+  readonly key: string | null;
+  readonly value: T;
+  readonly partition: number;
+  readonly offset: string;
+  readonly timestampMs: number;
+  readonly headers: IHeaders;
+}
+
+export interface BatchContext {
+  readonly topic: string;
+  readonly partition: number;
+  readonly firstOffset: string;
+  readonly lastOffset: string;
+}
+
+export interface BatchConsumerOptions<T> {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  readonly topic: string;
+  /** Names this consumer in dead letters and logs. */
+  readonly stage: string;
+  readonly codec: Pick<AvroCodec<T>, "decode">;
+  /** A semantic check after decoding; a returned string is the reason the record is dead-lettered. */
+  readonly validate?: (value: T) => string | undefined;
+  /** Must be idempotent: after a crash between handling and committing, the batch comes again. */
+  readonly handleBatch: (records: DecodedRecord<T>[], context: BatchContext) => Promise<void>;
+  readonly deadLetters: DeadLetterPublisher;
+  readonly logger: Logger;
+  readonly retryPolicy?: RetryPolicy;
+}
+
+export interface BatchConsumer {
+  /** Lets the batch in hand finish (or hands it back uncommitted), then leaves the group. */
+  stop(): Promise<void>;
+}
+
+type Sorted<T> = { decoded: DecodedRecord<T>[]; dead: DeadLetter[] };
+
+async function sortBatch<T>(
+  options: BatchConsumerOptions<T>,
+  partition: number,
+  messages: KafkaMessage[],
+): Promise<Sorted<T>> {
+  const sorted: Sorted<T> = { decoded: [], dead: [] };
+  const deadLetter = (message: KafkaMessage, reason: string) =>
+    sorted.dead.push({ sourceTopic: options.topic, partition, message, reason, stage: options.stage });
+  for (const message of messages) {
+    if (message.value === null || message.value.length === 0) {
+      deadLetter(message, "empty value");
+      continue;
+    }
+    const result = await options.codec.decode(message.value);
+    if (!result.ok) {
+      deadLetter(message, result.reason);
+      continue;
+    }
+    const invalid = options.validate?.(result.value);
+    if (invalid !== undefined) {
+      deadLetter(message, `invalid: ${invalid}`);
+      continue;
+    }
+    sorted.decoded.push({
+      key: message.key?.toString("utf8") ?? null,
+      value: result.value,
+      partition,
+      offset: message.offset,
+      timestampMs: Number(message.timestamp),
+      headers: message.headers ?? {},
+    });
+  }
+  return sorted;
+}
+
+/**
+ * Consumes one topic in batches with at-least-once delivery: a batch's offset is committed only
+ * after its dead letters are written and its records handled. A failing handler is retried with
+ * backoff (so a store outage pauses the partition instead of losing data) until it succeeds, the
+ * consumer stops, or the partition moves to another instance; in the last two cases the batch is
+ * handed back uncommitted and redelivered.
+ */
+export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): Promise<BatchConsumer> {
+  const { logger, topic } = options;
+  const consumer: Consumer = options.kafka.consumer({ groupId: options.groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+      const first = batch.messages[0];
+      const last = batch.messages.at(-1);
+      if (!first || !last) return;
+      const context: BatchContext = {
+        topic,
+        partition: batch.partition,
+        firstOffset: first.offset,
+        lastOffset: last.offset,
+      };
+      const keepTrying = () => isRunning() && !isStale();
+      const onFailure = (error: unknown, attempt: number, delayMs: number) => {
+        logger.warn({ err: error, ...context, attempt, retryInMs: delayMs }, "batch failed, retrying");
+        void heartbeat().catch(() => undefined);
+      };
+      let sorted: Sorted<T> | undefined;
+      const done = await retryWhile(
+        async () => {
+          sorted ??= await sortBatch(options, batch.partition, batch.messages);
+          if (sorted.dead.length > 0) {
+            await options.deadLetters.publish(sorted.dead);
+            for (const letter of sorted.dead) {
+              logger.warn(
+                { ...context, offset: letter.message.offset, reason: letter.reason },
+                "dead-lettered a record",
+              );
+            }
+            sorted.dead = [];
+          }
+          if (sorted.decoded.length > 0) await options.handleBatch(sorted.decoded, context);
+        },
+        keepTrying,
+        onFailure,
+        options.retryPolicy ?? defaultRetryPolicy,
+      );
+      if (!done) {
+        logger.info(context, "batch handed back uncommitted");
+        return;
+      }
+      resolveOffset(last.offset);
+      await consumer.commitOffsets([
+        { topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+      ]);
+      await heartbeat();
+    },
+  });
+  return {
+    async stop() {
+      await consumer.stop();
+      await consumer.disconnect();
+    },
+  };
+}

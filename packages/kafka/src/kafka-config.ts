@@ -1,0 +1,38 @@
+import { commaSeparatedList, positiveInt } from "@cx/config";
+import type { Logger } from "@cx/logging";
+import { Kafka, logLevel } from "kafkajs";
+import { z } from "zod";
+
+export const kafkaEnvSchema = z.object({
+  KAFKA_BROKERS: commaSeparatedList.default(["127.0.0.1:9092"]),
+  KAFKA_CLIENT_ID: z.string().min(1).default("cx-pipeline"),
+  SCHEMA_REGISTRY_URL: z.url().default("http://127.0.0.1:8081/apis/ccompat/v7"),
+  /** Partitions for topics the pipeline creates; more partitions allow more consumer instances. */
+  KAFKA_PARTITIONS: positiveInt.default(6),
+  /** 1 on a single local broker; 3 on a real cluster. */
+  KAFKA_REPLICATION_FACTOR: positiveInt.default(1),
+});
+export type KafkaEnv = z.infer<typeof kafkaEnvSchema>;
+
+const levelNames: Record<number, "error" | "warn" | "info" | "debug"> = {
+  [logLevel.ERROR]: "error",
+  [logLevel.WARN]: "warn",
+  [logLevel.INFO]: "info",
+  [logLevel.DEBUG]: "debug",
+};
+
+/** A kafkajs client whose own log lines go through pino, so a service writes one log format. */
+export function createKafka(env: Pick<KafkaEnv, "KAFKA_BROKERS" | "KAFKA_CLIENT_ID">, logger: Logger): Kafka {
+  const kafkaLogger = logger.child({ component: "kafkajs" });
+  return new Kafka({
+    clientId: env.KAFKA_CLIENT_ID,
+    brokers: env.KAFKA_BROKERS,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }) => {
+        const { message, ...rest } = log;
+        kafkaLogger[levelNames[level] ?? "info"](rest, message);
+      },
+  });
+}

@@ -1,0 +1,43 @@
+import { join } from "node:path";
+import { Kafka, logLevel } from "kafkajs";
+import { freePort } from "./free-port";
+import { type ManagedServer, startManagedServer } from "./managed-server";
+
+export interface LocalKafkaOptions {
+  readonly dataDir: string;
+  /** Defaults to a free port, so a test broker never collides with one a developer runs. */
+  readonly port?: number;
+  readonly controllerPort?: number;
+}
+
+async function brokerAnswers(brokers: string[]): Promise<boolean> {
+  const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A single-node KRaft broker from Apache Kafka's own jars (infra/scripts/kafka.sh). */
+export async function startLocalKafka(
+  options: LocalKafkaOptions,
+): Promise<ManagedServer & { brokers: string[] }> {
+  const port = options.port ?? (await freePort());
+  const controllerPort = options.controllerPort ?? (await freePort());
+  const brokers = [`127.0.0.1:${port}`];
+  const server = await startManagedServer({
+    name: "kafka",
+    script: "kafka.sh",
+    env: {
+      KAFKA_PORT: String(port),
+      KAFKA_CONTROLLER_PORT: String(controllerPort),
+      KAFKA_DATA_DIR: options.dataDir,
+    },
+    logFile: join(options.dataDir, "kafka.log"),
+    isReady: () => brokerAnswers(brokers),
+  });
+  return { ...server, brokers };
+}

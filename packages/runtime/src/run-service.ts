@@ -1,0 +1,69 @@
+import { ConfigError } from "@cx/config";
+import { createLogger, type Logger } from "@cx/logging";
+
+export interface RunningService {
+  /** Finishes or hands back in-flight work, commits nothing unprocessed, then releases connections. */
+  stop(): Promise<void>;
+  /** Resolves when the service ends by itself (a one-shot job); long-running services never resolve it. */
+  readonly done?: Promise<void>;
+}
+
+const shutdownTimeoutMs = 30_000;
+
+/**
+ * The one place a process is wired to its environment: it starts the service, stops it on
+ * SIGTERM/SIGINT, and turns a bad configuration into a message naming the variable and exit code 2.
+ */
+export async function runService(
+  name: string,
+  start: (logger: Logger) => Promise<RunningService>,
+): Promise<void> {
+  const logger = createLogger(name);
+  let service: RunningService;
+  try {
+    service = await start(logger);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      logger.fatal({ problems: error.problems }, error.message);
+      process.exit(2);
+    }
+    logger.fatal({ err: error }, "failed to start");
+    process.exit(1);
+  }
+  logger.info("started");
+
+  let stopping = false;
+  const stop = async (reason: string, exitCode = 0) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, "stopping");
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs: shutdownTimeoutMs }, "shutdown timed out");
+      process.exit(1);
+    }, shutdownTimeoutMs);
+    timer.unref();
+    try {
+      await service.stop();
+      logger.info("stopped");
+      process.exit(exitCode);
+    } catch (error) {
+      logger.error({ err: error }, "error while stopping");
+      process.exit(1);
+    }
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.on("unhandledRejection", (error) => {
+    logger.fatal({ err: error }, "unhandled rejection");
+    void stop("unhandledRejection", 1);
+  });
+  if (service.done) {
+    await service.done.then(
+      () => stop("finished"),
+      (error: unknown) => {
+        logger.error({ err: error }, "failed");
+        return stop("failed", 1);
+      },
+    );
+  }
+}

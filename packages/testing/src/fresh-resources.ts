@@ -1,0 +1,30 @@
+import { type ClickHouse, clickhouseEnvSchema, createClickHouse } from "@cx/clickhouse";
+import { type KafkaEnv, kafkaEnvSchema } from "@cx/kafka";
+import { testServers } from "./test-servers";
+import { uniqueName } from "./unique-name";
+
+/** Kafka settings pointing at this run's broker and registry. */
+export function testKafkaEnv(): KafkaEnv {
+  const servers = testServers();
+  return kafkaEnvSchema.parse({
+    KAFKA_BROKERS: servers.kafkaBrokers.join(","),
+    SCHEMA_REGISTRY_URL: servers.schemaRegistryUrl,
+    KAFKA_PARTITIONS: "3",
+    KAFKA_CLIENT_ID: uniqueName("test"),
+  });
+}
+
+/**
+ * A database of its own on this run's ClickHouse: the server if one is configured, otherwise the
+ * in-process engine of this test worker (in memory, shared by the worker's tests, hence a database each).
+ */
+export function freshClickHouse(prefix = "test"): ClickHouse {
+  const { clickhouseUrl } = testServers();
+  return createClickHouse(
+    clickhouseEnvSchema.parse({
+      CLICKHOUSE_URL: clickhouseUrl,
+      CLICKHOUSE_DATABASE: uniqueName(prefix),
+      CLICKHOUSE_DATA_DIR: ":memory:",
+    }),
+  );
+}

@@ -1,0 +1,4 @@
+export { freshClickHouse, testKafkaEnv } from "./fresh-resources";
+export { type TestServers, testServers } from "./test-servers";
+export { uniqueName } from "./unique-name";
+export { waitFor } from "./wait-for";

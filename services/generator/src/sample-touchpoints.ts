@@ -1,0 +1,59 @@
+import type { Channel, Touchpoint, TouchpointType } from "@cx/contracts";
+import { pick, seededRandom } from "./random";
+
+export interface SampleOptions {
+  readonly count: number;
+  readonly seed: number;
+  /** Touchpoints spread over the 90 days before this moment. */
+  readonly endAt: number;
+  readonly customers?: number;
+}
+
+const typesByChannel: Record<Channel, readonly TouchpointType[]> = {
+  store: ["visit", "purchase", "purchase", "return", "service_request", "service_resolved"],
+  phone: ["call", "service_request", "complaint", "service_resolved"],
+  web: ["web_session", "page_view", "cart", "purchase", "review"],
+  social: ["social_mention", "review", "referral"],
+};
+const channels: readonly Channel[] = ["store", "store", "web", "web", "phone", "social"];
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * A small, seeded stream of plausible touchpoints (the walking skeleton's data; the realistic
+ * workload with customer kinds and rhythms builds on it). Same options, same touchpoints.
+ */
+export function sampleTouchpoints(options: SampleOptions): Touchpoint[] {
+  const random = seededRandom(options.seed);
+  const customers = options.customers ?? Math.max(1, Math.ceil(options.count / 8));
+  return Array.from({ length: options.count }, (_, index) => {
+    const customer = Math.floor(random() * customers);
+    const channel = pick(random, channels);
+    const type = pick(random, typesByChannel[channel]);
+    const occurredAt = Math.floor(options.endAt - random() * 90 * dayMs);
+    const spend = Math.round((5 + random() * 195) * 100);
+    const amount =
+      type === "purchase"
+        ? { minor: spend, currency: "EUR" }
+        : type === "return"
+          ? { minor: -spend, currency: "EUR" }
+          : null;
+    return {
+      eventId: `sample-${options.seed}-${index}`,
+      occurredAt,
+      receivedAt: occurredAt + Math.floor(random() * 5000),
+      channel,
+      type,
+      identifiers: {
+        loyaltyId: channel === "store" || random() < 0.3 ? `L${String(customer).padStart(7, "0")}` : null,
+        emailHash: null,
+        // Stand-ins for keyed hashes: raw phone numbers never enter Kafka.
+        phoneHash: channel === "phone" ? `ph${String(customer).padStart(7, "0")}` : null,
+        deviceId: channel === "web" ? `dev-${customer}` : null,
+        socialHandle: channel === "social" ? `x:@customer${customer}` : null,
+      } satisfies Touchpoint["identifiers"],
+      amount,
+      sentiment: type === "complaint" ? -0.6 - random() * 0.4 : Math.round((random() * 2 - 1) * 100) / 100,
+      attributes: channel === "store" ? { store: pick(random, ["berlin-mitte", "hamburg", "munich"]) } : {},
+    } satisfies Touchpoint;
+  });
+}

@@ -1,0 +1,57 @@
+import { touchpointContract } from "@cx/contracts";
+import { createAvroCodec, createSchemaRegistry } from "@cx/kafka";
+import { testServers, uniqueName } from "@cx/testing";
+import { describe, expect, it } from "vitest";
+
+describe("schema registry (Confluent API)", () => {
+  const url = () => testServers().schemaRegistryUrl;
+
+  it("registers the touchpoint schema with FULL_TRANSITIVE compatibility and round-trips a record", async () => {
+    const registry = createSchemaRegistry(url());
+    const topic = uniqueName("touchpoints");
+    const codec = await createAvroCodec<Record<string, unknown>>(registry, topic, touchpointContract.schema);
+    const config = (await (await fetch(`${url()}/config/${codec.subject}`)).json()) as {
+      compatibilityLevel: string;
+    };
+    expect(config.compatibilityLevel).toBe("FULL_TRANSITIVE");
+
+    const touchpoint = {
+      eventId: "e-1",
+      occurredAt: 1_700_000_000_000,
+      receivedAt: 1_700_000_000_500,
+      channel: "phone",
+      type: "call",
+      identifiers: { loyaltyId: null, emailHash: null, phoneHash: "h1", deviceId: null, socialHandle: null },
+      amount: null,
+      sentiment: -0.2,
+      attributes: { queue: "repairs" },
+    };
+    const bytes = await codec.encode(touchpoint);
+    expect(bytes[0]).toBe(0);
+    expect(bytes.readInt32BE(1)).toBe(codec.schemaId);
+    expect(await codec.decode(bytes)).toEqual({ ok: true, value: touchpoint });
+  });
+
+  it("refuses a new version that old readers could not read", async () => {
+    const registry = createSchemaRegistry(url());
+    const topic = uniqueName("touchpoints");
+    await createAvroCodec(registry, topic, touchpointContract.schema);
+    const schema = touchpointContract.schema as { fields: object[] };
+    const breaking = { ...schema, fields: [...schema.fields, { name: "storeId", type: "string" }] };
+    await expect(createAvroCodec(registry, topic, breaking)).rejects.toThrow();
+  });
+
+  it("says why bytes cannot be decoded instead of throwing", async () => {
+    const registry = createSchemaRegistry(url());
+    const codec = await createAvroCodec(registry, uniqueName("touchpoints"), touchpointContract.schema);
+    expect(await codec.decode(Buffer.from("not avro at all"))).toMatchObject({
+      ok: false,
+      reason: /wire format/,
+    });
+    const unknownId = Buffer.from([0, 0x7f, 0xff, 0xff, 0xff, 1, 2, 3]);
+    expect(await codec.decode(unknownId)).toMatchObject({ ok: false, reason: /unknown schema id/ });
+    const truncated = Buffer.concat([Buffer.from([0]), Buffer.alloc(4), Buffer.from([2])]);
+    truncated.writeInt32BE(codec.schemaId, 1);
+    expect(await codec.decode(truncated)).toMatchObject({ ok: false, reason: /undecodable/ });
+  });
+});

@@ -1,0 +1,164 @@
+import { type ClickHouse, migrate } from "@cx/clickhouse";
+import { type Touchpoint, touchpointContract } from "@cx/contracts";
+import { createTouchpointPublisher, sampleTouchpoints } from "@cx/generator";
+import {
+  consumerLag,
+  createAvroCodec,
+  createKafka,
+  createSchemaRegistry,
+  deadLetterHeaders,
+} from "@cx/kafka";
+import { createLogger } from "@cx/logging";
+import { type SinkEnv, sinkEnvSchema, startTouchpointSink, type TouchpointSink } from "@cx/sink";
+import { freshClickHouse, testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
+import type { Kafka } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const logger = createLogger("sink-e2e", "warn");
+
+describe("touchpoints through the real broker and registry into ClickHouse", () => {
+  let clickhouse: ClickHouse;
+  let env: SinkEnv;
+  let kafka: Kafka;
+  let sink: TouchpointSink | undefined;
+  const registry = () => createSchemaRegistry(env.SCHEMA_REGISTRY_URL);
+  const startSink = async () => {
+    sink = await startTouchpointSink({ kafka, registry: registry(), clickhouse, logger, env });
+  };
+  const stopSink = async () => {
+    await sink?.stop();
+    sink = undefined;
+  };
+  const counts = async () => {
+    const result = await clickhouse.client.query({
+      query: `SELECT count() AS events, uniqExact(event_id) AS ids FROM ${clickhouse.table("touchpoints")} FINAL`,
+      format: "JSONEachRow",
+    });
+    const [row] = await result.json<{ events: string; ids: string }>();
+    return { events: Number(row?.events), ids: Number(row?.ids) };
+  };
+  const caughtUp = async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await waitFor(
+        () => consumerLag(admin, env.SINK_GROUP_ID, env.TOUCHPOINTS_TOPIC),
+        (lag) => lag === 0,
+        {
+          what: "sink to catch up",
+        },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  const endAt = Date.now();
+  const firstWave = sampleTouchpoints({ count: 400, seed: 1, endAt });
+  const secondWave = sampleTouchpoints({ count: 150, seed: 2, endAt });
+
+  beforeAll(async () => {
+    const kafkaEnv = testKafkaEnv();
+    clickhouse = freshClickHouse("sink");
+    env = sinkEnvSchema.parse({
+      KAFKA_BROKERS: kafkaEnv.KAFKA_BROKERS.join(","),
+      SCHEMA_REGISTRY_URL: kafkaEnv.SCHEMA_REGISTRY_URL,
+      KAFKA_PARTITIONS: "3",
+      TOUCHPOINTS_TOPIC: uniqueName("touchpoints"),
+      DEAD_LETTER_TOPIC: uniqueName("dead_letters"),
+      SINK_GROUP_ID: uniqueName("sink"),
+      CLICKHOUSE_DATABASE: clickhouse.database,
+    });
+    kafka = createKafka(env, logger);
+    await migrate(clickhouse, logger);
+  });
+
+  afterAll(async () => {
+    await stopSink();
+    await clickhouse?.close();
+  });
+
+  it("writes every touchpoint once and dead-letters malformed records with their reason", async () => {
+    await startSink();
+    const publisher = await createTouchpointPublisher(kafka, registry(), env);
+    await publisher.publish(firstWave);
+    await publisher.close();
+
+    // Undecodable bytes, and a record the schema accepts but the rules do not (sentiment out of range).
+    const codec = await createAvroCodec<Touchpoint>(
+      registry(),
+      env.TOUCHPOINTS_TOPIC,
+      touchpointContract.schema,
+    );
+    const [template] = firstWave;
+    if (!template) throw new Error("no sample");
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: env.TOUCHPOINTS_TOPIC,
+      messages: [
+        { key: "poison-1", value: Buffer.from("{ this is json, not avro }") },
+        {
+          key: "poison-2",
+          value: await codec.encode({ ...template, eventId: "bad-sentiment", sentiment: 5 }),
+        },
+      ],
+    });
+    await producer.disconnect();
+
+    await caughtUp();
+    expect(await counts()).toEqual({ events: firstWave.length, ids: firstWave.length });
+
+    const deadLetters: { key: string; reason: string; sourceTopic: string }[] = [];
+    const consumer = kafka.consumer({ groupId: uniqueName("dlq_reader") });
+    await consumer.connect();
+    await consumer.subscribe({ topic: env.DEAD_LETTER_TOPIC, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        deadLetters.push({
+          key: String(message.key),
+          reason: String(message.headers?.[deadLetterHeaders.reason]),
+          sourceTopic: String(message.headers?.[deadLetterHeaders.sourceTopic]),
+        });
+      },
+    });
+    await waitFor(
+      async () => deadLetters.length,
+      (count) => count >= 2,
+      { what: "dead letters" },
+    );
+    await consumer.disconnect();
+    deadLetters.sort((a, b) => a.key.localeCompare(b.key));
+    expect(deadLetters).toEqual([
+      { key: "poison-1", reason: expect.stringMatching(/wire format/), sourceTopic: env.TOUCHPOINTS_TOPIC },
+      {
+        key: "poison-2",
+        reason: expect.stringMatching(/sentiment 5 is outside/),
+        sourceTopic: env.TOUCHPOINTS_TOPIC,
+      },
+    ]);
+  });
+
+  it("resumes after a restart from its committed offsets without writing duplicates", async () => {
+    await stopSink();
+    const publisher = await createTouchpointPublisher(kafka, registry(), env);
+    await publisher.publish(secondWave);
+    await publisher.close();
+    await startSink();
+    await caughtUp();
+    const total = firstWave.length + secondWave.length;
+    expect(await counts()).toEqual({ events: total, ids: total });
+  });
+
+  it("absorbs a full redelivery (offsets lost, as after a crash before commit) without duplicates", async () => {
+    await stopSink();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.resetOffsets({ groupId: env.SINK_GROUP_ID, topic: env.TOUCHPOINTS_TOPIC, earliest: true });
+    expect(await consumerLag(admin, env.SINK_GROUP_ID, env.TOUCHPOINTS_TOPIC)).toBeGreaterThan(0);
+    await admin.disconnect();
+    await startSink();
+    await caughtUp();
+    const total = firstWave.length + secondWave.length;
+    expect(await counts()).toEqual({ events: total, ids: total });
+  });
+});
