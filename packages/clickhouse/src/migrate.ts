@@ -6,6 +6,7 @@ import type { Logger } from "@cx/logging";
 import type { ClickHouse } from "./create-clickhouse";
 
 export interface Migration {
+  readonly file: string;
   readonly version: number;
   readonly name: string;
   readonly statements: string[];
@@ -36,7 +37,7 @@ export function loadMigrations(dir: string = migrationsDir): Migration[] {
         )
         .filter((statement) => statement.length > 0);
       const checksum = createHash("sha256").update(text).digest("hex");
-      return { version: Number(match[1]), name: match[2] ?? file, statements, checksum };
+      return { file, version: Number(match[1]), name: match[2] ?? file, statements, checksum };
     })
     .sort((a, b) => a.version - b.version);
 }
@@ -66,7 +67,9 @@ export async function migrate(
     const recorded = appliedChecksums.get(migration.version);
     if (recorded !== undefined) {
       if (recorded !== migration.checksum) {
-        throw new Error(`migration ${migration.version}_${migration.name} changed after it was applied`);
+        throw new Error(
+          `migration ${migration.file} changed after it was applied; put changes in a new file`,
+        );
       }
       continue;
     }

@@ -15,13 +15,17 @@ async function brokerAnswers(brokers: string[]): Promise<boolean> {
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null;
+    if (cluster.brokers.length === 0 || cluster.controller === null) return false;
+    // Asking for a group's offsets creates and loads __consumer_offsets, so the first consumer
+    // group of a test run does not meet "coordinator is loading".
+    await admin.fetchOffsets({ groupId: "cx-readiness-probe", topics: [] });
+    return true;
   } finally {
     await admin.disconnect();
   }
 }
 
-/** A single-node KRaft broker from Apache Kafka's own jars (infra/scripts/kafka.sh). */
+/** A single-node KRaft broker, ready for consumer groups, from Apache Kafka's own jars (infra/scripts/kafka.sh). */
 export async function startLocalKafka(
   options: LocalKafkaOptions,
 ): Promise<ManagedServer & { brokers: string[] }> {
