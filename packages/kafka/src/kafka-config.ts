@@ -31,7 +31,8 @@ export function createKafka(env: Pick<KafkaEnv, "KAFKA_BROKERS" | "KAFKA_CLIENT_
     logCreator:
       () =>
       ({ level, log }) => {
-        const { message, ...rest } = log;
+        // pino adds its own time; kafkajs' timestamp and logger name would only repeat it.
+        const { message, timestamp: _timestamp, logger: _logger, ...rest } = log;
         kafkaLogger[levelNames[level] ?? "info"](rest, message);
       },
   });

@@ -1,4 +1,4 @@
-import type { Admin } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import { z } from "zod";
 import type { KafkaEnv } from "./kafka-config";
 import { ensureTopics } from "./topics";
@@ -10,14 +10,20 @@ export const pipelineTopicsEnvSchema = z.object({
 });
 export type PipelineTopicsEnv = z.infer<typeof pipelineTopicsEnvSchema>;
 
-/** Creates the pipeline's topics where they are missing. */
+/** Creates the pipeline's topics where they are missing; every service calls it at start. */
 export async function ensurePipelineTopics(
-  admin: Admin,
+  kafka: Kafka,
   env: PipelineTopicsEnv & Pick<KafkaEnv, "KAFKA_PARTITIONS" | "KAFKA_REPLICATION_FACTOR">,
 ): Promise<void> {
   const spec = { partitions: env.KAFKA_PARTITIONS, replicationFactor: env.KAFKA_REPLICATION_FACTOR };
-  await ensureTopics(admin, [
-    { topic: env.TOUCHPOINTS_TOPIC, ...spec },
-    { topic: env.DEAD_LETTER_TOPIC, ...spec },
-  ]);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [
+      { topic: env.TOUCHPOINTS_TOPIC, ...spec },
+      { topic: env.DEAD_LETTER_TOPIC, ...spec },
+    ]);
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -22,13 +22,7 @@ export async function createTouchpointPublisher(
   registry: SchemaRegistry,
   env: PipelineTopicsEnv & Pick<KafkaEnv, "KAFKA_PARTITIONS" | "KAFKA_REPLICATION_FACTOR">,
 ): Promise<TouchpointPublisher> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensurePipelineTopics(admin, env);
-  } finally {
-    await admin.disconnect();
-  }
+  await ensurePipelineTopics(kafka, env);
   const codec = await createAvroCodec<Touchpoint>(registry, env.TOUCHPOINTS_TOPIC, touchpointContract.schema);
   const producer = await createAvroProducer(kafka, env.TOUCHPOINTS_TOPIC, codec);
   return {

@@ -33,13 +33,7 @@ export interface TouchpointSink {
  */
 export async function startTouchpointSink(deps: TouchpointSinkDeps): Promise<TouchpointSink> {
   const { kafka, registry, clickhouse, logger, env } = deps;
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensurePipelineTopics(admin, env);
-  } finally {
-    await admin.disconnect();
-  }
+  await ensurePipelineTopics(kafka, env);
   const codec = await createAvroCodec<Touchpoint>(registry, env.TOUCHPOINTS_TOPIC, touchpointContract.schema);
   const producer = await createIdempotentProducer(kafka);
   const table = clickhouse.table("touchpoints");
