@@ -132,7 +132,7 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
       { key: "poison-1", reason: expect.stringMatching(/wire format/), sourceTopic: env.TOUCHPOINTS_TOPIC },
       {
         key: "poison-2",
-        reason: expect.stringMatching(/sentiment 5 is outside/),
+        reason: expect.stringMatching(/^invalid: sentiment: Too big/),
         sourceTopic: env.TOUCHPOINTS_TOPIC,
       },
     ]);

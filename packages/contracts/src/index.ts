@@ -1,6 +1,25 @@
+export { describeDrift } from "./avro-zod-drift";
 export { type CompatibilityReport, checkCompatibility } from "./compatibility";
 export { customerKey } from "./customer-key";
 export { loadSchemaVersions, type SchemaVersion } from "./schema-files";
 export type { TopicContract } from "./topic-contract";
-export { type Channel, type Touchpoint, type TouchpointType, touchpointContract } from "./touchpoint";
-export { validateTouchpoint } from "./validate-touchpoint";
+export {
+  type Channel,
+  channels,
+  consentScopes,
+  type Experience,
+  identifiersSchema,
+  noExperience,
+  type Touchpoint,
+  type TouchpointType,
+  touchpointContract,
+  touchpointSchema,
+  touchpointTypes,
+} from "./touchpoint";
+export {
+  checkTouchpoint,
+  describeIssues,
+  type TouchpointValidation,
+  type ValidationIssue,
+  validateTouchpoint,
+} from "./validate-touchpoint";

@@ -1,26 +1,51 @@
-import type { Touchpoint } from "./touchpoint";
+import { type Touchpoint, touchpointSchema } from "./touchpoint";
 
-const currencyCode = /^[A-Z]{3}$/;
+export interface ValidationIssue {
+  /** Dotted path of the offending field, e.g. "amount.currency"; "" for the whole record. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export type TouchpointValidation =
+  | { readonly ok: true; readonly touchpoint: Touchpoint }
+  | { readonly ok: false; readonly issues: ValidationIssue[] };
+
 /** Clock skew we accept from channel systems before calling a time "in the future". */
 const maxFutureSkewMs = 24 * 60 * 60 * 1000;
 
 /**
- * Rules Avro cannot express. Returns the reason the touchpoint is unusable, or undefined when it is
- * fine; a record that fails goes to the dead-letter topic with that reason.
+ * Every rule a canonical touchpoint must pass, wherever it enters (the gateway, a direct Kafka
+ * producer read by the sink): structure and ranges from the zod schema, then the time rules.
  */
-export function validateTouchpoint(touchpoint: Touchpoint, now: number = Date.now()): string | undefined {
-  if (touchpoint.eventId.trim().length === 0) return "eventId is empty";
-  if (touchpoint.occurredAt <= 0) return "occurredAt is not a time";
-  if (touchpoint.occurredAt > now + maxFutureSkewMs) return "occurredAt is more than a day in the future";
-  if (touchpoint.amount && !currencyCode.test(touchpoint.amount.currency)) {
-    return `currency ${JSON.stringify(touchpoint.amount.currency)} is not an ISO 4217 code`;
+export function checkTouchpoint(input: unknown, now: number = Date.now()): TouchpointValidation {
+  const parsed = touchpointSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join("."),
+        message: issue.message,
+      })),
+    };
   }
-  if (touchpoint.sentiment !== null && !(touchpoint.sentiment >= -1 && touchpoint.sentiment <= 1)) {
-    return `sentiment ${touchpoint.sentiment} is outside -1..1`;
+  const touchpoint = parsed.data;
+  const issues: ValidationIssue[] = [];
+  if (touchpoint.occurredAt > now + maxFutureSkewMs) {
+    issues.push({ path: "occurredAt", message: "is more than a day in the future" });
   }
-  const ids = touchpoint.identifiers;
-  if (!ids.loyaltyId && !ids.emailHash && !ids.phoneHash && !ids.deviceId && !ids.socialHandle) {
-    return "no customer identifier";
+  if (touchpoint.receivedAt + maxFutureSkewMs < touchpoint.occurredAt) {
+    issues.push({ path: "receivedAt", message: "is before occurredAt" });
   }
-  return undefined;
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, touchpoint };
+}
+
+/** "path: message; path: message" — the reason a dead letter carries. */
+export function describeIssues(issues: readonly ValidationIssue[]): string {
+  return issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join("; ");
+}
+
+/** The reason a touchpoint is unusable, or undefined when it is fine. */
+export function validateTouchpoint(input: unknown, now: number = Date.now()): string | undefined {
+  const result = checkTouchpoint(input, now);
+  return result.ok ? undefined : describeIssues(result.issues);
 }

@@ -1,4 +1,5 @@
-import type { Channel, Touchpoint, TouchpointType } from "@cx/contracts";
+import { createHash } from "node:crypto";
+import { type Channel, noExperience, type Touchpoint, type TouchpointType } from "@cx/contracts";
 import { pick, seededRandom } from "./random";
 
 export interface SampleOptions {
@@ -18,6 +19,9 @@ const typesByChannel: Record<Channel, readonly TouchpointType[]> = {
 const channels: readonly Channel[] = ["store", "store", "web", "web", "phone", "social"];
 const dayMs = 24 * 60 * 60 * 1000;
 
+/** A stand-in for the gateway's keyed hash: the sample never had a raw phone number to hash. */
+const fakeHash = (value: string) => createHash("sha256").update(value).digest("hex");
+
 /**
  * A small, seeded stream of plausible touchpoints (the walking skeleton's data; the realistic
  * workload with customer kinds and rhythms builds on it). Same options, same touchpoints.
@@ -31,12 +35,11 @@ export function sampleTouchpoints(options: SampleOptions): Touchpoint[] {
     const type = pick(random, typesByChannel[channel]);
     const occurredAt = Math.floor(options.endAt - random() * 90 * dayMs);
     const spend = Math.round((5 + random() * 195) * 100);
+    const signedSpend = type === "purchase" ? spend : type === "return" ? -spend : null;
     const amount =
-      type === "purchase"
-        ? { minor: spend, currency: "EUR" }
-        : type === "return"
-          ? { minor: -spend, currency: "EUR" }
-          : null;
+      signedSpend === null
+        ? null
+        : { minor: signedSpend, currency: "EUR", discountMinor: 0, marginMinor: null };
     return {
       eventId: `sample-${options.seed}-${index}`,
       occurredAt,
@@ -46,13 +49,19 @@ export function sampleTouchpoints(options: SampleOptions): Touchpoint[] {
       identifiers: {
         loyaltyId: channel === "store" || random() < 0.3 ? `L${String(customer).padStart(7, "0")}` : null,
         emailHash: null,
-        // Stand-ins for keyed hashes: raw phone numbers never enter Kafka.
-        phoneHash: channel === "phone" ? `ph${String(customer).padStart(7, "0")}` : null,
+        phoneHash: channel === "phone" ? fakeHash(`phone-${customer}`) : null,
         deviceId: channel === "web" ? `dev-${customer}` : null,
         socialHandle: channel === "social" ? `x:@customer${customer}` : null,
       } satisfies Touchpoint["identifiers"],
       amount,
       sentiment: type === "complaint" ? -0.6 - random() * 0.4 : Math.round((random() * 2 - 1) * 100) / 100,
+      sourceSystem: "sample-generator",
+      lineItems: [],
+      experience: noExperience,
+      offerResponse: null,
+      consent: null,
+      social: null,
+      referral: null,
       attributes: channel === "store" ? { store: pick(random, ["berlin-mitte", "hamburg", "munich"]) } : {},
     } satisfies Touchpoint;
   });
