@@ -10,7 +10,7 @@ import {
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type SinkEnv, sinkEnvSchema, startTouchpointSink, type TouchpointSink } from "@cx/sink";
-import { freshClickHouse, testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
+import { freshClickHouse, readTopic, testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
 import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -108,25 +108,11 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
     await caughtUp();
     expect(await counts()).toEqual({ events: firstWave.length, ids: firstWave.length });
 
-    const deadLetters: { key: string; reason: string; sourceTopic: string }[] = [];
-    const consumer = kafka.consumer({ groupId: uniqueName("dlq_reader") });
-    await consumer.connect();
-    await consumer.subscribe({ topic: env.DEAD_LETTER_TOPIC, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        deadLetters.push({
-          key: String(message.key),
-          reason: String(message.headers?.[deadLetterHeaders.reason]),
-          sourceTopic: String(message.headers?.[deadLetterHeaders.sourceTopic]),
-        });
-      },
-    });
-    await waitFor(
-      async () => deadLetters.length,
-      (count) => count >= 2,
-      { what: "dead letters" },
-    );
-    await consumer.disconnect();
+    const deadLetters = (await readTopic(kafka, env.DEAD_LETTER_TOPIC, 2)).map((message) => ({
+      key: String(message.key),
+      reason: String(message.headers?.[deadLetterHeaders.reason]),
+      sourceTopic: String(message.headers?.[deadLetterHeaders.sourceTopic]),
+    }));
     deadLetters.sort((a, b) => a.key.localeCompare(b.key));
     expect(deadLetters).toEqual([
       { key: "poison-1", reason: expect.stringMatching(/wire format/), sourceTopic: env.TOUCHPOINTS_TOPIC },

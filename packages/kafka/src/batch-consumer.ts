@@ -50,7 +50,14 @@ async function sortBatch<T>(
 ): Promise<Sorted<T>> {
   const sorted: Sorted<T> = { decoded: [], dead: [] };
   const deadLetter = (message: KafkaMessage, reason: string) =>
-    sorted.dead.push({ sourceTopic: options.topic, partition, message, reason, stage: options.stage });
+    sorted.dead.push({
+      key: message.key,
+      value: message.value,
+      ...(message.headers ? { headers: message.headers } : {}),
+      reason,
+      stage: options.stage,
+      source: { topic: options.topic, partition, offset: message.offset },
+    });
   for (const message of messages) {
     if (message.value === null || message.value.length === 0) {
       deadLetter(message, "empty value");
@@ -116,7 +123,7 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
             await options.deadLetters.publish(sorted.dead);
             for (const letter of sorted.dead) {
               logger.warn(
-                { ...context, offset: letter.message.offset, reason: letter.reason },
+                { ...context, source: letter.source, reason: letter.reason },
                 "dead-lettered a record",
               );
             }

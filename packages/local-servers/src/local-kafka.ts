@@ -26,9 +26,14 @@ async function brokerAnswers(brokers: string[]): Promise<boolean> {
 }
 
 /** A single-node KRaft broker, ready for consumer groups, from Apache Kafka's own jars (infra/scripts/kafka.sh). */
-export async function startLocalKafka(
-  options: LocalKafkaOptions,
-): Promise<ManagedServer & { brokers: string[] }> {
+export interface LocalKafka extends ManagedServer {
+  readonly brokers: string[];
+  /** Pass both ports back to restart the same broker on its data (a broker-outage test). */
+  readonly port: number;
+  readonly controllerPort: number;
+}
+
+export async function startLocalKafka(options: LocalKafkaOptions): Promise<LocalKafka> {
   const port = options.port ?? (await freePort());
   const controllerPort = options.controllerPort ?? (await freePort());
   const brokers = [`127.0.0.1:${port}`];
@@ -43,5 +48,5 @@ export async function startLocalKafka(
     logFile: join(options.dataDir, "kafka.log"),
     isReady: () => brokerAnswers(brokers),
   });
-  return { ...server, brokers };
+  return { ...server, brokers, port, controllerPort };
 }

@@ -1,8 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fetchServerDistributions, startLocalKafka, startLocalRegistry } from "@cx/local-servers";
+import { startLocalStack } from "@cx/local-servers";
 import type { TestProject } from "vitest/node";
 import { startDockerServers } from "./docker-servers";
 import type { TestServers } from "./test-servers";
@@ -49,25 +47,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return docker.stop;
   }
 
-  await fetchServerDistributions();
-  const dataDir = mkdtempSync(join(tmpdir(), "cx-test-servers-"));
-  const kafka = await startLocalKafka({ dataDir });
-  const registry = await startLocalRegistry({ logDir: dataDir }).catch(async (error: unknown) => {
-    await kafka.stop();
-    throw error;
-  });
+  const stack = await startLocalStack(tmpdir());
   console.info(
-    `test servers: Kafka ${kafka.brokers.join(",")}, registry ${registry.url} (up in ${Date.now() - started} ms; logs in ${dataDir})`,
+    `test servers: Kafka ${stack.kafkaBrokers}, registry ${stack.schemaRegistryUrl} (up in ${Date.now() - started} ms; logs in ${stack.dataDir})`,
   );
   project.provide("testServers", {
-    kafkaBrokers: kafka.brokers,
-    schemaRegistryUrl: registry.url,
+    kafkaBrokers: stack.kafkaBrokers.split(","),
+    schemaRegistryUrl: stack.schemaRegistryUrl,
     clickhouseUrl,
     source: "local",
   });
-  return async () => {
-    // Their data is thrown away, so there is nothing to shut down cleanly for.
-    await Promise.all([registry.stop(0), kafka.stop(0)]);
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  // Their data is thrown away, so there is nothing to shut down cleanly for.
+  return () => stack.stop(0);
 }

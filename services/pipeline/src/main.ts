@@ -3,10 +3,10 @@ import { createClickHouse, migrate } from "@cx/clickhouse";
 import { loadConfig } from "@cx/config";
 import { createTouchpointPublisher, sampleTouchpoints } from "@cx/generator";
 import { consumerLag, createKafka, createSchemaRegistry } from "@cx/kafka";
+import { acquireServers } from "@cx/local-servers";
 import { runService } from "@cx/runtime";
 import { startTouchpointSink } from "@cx/sink";
 import { pipelineEnvSchema } from "./config";
-import { acquireServers } from "./servers";
 import { channelSummary } from "./summary";
 
 await runService("pipeline", async (logger) => {
