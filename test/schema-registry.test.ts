@@ -1,4 +1,5 @@
 import { touchpointContract } from "@cx/contracts";
+import { sampleTouchpoints } from "@cx/generator";
 import { createAvroCodec, createSchemaRegistry } from "@cx/kafka";
 import { testServers, uniqueName } from "@cx/testing";
 import { describe, expect, it } from "vitest";
@@ -9,23 +10,13 @@ describe("schema registry (Confluent API)", () => {
   it("registers the touchpoint schema with FULL_TRANSITIVE compatibility and round-trips a record", async () => {
     const registry = createSchemaRegistry(url());
     const topic = uniqueName("touchpoints");
-    const codec = await createAvroCodec<Record<string, unknown>>(registry, topic, touchpointContract.schema);
+    const codec = await createAvroCodec(registry, topic, touchpointContract.schema);
     const config = (await (await fetch(`${url()}/config/${codec.subject}`)).json()) as {
       compatibilityLevel: string;
     };
     expect(config.compatibilityLevel).toBe("FULL_TRANSITIVE");
 
-    const touchpoint = {
-      eventId: "e-1",
-      occurredAt: 1_700_000_000_000,
-      receivedAt: 1_700_000_000_500,
-      channel: "phone",
-      type: "call",
-      identifiers: { loyaltyId: null, emailHash: null, phoneHash: "h1", deviceId: null, socialHandle: null },
-      amount: null,
-      sentiment: -0.2,
-      attributes: { queue: "repairs" },
-    };
+    const [touchpoint] = sampleTouchpoints({ count: 1, seed: 3, endAt: Date.UTC(2026, 10, 1) });
     const bytes = await codec.encode(touchpoint);
     expect(bytes[0]).toBe(0);
     expect(bytes.readInt32BE(1)).toBe(codec.schemaId);
