@@ -2,33 +2,59 @@ import type { Kafka, KafkaMessage } from "kafkajs";
 import { uniqueName } from "./unique-name";
 import { waitFor } from "./wait-for";
 
+export interface TopicCollector {
+  /** Every record read so far, in arrival order (per partition order only). */
+  readonly messages: KafkaMessage[];
+  /** Waits until a record matches and returns it. */
+  find(match: (message: KafkaMessage) => boolean, what: string, timeoutMs?: number): Promise<KafkaMessage>;
+  stop(): Promise<void>;
+}
+
 /**
- * Reads a topic from the beginning with a throw-away consumer group until at least `count`
- * records arrived (or times out naming how many did), and returns them in arrival order.
+ * Reads a topic from the beginning with a throw-away consumer group, in the background. Short fetch
+ * waits keep stopping fast (a consumer stops only after its pending fetch returns).
  */
+export async function collectTopic(kafka: Kafka, topic: string): Promise<TopicCollector> {
+  const consumer = kafka.consumer({ groupId: uniqueName("reader"), maxWaitTimeInMs: 100 });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      messages.push(message);
+    },
+  });
+  return {
+    messages,
+    find: async (match, what, timeoutMs = 30_000) =>
+      (await waitFor(
+        async () => messages.find(match),
+        (found) => found !== undefined,
+        { timeoutMs, what },
+      )) as KafkaMessage,
+    stop: () => consumer.disconnect(),
+  };
+}
+
+/** Reads a topic from the beginning until at least `count` records arrived, and returns them. */
 export async function readTopic(
   kafka: Kafka,
   topic: string,
   count: number,
   { timeoutMs = 30_000 } = {},
 ): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName("reader") });
-  const messages: KafkaMessage[] = [];
-  await consumer.connect();
+  const collector = await collectTopic(kafka, topic);
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        messages.push(message);
-      },
-    });
     await waitFor(
-      async () => messages.length,
+      async () => collector.messages.length,
       (seen) => seen >= count,
-      { timeoutMs, what: `${count} records on ${topic}` },
+      {
+        timeoutMs,
+        what: `${count} records on ${topic}`,
+      },
     );
+    return [...collector.messages];
   } finally {
-    await consumer.disconnect();
+    await collector.stop();
   }
-  return messages;
 }

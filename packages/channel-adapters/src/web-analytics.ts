@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { defineAdapter, touchpoint } from "./adapter-kit";
+import { currencyCode, isoInstant, majorUnits, starRating, text } from "./native-fields";
+
+const hitKinds = {
+  session_start: "web_session",
+  page_view: "page_view",
+  add_to_cart: "cart",
+  purchase: "purchase",
+  review: "review",
+} as const;
+
+/** One web session's analytics hits, as the site's analytics collector batches them. */
+export const webAnalyticsSchema = z.object({
+  sessionId: text(100),
+  deviceId: text(200),
+  userEmail: text(320).optional(),
+  loyaltyId: text(100).optional(),
+  hits: z
+    .array(
+      z
+        .object({
+          hitId: text(100),
+          at: isoInstant,
+          kind: z.enum(Object.keys(hitKinds) as [keyof typeof hitKinds, ...(keyof typeof hitKinds)[]]),
+          path: text(2000).optional(),
+          orderId: text(100).optional(),
+          value: majorUnits.refine((minor) => minor >= 0, "must not be negative").optional(),
+          currency: currencyCode.optional(),
+          rating: starRating.optional(),
+        })
+        .refine((hit) => hit.kind !== "purchase" || (hit.value !== undefined && hit.currency !== undefined), {
+          message: "a purchase needs value and currency",
+          path: ["value"],
+        }),
+    )
+    .min(1)
+    .max(1000),
+});
+export type WebAnalyticsSession = z.input<typeof webAnalyticsSchema>;
+
+/** Query strings can carry emails, tokens and search terms: only the path itself is kept. */
+const pathOnly = (path: string) => path.split(/[?#]/)[0] ?? "";
+
+/** Every hit of the session is a touchpoint of its own; the session ties them together. */
+export const webAnalyticsAdapter = defineAdapter("web", webAnalyticsSchema, (session, context, issues) => {
+  const identifiers = {
+    loyaltyId: session.loyaltyId ?? null,
+    emailHash: issues.hashed(session.userEmail, context.hash.email, "userEmail", "email address"),
+    phoneHash: null,
+    deviceId: session.deviceId,
+    socialHandle: null,
+  };
+  return session.hits.map((hit) =>
+    touchpoint(
+      {
+        eventId: `web:${hit.hitId}`,
+        occurredAt: hit.at,
+        channel: "web",
+        type: hitKinds[hit.kind],
+        identifiers,
+        amount:
+          hit.value !== undefined && hit.currency !== undefined
+            ? { minor: hit.value, currency: hit.currency, discountMinor: 0, marginMinor: null }
+            : null,
+        attributes: {
+          sessionId: session.sessionId,
+          ...(hit.path ? { path: pathOnly(hit.path) } : {}),
+          ...(hit.orderId ? { orderId: hit.orderId } : {}),
+          ...(hit.rating ? { rating: String(hit.rating) } : {}),
+        },
+      },
+      context,
+    ),
+  );
+});

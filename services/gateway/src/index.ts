@@ -1,0 +1,7 @@
+export { type ApiKeyConfig, type GatewayEnv, gatewayEnvSchema } from "./config";
+export { buildGateway, type GatewayDeps } from "./gateway-app";
+export {
+  BrokerUnavailableError,
+  createKafkaTouchpointWriter,
+  type TouchpointWriter,
+} from "./touchpoint-writer";

@@ -1,0 +1,71 @@
+import { customerKey, type Touchpoint, touchpointContract } from "@cx/contracts";
+import {
+  type AvroCodec,
+  createAvroCodec,
+  createIdempotentProducer,
+  type DeadLetter,
+  DeadLetterPublisher,
+  ensurePipelineTopics,
+} from "@cx/kafka";
+import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
+import type { Kafka, Producer } from "kafkajs";
+import type { GatewayEnv } from "./config";
+
+/** Kafka did not acknowledge in time; the request must be answered 503 and retried by the client. */
+export class BrokerUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`Kafka did not acknowledge the write: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = "BrokerUnavailableError";
+  }
+}
+
+/** Where accepted and rejected events go; both resolve only once Kafka has acknowledged (acks=all). */
+export interface TouchpointWriter {
+  write(touchpoints: readonly Touchpoint[]): Promise<void>;
+  deadLetter(letters: readonly DeadLetter[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function withinDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no acknowledgement within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } catch (error) {
+    throw new BrokerUnavailableError(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function createKafkaTouchpointWriter(
+  kafka: Kafka,
+  registry: SchemaRegistry,
+  env: GatewayEnv,
+): Promise<TouchpointWriter> {
+  await ensurePipelineTopics(kafka, env);
+  const codec: AvroCodec<Touchpoint> = await createAvroCodec(
+    registry,
+    env.TOUCHPOINTS_TOPIC,
+    touchpointContract.schema,
+  );
+  const producer: Producer = await createIdempotentProducer(kafka);
+  const deadLetters = new DeadLetterPublisher(producer, env.DEAD_LETTER_TOPIC);
+  const timeoutMs = env.GATEWAY_KAFKA_TIMEOUT_MS;
+  return {
+    async write(touchpoints) {
+      if (touchpoints.length === 0) return;
+      const messages = await Promise.all(
+        touchpoints.map(async (touchpoint) => ({
+          key: customerKey(touchpoint.identifiers),
+          value: await codec.encode(touchpoint),
+        })),
+      );
+      await withinDeadline(producer.send({ topic: env.TOUCHPOINTS_TOPIC, acks: -1, messages }), timeoutMs);
+    },
+    deadLetter: (letters) => withinDeadline(deadLetters.publish(letters), timeoutMs),
+    close: () => producer.disconnect(),
+  };
+}
