@@ -10,7 +10,7 @@ import {
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type SinkEnv, sinkEnvSchema, startTouchpointSink, type TouchpointSink } from "@cx/sink";
-import { freshClickHouse, readTopic, testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
+import { freshClickHouse, readTopic, testPipelineVariables, uniqueName, waitFor } from "@cx/testing";
 import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -57,14 +57,9 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
   const secondWave = sampleTouchpoints({ count: 150, seed: 2, endAt });
 
   beforeAll(async () => {
-    const kafkaEnv = testKafkaEnv();
     clickhouse = freshClickHouse("sink");
     env = sinkEnvSchema.parse({
-      KAFKA_BROKERS: kafkaEnv.KAFKA_BROKERS.join(","),
-      SCHEMA_REGISTRY_URL: kafkaEnv.SCHEMA_REGISTRY_URL,
-      KAFKA_PARTITIONS: "3",
-      TOUCHPOINTS_TOPIC: uniqueName("touchpoints"),
-      DEAD_LETTER_TOPIC: uniqueName("dead_letters"),
+      ...testPipelineVariables(),
       SINK_GROUP_ID: uniqueName("sink"),
       CLICKHOUSE_DATABASE: clickhouse.database,
     });

@@ -1,40 +1,20 @@
 import {
   type Channel,
   checkTouchpoint,
-  noExperience,
+  newTouchpoint,
   type Touchpoint,
+  type TouchpointFields,
   type ValidationIssue,
 } from "@cx/contracts";
 import type { z } from "zod";
 import type { AdapterContext, AdapterResult, ChannelAdapter } from "./channel-adapter";
 
-export type TouchpointFields = Pick<
-  Touchpoint,
-  "eventId" | "occurredAt" | "channel" | "type" | "identifiers"
-> &
-  Partial<
-    Omit<
-      Touchpoint,
-      "eventId" | "occurredAt" | "channel" | "type" | "identifiers" | "receivedAt" | "sourceSystem"
-    >
-  >;
-
 /** A canonical touchpoint from what an adapter knows; everything it does not know is empty. */
-export function touchpoint(fields: TouchpointFields, context: AdapterContext): Touchpoint {
-  return {
-    receivedAt: context.receivedAt,
-    sourceSystem: context.sourceSystem,
-    amount: null,
-    sentiment: null,
-    lineItems: [],
-    experience: noExperience,
-    offerResponse: null,
-    consent: null,
-    social: null,
-    referral: null,
-    attributes: {},
-    ...fields,
-  };
+export function touchpoint(
+  fields: Omit<TouchpointFields, "receivedAt" | "sourceSystem">,
+  context: AdapterContext,
+): Touchpoint {
+  return newTouchpoint({ receivedAt: context.receivedAt, sourceSystem: context.sourceSystem, ...fields });
 }
 
 export function zodIssues(error: z.ZodError): ValidationIssue[] {

@@ -3,15 +3,25 @@ import { type KafkaEnv, kafkaEnvSchema } from "@cx/kafka";
 import { testServers } from "./test-servers";
 import { uniqueName } from "./unique-name";
 
-/** Kafka settings pointing at this run's broker and registry. */
-export function testKafkaEnv(): KafkaEnv {
+/**
+ * Environment variables for a service under test: this run's broker and registry, and topics no
+ * other test uses. Spread them into a service's config schema with the test's own settings.
+ */
+export function testPipelineVariables(): Record<string, string> {
   const servers = testServers();
-  return kafkaEnvSchema.parse({
+  return {
     KAFKA_BROKERS: servers.kafkaBrokers.join(","),
     SCHEMA_REGISTRY_URL: servers.schemaRegistryUrl,
     KAFKA_PARTITIONS: "3",
     KAFKA_CLIENT_ID: uniqueName("test"),
-  });
+    TOUCHPOINTS_TOPIC: uniqueName("touchpoints"),
+    DEAD_LETTER_TOPIC: uniqueName("dead_letters"),
+  };
+}
+
+/** Kafka settings pointing at this run's broker and registry. */
+export function testKafkaEnv(): KafkaEnv {
+  return kafkaEnvSchema.parse(testPipelineVariables());
 }
 
 /**

@@ -1,4 +1,4 @@
-export { freshClickHouse, testKafkaEnv } from "./fresh-resources";
+export { freshClickHouse, testKafkaEnv, testPipelineVariables } from "./fresh-resources";
 export { collectTopic, readTopic, type TopicCollector } from "./read-topic";
 export { type TestServers, testServers } from "./test-servers";
 export { uniqueName } from "./unique-name";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createIdentifierHasher } from "@cx/channel-adapters";
 import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
-import { testKafkaEnv, uniqueName } from "@cx/testing";
+import { testPipelineVariables } from "@cx/testing";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,13 +52,9 @@ describe("gateway under random and mutated payloads", () => {
   let writer: TouchpointWriter;
 
   beforeAll(async () => {
-    const kafkaEnv = testKafkaEnv();
     const env = gatewayEnvSchema.parse({
-      KAFKA_BROKERS: kafkaEnv.KAFKA_BROKERS.join(","),
-      SCHEMA_REGISTRY_URL: kafkaEnv.SCHEMA_REGISTRY_URL,
+      ...testPipelineVariables(),
       KAFKA_PARTITIONS: "1",
-      TOUCHPOINTS_TOPIC: uniqueName("fuzz_touchpoints"),
-      DEAD_LETTER_TOPIC: uniqueName("fuzz_dead_letters"),
       GATEWAY_API_KEYS: channels.map((channel) => `fuzz-${channel}:${channel}:${channel}${secret}`).join(","),
       IDENTIFIER_HASH_KEY: "k".repeat(32),
       GATEWAY_RATE_LIMIT_PER_MINUTE: "1000000",

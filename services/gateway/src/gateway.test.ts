@@ -6,7 +6,7 @@ import { type Touchpoint, touchpointContract } from "@cx/contracts";
 import { createAvroCodec, createKafka, createSchemaRegistry, deadLetterHeaders } from "@cx/kafka";
 import { startLocalKafka } from "@cx/local-servers";
 import { createLogger } from "@cx/logging";
-import { collectTopic, readTopic, type TopicCollector, testKafkaEnv, uniqueName } from "@cx/testing";
+import { collectTopic, readTopic, type TopicCollector, testPipelineVariables } from "@cx/testing";
 import type { FastifyInstance } from "fastify";
 import type { Kafka, KafkaMessage } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,13 +31,8 @@ const samples = {
 };
 
 function gatewayEnv(overrides: Record<string, string> = {}): GatewayEnv {
-  const kafkaEnv = testKafkaEnv();
   return gatewayEnvSchema.parse({
-    KAFKA_BROKERS: kafkaEnv.KAFKA_BROKERS.join(","),
-    SCHEMA_REGISTRY_URL: kafkaEnv.SCHEMA_REGISTRY_URL,
-    KAFKA_PARTITIONS: "2",
-    TOUCHPOINTS_TOPIC: uniqueName("touchpoints"),
-    DEAD_LETTER_TOPIC: uniqueName("dead_letters"),
+    ...testPipelineVariables(),
     GATEWAY_API_KEYS: Object.entries(secrets)
       .map(([channel, secret]) => `${channel}-system:${channel}:${secret}`)
       .join(","),

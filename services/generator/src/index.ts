@@ -1,3 +1,3 @@
 export { generatorEnvSchema } from "./config";
-export { type SampleOptions, sampleTouchpoints } from "./sample-touchpoints";
+export { type SampleOptions, sampleTouchpoints, startOfTodayUtc } from "./sample-touchpoints";
 export { createTouchpointPublisher, type TouchpointPublisher } from "./touchpoint-publisher";

@@ -2,7 +2,7 @@ import { loadConfig } from "@cx/config";
 import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { runService } from "@cx/runtime";
 import { generatorEnvSchema } from "./config";
-import { sampleTouchpoints } from "./sample-touchpoints";
+import { sampleTouchpoints, startOfTodayUtc } from "./sample-touchpoints";
 import { createTouchpointPublisher } from "./touchpoint-publisher";
 
 await runService("generator", async (logger) => {
@@ -15,7 +15,7 @@ await runService("generator", async (logger) => {
   const touchpoints = sampleTouchpoints({
     count: env.GENERATOR_EVENTS,
     seed: env.GENERATOR_SEED,
-    endAt: Date.now(),
+    endAt: startOfTodayUtc(),
   });
   const done = publisher.publish(touchpoints).then(() => {
     logger.info({ events: touchpoints.length, topic: env.TOUCHPOINTS_TOPIC }, "published");

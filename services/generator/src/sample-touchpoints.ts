@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type Channel, noExperience, type Touchpoint, type TouchpointType } from "@cx/contracts";
+import { type Channel, newTouchpoint, type Touchpoint, type TouchpointType } from "@cx/contracts";
 import { pick, seededRandom } from "./random";
 
 export interface SampleOptions {
@@ -23,6 +23,14 @@ const dayMs = 24 * 60 * 60 * 1000;
 const fakeHash = (value: string) => createHash("sha256").update(value).digest("hex");
 
 /**
+ * The default end of a sample: the start of today (UTC). The same seed on the same day gives the
+ * same touchpoints, so running the demo twice adds nothing twice.
+ */
+export function startOfTodayUtc(now: number = Date.now()): number {
+  return now - (now % dayMs);
+}
+
+/**
  * A small, seeded stream of plausible touchpoints (the walking skeleton's data; the realistic
  * workload with customer kinds and rhythms builds on it). Same options, same touchpoints.
  */
@@ -40,7 +48,7 @@ export function sampleTouchpoints(options: SampleOptions): Touchpoint[] {
       signedSpend === null
         ? null
         : { minor: signedSpend, currency: "EUR", discountMinor: 0, marginMinor: null };
-    return {
+    return newTouchpoint({
       eventId: `sample-${options.seed}-${index}`,
       occurredAt,
       receivedAt: occurredAt + Math.floor(random() * 5000),
@@ -56,13 +64,7 @@ export function sampleTouchpoints(options: SampleOptions): Touchpoint[] {
       amount,
       sentiment: type === "complaint" ? -0.6 - random() * 0.4 : Math.round((random() * 2 - 1) * 100) / 100,
       sourceSystem: "sample-generator",
-      lineItems: [],
-      experience: noExperience,
-      offerResponse: null,
-      consent: null,
-      social: null,
-      referral: null,
       attributes: channel === "store" ? { store: pick(random, ["berlin-mitte", "hamburg", "munich"]) } : {},
-    } satisfies Touchpoint;
+    });
   });
 }

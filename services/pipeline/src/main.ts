@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClickHouse, migrate } from "@cx/clickhouse";
 import { loadConfig } from "@cx/config";
-import { createTouchpointPublisher, sampleTouchpoints } from "@cx/generator";
+import { createTouchpointPublisher, sampleTouchpoints, startOfTodayUtc } from "@cx/generator";
 import { consumerLag, createKafka, createSchemaRegistry } from "@cx/kafka";
 import { acquireServers } from "@cx/local-servers";
 import { runService } from "@cx/runtime";
@@ -28,7 +28,7 @@ await runService("pipeline", async (logger) => {
     const touchpoints = sampleTouchpoints({
       count: env.PIPELINE_EVENTS,
       seed: env.PIPELINE_SEED,
-      endAt: Date.now(),
+      endAt: startOfTodayUtc(),
     });
     const started = performance.now();
     await publisher.publish(touchpoints);
