@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { type Channel, newTouchpoint, type Touchpoint, type TouchpointType } from "@cx/contracts";
-import { pick, seededRandom } from "./random";
+import { pick, seededRandom } from "@cx/random";
 
 export interface SampleOptions {
   readonly count: number;
