@@ -1,6 +1,12 @@
 export { describeDrift } from "./avro-zod-drift";
 export { type CompatibilityReport, checkCompatibility } from "./compatibility";
-export { customerKey } from "./customer-key";
+export {
+  customerKey,
+  type IdentifierKind,
+  identifierKeys,
+  identifierKind,
+  identifierKinds,
+} from "./identifier-keys";
 export { newTouchpoint, type TouchpointFields } from "./new-touchpoint";
 export { loadSchemaVersions, type SchemaVersion } from "./schema-files";
 export type { TopicContract } from "./topic-contract";

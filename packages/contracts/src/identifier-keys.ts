@@ -1,0 +1,39 @@
+import type { Touchpoint } from "./touchpoint";
+
+/** Identifier kinds, strongest evidence of identity first. */
+export const identifierKinds = ["loyalty", "email", "phone", "device", "social"] as const;
+export type IdentifierKind = (typeof identifierKinds)[number];
+
+const fieldOf: Record<IdentifierKind, keyof Touchpoint["identifiers"]> = {
+  loyalty: "loyaltyId",
+  email: "emailHash",
+  phone: "phoneHash",
+  device: "deviceId",
+  social: "socialHandle",
+};
+
+/**
+ * Every identifier of a touchpoint as "kind:value", strongest first. The kind prefix keeps equal
+ * strings of different kinds (a loyalty number that looks like a device id) apart.
+ */
+export function identifierKeys(identifiers: Touchpoint["identifiers"]): string[] {
+  return identifierKinds.flatMap((kind) => {
+    const value = identifiers[fieldOf[kind]];
+    return value ? [`${kind}:${value}`] : [];
+  });
+}
+
+export function identifierKind(key: string): IdentifierKind {
+  const kind = key.slice(0, key.indexOf(":"));
+  if (!(identifierKinds as readonly string[]).includes(kind))
+    throw new Error(`not an identifier key: ${key}`);
+  return kind as IdentifierKind;
+}
+
+/**
+ * The Kafka key of a touchpoint before identities are stitched: its strongest identifier. Records of
+ * one identifier share a partition and keep their order.
+ */
+export function customerKey(identifiers: Touchpoint["identifiers"]): string {
+  return identifierKeys(identifiers)[0] ?? "unidentified";
+}

@@ -1,0 +1,294 @@
+import { createHash } from "node:crypto";
+import { identifierKind } from "@cx/contracts";
+import type { IdentityEvent } from "./identity-events";
+import { defaultIdentityLimits, type IdentityLimits } from "./identity-limits";
+
+interface CustomerNode {
+  readonly id: string;
+  /** Order of creation; on a merge the older customer survives, so ids stay stable. */
+  readonly created: number;
+  readonly identifiers: Set<string>;
+}
+
+interface MergeRecord {
+  readonly survivorId: string;
+  readonly mergedId: string;
+  readonly mergedCreated: number;
+  readonly movedIdentifiers: string[];
+}
+
+export interface Resolution {
+  /** The customer the touchpoint belongs to. */
+  readonly customerId: string;
+  readonly events: IdentityEvent[];
+}
+
+/** Serializable state, for the enricher's changelog. */
+export interface IdentityGraphState {
+  readonly customers: { id: string; created: number; identifiers: string[] }[];
+  readonly merges: ({ mergeId: string } & MergeRecord)[];
+  readonly separated: string[];
+  readonly shared: string[];
+  readonly sequence: number;
+}
+
+/** A customer id derived from the identifier that created it: the same on every run and instance. */
+export function customerIdFor(identifier: string): string {
+  return `cus_${createHash("sha256").update(identifier).digest("hex").slice(0, 20)}`;
+}
+
+const pairKey = (left: string, right: string) => (left < right ? `${left}|${right}` : `${right}|${left}`);
+
+/**
+ * Links identifiers seen together into customers. Deterministic: the same touchpoints in the same
+ * order give the same customers, ids and events. Idempotent: resolving a touchpoint again changes
+ * nothing, since its identifiers are already linked.
+ */
+export class IdentityGraph {
+  private readonly owner = new Map<string, string>();
+  private readonly customers = new Map<string, CustomerNode>();
+  private readonly merges = new Map<string, MergeRecord>();
+  /** Pairs an operator split apart; they are never merged again automatically. */
+  private readonly separated = new Set<string>();
+  /** Identifiers found to be shared by several people; they no longer decide who a touchpoint is. */
+  private readonly shared = new Set<string>();
+  private sequence = 0;
+
+  constructor(private readonly limits: IdentityLimits = defaultIdentityLimits) {}
+
+  customerOf(identifier: string): string | undefined {
+    return this.owner.get(identifier);
+  }
+
+  identifiersOf(customerId: string): string[] {
+    return [...(this.customers.get(customerId)?.identifiers ?? [])].sort();
+  }
+
+  /**
+   * The customer of a touchpoint with these identifiers (strongest first, as identifierKeys gives
+   * them). Unknown identifiers are linked to it; customers that meet in one touchpoint are merged
+   * into the oldest, unless the limits or an operator's separation forbid it.
+   */
+  resolve(identifiers: readonly string[], eventId: string): Resolution {
+    if (identifiers.length === 0) throw new Error("a touchpoint without identifiers cannot be resolved");
+    const events: IdentityEvent[] = [];
+    return { customerId: this.resolveInto(identifiers, eventId, events), events };
+  }
+
+  isShared(identifier: string): boolean {
+    return this.shared.has(identifier);
+  }
+
+  private resolveInto(identifiers: readonly string[], eventId: string, events: IdentityEvent[]): string {
+    // Shared identifiers only decide when nothing else is there (the shop's card used alone).
+    const personal = identifiers.filter((identifier) => !this.shared.has(identifier));
+    const usable = personal.length > 0 ? personal : identifiers;
+    const known = [...new Set(usable.flatMap((identifier) => this.owner.get(identifier) ?? []))];
+    const unknown = usable.filter((identifier) => !this.owner.has(identifier));
+
+    if (known.length === 0) {
+      const customer = this.create(customerIdFor([...unknown].sort()[0] as string));
+      const accepted = this.attachWithinLimits(customer, unknown, eventId, events);
+      events.push({ type: "customer_created", customerId: customer.id, identifiers: accepted, eventId });
+      return customer.id;
+    }
+
+    // The customer of the strongest identifier is who the touchpoint is about if a merge is refused.
+    const strongest = this.owner.get(
+      usable.find((identifier) => this.owner.has(identifier)) as string,
+    ) as string;
+    let customer = this.customers.get(strongest) as CustomerNode;
+    for (const other of known
+      .filter((id) => id !== strongest)
+      .map((id) => this.customers.get(id) as CustomerNode)) {
+      const refusal = this.mergeRefusal(customer, other);
+      if (refusal) {
+        events.push({
+          type: "link_blocked",
+          customerIds: [customer.id, other.id],
+          identifiers: [...usable],
+          reason: refusal,
+          eventId,
+        });
+        continue;
+      }
+      customer = this.merge(customer, other, eventId, events);
+    }
+
+    const refusal = this.overLimit([...customer.identifiers, ...unknown]);
+    if (refusal && personal.length > 0) {
+      // New identifiers would push this customer past what one person has: the identifiers that
+      // tie the touchpoint to them are shared (a shop's card, a family tablet). Mark them, and
+      // resolve the touchpoint by its other identifiers.
+      const connecting = usable.filter((identifier) => this.owner.get(identifier) === customer.id);
+      for (const identifier of connecting) this.shared.add(identifier);
+      events.push({
+        type: "link_blocked",
+        customerIds: [customer.id],
+        identifiers: connecting,
+        reason: `${refusal}; marked shared`,
+        eventId,
+      });
+      return this.resolveInto(identifiers, eventId, events);
+    }
+    const accepted = this.attachWithinLimits(customer, unknown, eventId, events);
+    if (accepted.length > 0)
+      events.push({ type: "identifiers_linked", customerId: customer.id, identifiers: accepted, eventId });
+    return customer.id;
+  }
+
+  /** Splits a merge apart again (operator command) and keeps the two from being merged again. */
+  undoMerge(mergeId: string): IdentityEvent[] {
+    const record = this.merges.get(mergeId);
+    if (!record) throw new Error(`no merge ${mergeId}`);
+    const survivor = this.customers.get(record.survivorId);
+    if (!survivor)
+      throw new Error(
+        `merge ${mergeId}: customer ${record.survivorId} no longer exists (merged again since?)`,
+      );
+    const restoredIdentifiers = record.movedIdentifiers.filter((identifier) =>
+      survivor.identifiers.has(identifier),
+    );
+    const restored: CustomerNode = {
+      id: record.mergedId,
+      created: record.mergedCreated,
+      identifiers: new Set(),
+    };
+    this.customers.set(restored.id, restored);
+    for (const identifier of restoredIdentifiers) {
+      survivor.identifiers.delete(identifier);
+      restored.identifiers.add(identifier);
+      this.owner.set(identifier, restored.id);
+    }
+    this.merges.delete(mergeId);
+    this.separated.add(pairKey(record.survivorId, record.mergedId));
+    return [
+      {
+        type: "merge_undone",
+        mergeId,
+        survivorId: survivor.id,
+        restoredId: restored.id,
+        restoredIdentifiers,
+      },
+    ];
+  }
+
+  state(): IdentityGraphState {
+    return {
+      customers: [...this.customers.values()].map((customer) => ({
+        id: customer.id,
+        created: customer.created,
+        identifiers: [...customer.identifiers].sort(),
+      })),
+      merges: [...this.merges].map(([mergeId, record]) => ({ mergeId, ...record })),
+      separated: [...this.separated],
+      shared: [...this.shared],
+      sequence: this.sequence,
+    };
+  }
+
+  static fromState(state: IdentityGraphState, limits?: IdentityLimits): IdentityGraph {
+    const graph = new IdentityGraph(limits);
+    for (const customer of state.customers) {
+      graph.customers.set(customer.id, {
+        id: customer.id,
+        created: customer.created,
+        identifiers: new Set(customer.identifiers),
+      });
+      for (const identifier of customer.identifiers) graph.owner.set(identifier, customer.id);
+    }
+    for (const { mergeId, ...record } of state.merges) graph.merges.set(mergeId, record);
+    for (const pair of state.separated) graph.separated.add(pair);
+    for (const identifier of state.shared) graph.shared.add(identifier);
+    graph.sequence = state.sequence;
+    return graph;
+  }
+
+  private create(preferredId: string): CustomerNode {
+    let id = preferredId;
+    for (let suffix = 2; this.customers.has(id); suffix++) id = `${preferredId}_${suffix}`;
+    const customer: CustomerNode = { id, created: this.sequence++, identifiers: new Set() };
+    this.customers.set(id, customer);
+    return customer;
+  }
+
+  private overLimit(identifiers: Iterable<string>): string | undefined {
+    const counts = new Map<string, number>();
+    for (const identifier of identifiers) {
+      const kind = identifierKind(identifier);
+      counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    }
+    for (const [kind, count] of counts) {
+      const limit = this.limits.perKind[kind as keyof IdentityLimits["perKind"]];
+      if (count > limit)
+        return `would give one customer ${count} ${kind} identifiers (limit ${limit}); likely a shared identifier`;
+    }
+    return undefined;
+  }
+
+  private mergeRefusal(left: CustomerNode, right: CustomerNode): string | undefined {
+    if (this.separated.has(pairKey(left.id, right.id))) return "an operator separated these customers";
+    return this.overLimit([...left.identifiers, ...right.identifiers]);
+  }
+
+  private merge(
+    left: CustomerNode,
+    right: CustomerNode,
+    eventId: string,
+    events: IdentityEvent[],
+  ): CustomerNode {
+    const [survivor, merged] =
+      left.created < right.created || (left.created === right.created && left.id < right.id)
+        ? [left, right]
+        : [right, left];
+    const movedIdentifiers = [...merged.identifiers].sort();
+    for (const identifier of movedIdentifiers) {
+      survivor.identifiers.add(identifier);
+      this.owner.set(identifier, survivor.id);
+    }
+    this.customers.delete(merged.id);
+    const mergeId = `merge_${createHash("sha256").update(`${survivor.id}|${merged.id}|${eventId}`).digest("hex").slice(0, 16)}`;
+    this.merges.set(mergeId, {
+      survivorId: survivor.id,
+      mergedId: merged.id,
+      mergedCreated: merged.created,
+      movedIdentifiers,
+    });
+    events.push({
+      type: "customers_merged",
+      mergeId,
+      survivorId: survivor.id,
+      mergedId: merged.id,
+      movedIdentifiers,
+      eventId,
+    });
+    return survivor;
+  }
+
+  /** Links what fits within the limits (a touchpoint can itself carry too many, e.g. 5 emails). */
+  private attachWithinLimits(
+    customer: CustomerNode,
+    identifiers: readonly string[],
+    eventId: string,
+    events: IdentityEvent[],
+  ): string[] {
+    const accepted: string[] = [];
+    for (const identifier of identifiers) {
+      const refusal = this.overLimit([...customer.identifiers, identifier]);
+      if (refusal) {
+        events.push({
+          type: "link_blocked",
+          customerIds: [customer.id],
+          identifiers: [identifier],
+          reason: refusal,
+          eventId,
+        });
+        continue;
+      }
+      customer.identifiers.add(identifier);
+      this.owner.set(identifier, customer.id);
+      accepted.push(identifier);
+    }
+    return accepted;
+  }
+}
