@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { customerIdFor, IdentityGraph } from "./index";
 
 const hash = (name: string) => name.padEnd(64, "0");
-const web = ["email:" + hash("e1"), "device:d1"];
-const store = ["loyalty:L1", "email:" + hash("e1")];
-const phone = ["loyalty:L1", "phone:" + hash("p1")];
+const web = [`email:${hash("e1")}`, "device:d1"];
+const store = ["loyalty:L1", `email:${hash("e1")}`];
+const phone = ["loyalty:L1", `phone:${hash("p1")}`];
 
 describe("IdentityGraph", () => {
   it("makes one customer of someone seen on the web, then in store, then on the phone", () => {
@@ -30,9 +30,9 @@ describe("IdentityGraph", () => {
 
   it("merges two known customers into the older one when they meet, and says so", () => {
     const graph = new IdentityGraph();
-    const older = graph.resolve(["email:" + hash("a")], "t1").customerId;
+    const older = graph.resolve([`email:${hash("a")}`], "t1").customerId;
     const younger = graph.resolve(["device:tablet"], "t2").customerId;
-    const meeting = graph.resolve(["device:tablet", "email:" + hash("a")], "t3");
+    const meeting = graph.resolve(["device:tablet", `email:${hash("a")}`], "t3");
     expect(meeting.customerId).toBe(older);
     expect(meeting.events).toEqual([
       expect.objectContaining({
@@ -82,9 +82,9 @@ describe("IdentityGraph", () => {
 
   it("undoes a merge on an operator's command and does not merge the two again", () => {
     const graph = new IdentityGraph();
-    const alice = graph.resolve(["email:" + hash("alice")], "t1").customerId;
-    const bob = graph.resolve(["phone:" + hash("bob")], "t2").customerId;
-    const merged = graph.resolve(["email:" + hash("alice"), "phone:" + hash("bob")], "t3");
+    const alice = graph.resolve([`email:${hash("alice")}`], "t1").customerId;
+    const bob = graph.resolve([`phone:${hash("bob")}`], "t2").customerId;
+    const merged = graph.resolve([`email:${hash("alice")}`, `phone:${hash("bob")}`], "t3");
     const mergeEvent = merged.events.find((event) => event.type === "customers_merged");
     if (mergeEvent?.type !== "customers_merged") throw new Error("expected a merge");
     expect(graph.undoMerge(mergeEvent.mergeId)).toEqual([
@@ -97,7 +97,7 @@ describe("IdentityGraph", () => {
       },
     ]);
     expect(graph.customerOf(`phone:${hash("bob")}`)).toBe(bob);
-    const again = graph.resolve(["email:" + hash("alice"), "phone:" + hash("bob")], "t4");
+    const again = graph.resolve([`email:${hash("alice")}`, `phone:${hash("bob")}`], "t4");
     expect(again.customerId).toBe(alice);
     expect(again.events).toEqual([
       expect.objectContaining({ type: "link_blocked", reason: "an operator separated these customers" }),
