@@ -1,0 +1,208 @@
+import { newTouchpoint, type Touchpoint, type TouchpointFields } from "@cx/contracts";
+import { describe, expect, it } from "vitest";
+import {
+  applyTouchpoint,
+  assessLifecycle,
+  assessValue,
+  type CustomerProfile,
+  deriveTraits,
+  valueTier,
+} from "./index";
+
+const day = 24 * 60 * 60 * 1000;
+const start = Date.UTC(2026, 0, 1, 12);
+let counter = 0;
+function touch(daysAfterStart: number, fields: Partial<TouchpointFields> = {}): Touchpoint {
+  const at = start + daysAfterStart * day;
+  return newTouchpoint({
+    eventId: `e${counter++}`,
+    occurredAt: at,
+    receivedAt: at,
+    channel: "store",
+    type: "visit",
+    identifiers: { loyaltyId: "L1", emailHash: null, phoneHash: null, deviceId: null, socialHandle: null },
+    sourceSystem: "test",
+    ...fields,
+  });
+}
+const money = (minor: number, discountMinor = 0) => ({
+  minor,
+  currency: "EUR",
+  discountMinor,
+  marginMinor: null,
+});
+const purchase = (d: number, minor: number, discount = 0) =>
+  touch(d, { type: "purchase", amount: money(minor, discount) });
+const fold = (touchpoints: Touchpoint[]) =>
+  touchpoints.reduce<CustomerProfile | undefined>(
+    (profile, touchpoint) => applyTouchpoint(profile, "cus_1", touchpoint),
+    undefined,
+  ) as CustomerProfile;
+const models = {
+  bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
+  gammaGamma: { p: 6.25, q: 3.74, v: 15.44 },
+};
+const percentiles = { p40: 2000, p80: 20000 };
+
+describe("applyTouchpoint", () => {
+  it("changes nothing when a touchpoint is delivered again", () => {
+    const first = purchase(0, 5000);
+    const once = fold([first]);
+    expect(applyTouchpoint(once, "cus_1", first)).toBe(once);
+  });
+
+  it("nets returns, counts one purchase day per day, and orders late purchases", () => {
+    const profile = fold([
+      purchase(10, 3000),
+      purchase(10, 2000),
+      purchase(2, 1000),
+      touch(12, { type: "return", amount: money(-1500) }),
+    ]);
+    expect(profile.purchaseDays).toHaveLength(2);
+    expect(profile.purchaseDayAmounts).toEqual([1000, 5000]);
+    const traits = deriveTraits(profile, start + 20 * day);
+    expect(traits.netRevenueMinor).toBe(4500);
+    expect(traits.returnRate).toBeCloseTo(1500 / 6000);
+    expect(traits.history).toEqual({ x: 1, tx: 8 / 7, T: 18 / 7 });
+    expect(traits.meanRepeatSpend).toBe(50);
+  });
+
+  it("follows experience: complaints, waits, resolution, NPS class and a falling sentiment", () => {
+    const profile = fold([
+      touch(0, { sentiment: 0.8 }),
+      touch(1, {
+        sentiment: 0.6,
+        channel: "phone",
+        type: "call",
+        experience: {
+          satisfaction: null,
+          effort: null,
+          nps: 9,
+          waitSeconds: 60,
+          handleSeconds: 300,
+          resolved: true,
+        },
+      }),
+      touch(2, {
+        sentiment: -0.9,
+        channel: "phone",
+        type: "complaint",
+        experience: {
+          satisfaction: 1,
+          effort: 6,
+          nps: 3,
+          waitSeconds: 600,
+          handleSeconds: 200,
+          resolved: false,
+        },
+      }),
+    ]);
+    const traits = deriveTraits(profile, start + 3 * day);
+    expect(profile.complaints).toBe(1);
+    expect(profile.lastComplaintAt).toBe(start + 2 * day);
+    expect(traits.averageWaitSeconds).toBe(330);
+    expect(traits.resolutionRate).toBe(0.5);
+    expect(traits.npsClass).toBe("detractor");
+    expect(traits.sentimentTrend).toBeLessThan(0);
+    expect(profile.channels.phone?.touchpoints).toBe(2);
+  });
+});
+
+describe("assessValue", () => {
+  it("flags a customer who returns most and buys only on discount as negative value", () => {
+    const profile = fold([
+      purchase(0, 1000, 1500),
+      purchase(5, 1000, 1500),
+      purchase(9, 1000, 1500),
+      touch(10, { type: "return", amount: money(-900) }),
+      touch(11, { type: "return", amount: money(-800) }),
+    ]);
+    const value = assessValue(profile, deriveTraits(profile, start + 12 * day), models);
+    expect(value.costFlags).toEqual(["heavy_returner", "bargain_hunter"]);
+    expect(value.negative).toBe(true);
+    expect(valueTier(value, percentiles)).toBe("negative");
+  });
+
+  it("adds indirect value for converted referrals, promoters, reach and reviews", () => {
+    const profile = fold([
+      touch(0, { type: "referral", referral: { referredKey: null, converted: true } }),
+      touch(1, {
+        channel: "social",
+        type: "review",
+        social: { network: "instagram", reach: 999, rating: 5 },
+        identifiers: {
+          loyaltyId: null,
+          emailHash: null,
+          phoneHash: null,
+          deviceId: null,
+          socialHandle: "instagram:@a",
+        },
+      }),
+      touch(2, {
+        type: "survey_response",
+        experience: {
+          satisfaction: 5,
+          effort: null,
+          nps: 10,
+          waitSeconds: null,
+          handleSeconds: null,
+          resolved: null,
+        },
+      }),
+    ]);
+    const value = assessValue(profile, deriveTraits(profile, start + 3 * day), models);
+    expect(value.indirectValueMinor).toBe(5000 + 2000 + Math.round(3 * 500) + 300);
+    expect(value.predictedValueMinor).toBeNull();
+  });
+
+  it("predicts more value for a frequent recent buyer than for one who has gone quiet", () => {
+    const frequent = fold([0, 20, 40, 60, 80].map((d) => purchase(d, 4000)));
+    const now = start + 85 * day;
+    const quiet = fold([0, 5, 10].map((d) => purchase(d, 4000)));
+    const frequentValue = assessValue(frequent, deriveTraits(frequent, now), models);
+    const quietValue = assessValue(quiet, deriveTraits(quiet, now), models);
+    expect(frequentValue.predictedValueMinor).toBeGreaterThan(quietValue.predictedValueMinor as number);
+    expect(frequentValue.probabilityAlive).toBeGreaterThan(quietValue.probabilityAlive as number);
+  });
+});
+
+describe("assessLifecycle", () => {
+  const stageAt = (
+    touchpoints: Touchpoint[],
+    daysAfterStart: number,
+    previous: Parameters<typeof assessLifecycle>[3] = null,
+    withModels = true,
+  ) => {
+    const profile = fold(touchpoints);
+    const traits = deriveTraits(profile, start + daysAfterStart * day);
+    const value = assessValue(profile, traits, withModels ? models : undefined);
+    return assessLifecycle(
+      traits,
+      value,
+      valueTier(value, percentiles),
+      previous,
+      withModels ? models.bgnbd : undefined,
+    );
+  };
+  const regular = [0, 14, 28, 42, 56].map((d) => purchase(d, 30000));
+
+  it.each([
+    ["prospect", [touch(0)], 1, null, "prospect"],
+    ["new", [purchase(0, 5000)], 10, null, "new"],
+    ["loyal", regular, 60, null, "loyal"],
+    ["at_risk (overdue against their own rhythm)", regular, 56 + 40, null, "at_risk"],
+    ["lapsed (a year without a purchase)", [purchase(0, 5000)], 400, null, "lapsed"],
+    ["won_back", [purchase(0, 5000), purchase(400, 5000)], 401, "lapsed", "won_back"],
+  ] as const)("%s", (_name, touchpoints, days, previous, stage) => {
+    expect(stageAt([...touchpoints], days, previous).stage).toBe(stage);
+  });
+
+  it("predicts when an active customer will be at risk, and is right when that day comes", () => {
+    const today = stageAt(regular, 60);
+    expect(today.nextStage).toBe("at_risk");
+    expect(today.daysUntilNextStage).toBeGreaterThan(0);
+    const due = 60 + (today.daysUntilNextStage as number);
+    expect(stageAt(regular, due - 1).stage).not.toBe("at_risk");
+    expect(stageAt(regular, due + 1).stage).toBe("at_risk");
+  });
+});

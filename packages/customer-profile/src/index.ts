@@ -1,0 +1,21 @@
+export { applyTouchpoint, rememberedEventIds } from "./apply-touchpoint";
+export {
+  assessLifecycle,
+  defaultLifecycleRules,
+  type LifecycleAssessment,
+  type LifecycleRules,
+  type LifecycleStage,
+  lifecycleStages,
+} from "./lifecycle";
+export { type ChannelActivity, type CustomerProfile, emptyProfile } from "./profile";
+export { deriveTraits, type NpsClass, npsClass, type Traits } from "./traits";
+export {
+  assessValue,
+  type CostFlag,
+  type CustomerValue,
+  defaultIndirectValueWeights,
+  type IndirectValueWeights,
+  type ValueModels,
+  type ValueTier,
+  valueTier,
+} from "./value";

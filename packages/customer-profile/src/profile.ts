@@ -1,0 +1,83 @@
+import type { Channel } from "@cx/contracts";
+
+export interface ChannelActivity {
+  readonly firstAt: number;
+  readonly lastAt: number;
+  readonly touchpoints: number;
+}
+
+/**
+ * Everything the pipeline keeps about one customer, folded from their touchpoints. Plain data
+ * (JSON-safe) so it can be written to the changelog topic and read back as it was.
+ */
+export interface CustomerProfile {
+  readonly customerId: string;
+  readonly firstSeenAt: number;
+  readonly lastSeenAt: number;
+  readonly channels: Partial<Record<Channel, ChannelActivity>>;
+  /** Distinct calendar days (UTC epoch days) with a purchase, ascending; one day counts once. */
+  readonly purchaseDays: number[];
+  /** Net amount per purchase day, aligned with purchaseDays (minor units). */
+  readonly purchaseDayAmounts: number[];
+  readonly grossPurchasesMinor: number;
+  readonly returnsMinor: number;
+  readonly discountMinor: number;
+  readonly marginMinor: number;
+  readonly purchaseCount: number;
+  readonly returnCount: number;
+  readonly paymentFailures: number;
+  readonly complaints: number;
+  readonly lastComplaintAt: number | null;
+  readonly serviceContacts: number;
+  readonly resolvedContacts: number;
+  readonly waitSecondsTotal: number;
+  readonly waitSamples: number;
+  readonly handleSecondsTotal: number;
+  readonly handleSamples: number;
+  /** Exponentially weighted sentiment, fast and slow; their difference is the trend. */
+  readonly sentimentFast: number | null;
+  readonly sentimentSlow: number | null;
+  readonly sentimentSamples: number;
+  readonly lastNps: number | null;
+  readonly referralsMade: number;
+  readonly referralsConverted: number;
+  readonly socialReach: number;
+  readonly reviews: number;
+  /** Ids of the most recent touchpoints applied, so a redelivered one changes nothing. */
+  readonly recentEventIds: string[];
+}
+
+export function emptyProfile(customerId: string, at: number): CustomerProfile {
+  return {
+    customerId,
+    firstSeenAt: at,
+    lastSeenAt: at,
+    channels: {},
+    purchaseDays: [],
+    purchaseDayAmounts: [],
+    grossPurchasesMinor: 0,
+    returnsMinor: 0,
+    discountMinor: 0,
+    marginMinor: 0,
+    purchaseCount: 0,
+    returnCount: 0,
+    paymentFailures: 0,
+    complaints: 0,
+    lastComplaintAt: null,
+    serviceContacts: 0,
+    resolvedContacts: 0,
+    waitSecondsTotal: 0,
+    waitSamples: 0,
+    handleSecondsTotal: 0,
+    handleSamples: 0,
+    sentimentFast: null,
+    sentimentSlow: null,
+    sentimentSamples: 0,
+    lastNps: null,
+    referralsMade: 0,
+    referralsConverted: 0,
+    socialReach: 0,
+    reviews: 0,
+    recentEventIds: [],
+  };
+}

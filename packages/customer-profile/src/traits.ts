@@ -1,0 +1,69 @@
+import type { PurchaseHistory } from "@cx/customer-value";
+import type { CustomerProfile } from "./profile";
+
+export type NpsClass = "promoter" | "passive" | "detractor";
+
+/** Traits computed from a profile at a moment; nothing here is stored, so nothing can go stale. */
+export interface Traits {
+  readonly recencyDays: number | null;
+  readonly purchaseDays: number;
+  readonly netRevenueMinor: number;
+  readonly averageOrderMinor: number | null;
+  readonly returnRate: number;
+  readonly discountShare: number;
+  readonly meanDaysBetweenPurchases: number | null;
+  readonly averageWaitSeconds: number | null;
+  readonly averageHandleSeconds: number | null;
+  readonly resolutionRate: number | null;
+  readonly averageSentiment: number | null;
+  /** Recent sentiment minus long-run sentiment: negative means things are getting worse. */
+  readonly sentimentTrend: number | null;
+  readonly npsClass: NpsClass | null;
+  /** The model's view: repeat purchase days, weeks from first to last and to now. */
+  readonly history: PurchaseHistory | null;
+  /** Mean value of repeat purchase days in major units (the spend model's input); 0 without repeats. */
+  readonly meanRepeatSpend: number;
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
+const average = (total: number, samples: number) => (samples > 0 ? total / samples : null);
+
+export function npsClass(score: number): NpsClass {
+  return score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";
+}
+
+export function deriveTraits(profile: CustomerProfile, now: number): Traits {
+  const today = Math.floor(now / dayMs);
+  const days = profile.purchaseDays;
+  const first = days[0];
+  const last = days.at(-1);
+  const repeats = profile.purchaseDayAmounts.slice(1);
+  return {
+    recencyDays: last === undefined ? null : today - last,
+    purchaseDays: days.length,
+    netRevenueMinor: profile.grossPurchasesMinor - profile.returnsMinor,
+    averageOrderMinor: profile.purchaseCount > 0 ? profile.grossPurchasesMinor / profile.purchaseCount : null,
+    returnRate: ratio(profile.returnsMinor, profile.grossPurchasesMinor),
+    discountShare: ratio(profile.discountMinor, profile.grossPurchasesMinor + profile.discountMinor),
+    meanDaysBetweenPurchases:
+      first !== undefined && last !== undefined && days.length > 1
+        ? (last - first) / (days.length - 1)
+        : null,
+    averageWaitSeconds: average(profile.waitSecondsTotal, profile.waitSamples),
+    averageHandleSeconds: average(profile.handleSecondsTotal, profile.handleSamples),
+    resolutionRate: profile.serviceContacts > 0 ? profile.resolvedContacts / profile.serviceContacts : null,
+    averageSentiment: profile.sentimentSlow,
+    sentimentTrend:
+      profile.sentimentFast === null || profile.sentimentSlow === null
+        ? null
+        : profile.sentimentFast - profile.sentimentSlow,
+    npsClass: profile.lastNps === null ? null : npsClass(profile.lastNps),
+    history:
+      first === undefined || last === undefined
+        ? null
+        : { x: days.length - 1, tx: (last - first) / 7, T: Math.max(today - first, last - first) / 7 },
+    meanRepeatSpend:
+      repeats.length === 0 ? 0 : repeats.reduce((sum, amount) => sum + amount, 0) / repeats.length / 100,
+  };
+}
