@@ -6,6 +6,8 @@ import {
   assessValue,
   type CustomerProfile,
   deriveTraits,
+  mergeProfiles,
+  ValueDistribution,
   valueTier,
 } from "./index";
 
@@ -204,5 +206,52 @@ describe("assessLifecycle", () => {
     const due = 60 + (today.daysUntilNextStage as number);
     expect(stageAt(regular, due - 1).stage).not.toBe("at_risk");
     expect(stageAt(regular, due + 1).stage).toBe("at_risk");
+  });
+});
+
+describe("mergeProfiles", () => {
+  it("gives the same money, days and counts as if one customer had made all the touchpoints", () => {
+    const web = [purchase(0, 1000), touch(3, { type: "complaint", sentiment: -0.5 }), purchase(7, 2500, 300)];
+    const store = [
+      purchase(7, 500),
+      touch(9, { type: "return", amount: money(-700) }),
+      touch(12, { sentiment: 0.5 }),
+    ];
+    const merged = mergeProfiles(fold(web), fold(store));
+    const together = fold([...web, ...store]);
+    for (const key of [
+      "purchaseDays",
+      "purchaseDayAmounts",
+      "grossPurchasesMinor",
+      "returnsMinor",
+      "discountMinor",
+      "purchaseCount",
+      "returnCount",
+      "complaints",
+      "sentimentSamples",
+      "firstSeenAt",
+      "lastSeenAt",
+    ] as const) {
+      expect(merged[key], key).toEqual(together[key]);
+    }
+    expect(merged.channels.store?.touchpoints).toBe(6);
+    expect(merged.recentEventIds.sort()).toEqual(together.recentEventIds.sort());
+    expect(merged.sentimentSlow).toBeCloseTo(0, 10);
+  });
+});
+
+describe("ValueDistribution", () => {
+  it("places the 20/80 line among the top fifth and follows customers whose value moves", () => {
+    const distribution = new ValueDistribution();
+    for (let i = 1; i <= 100; i++) distribution.record(`c${i}`, i * 1000);
+    const { p40, p80 } = distribution.tierLines();
+    expect(p80).toBeGreaterThan(70_000);
+    expect(p80).toBeLessThanOrEqual(81_000);
+    expect(p40).toBeGreaterThan(30_000);
+    expect(p40).toBeLessThanOrEqual(41_000);
+    for (let i = 1; i <= 50; i++) distribution.record(`c${i}`, 1_000_000);
+    expect(distribution.tierLines().p40).toBeGreaterThan(50_000);
+    distribution.forget("c100");
+    expect(distribution.percentile(1)).toBeGreaterThan(800_000);
   });
 });

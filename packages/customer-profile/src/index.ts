@@ -7,6 +7,7 @@ export {
   type LifecycleStage,
   lifecycleStages,
 } from "./lifecycle";
+export { mergeProfiles } from "./merge-profiles";
 export { type ChannelActivity, type CustomerProfile, emptyProfile } from "./profile";
 export { deriveTraits, type NpsClass, npsClass, type Traits } from "./traits";
 export {
@@ -19,3 +20,4 @@ export {
   type ValueTier,
   valueTier,
 } from "./value";
+export { ValueDistribution } from "./value-distribution";

@@ -1,0 +1,93 @@
+import type { Channel } from "@cx/contracts";
+import { rememberedEventIds } from "./apply-touchpoint";
+import type { ChannelActivity, CustomerProfile } from "./profile";
+
+function mergeChannels(
+  left: CustomerProfile["channels"],
+  right: CustomerProfile["channels"],
+): CustomerProfile["channels"] {
+  const merged: Partial<Record<Channel, ChannelActivity>> = { ...left };
+  for (const [channel, activity] of Object.entries(right) as [Channel, ChannelActivity][]) {
+    const existing = merged[channel];
+    merged[channel] = existing
+      ? {
+          firstAt: Math.min(existing.firstAt, activity.firstAt),
+          lastAt: Math.max(existing.lastAt, activity.lastAt),
+          touchpoints: existing.touchpoints + activity.touchpoints,
+        }
+      : activity;
+  }
+  return merged;
+}
+
+function mergePurchaseDays(
+  left: CustomerProfile,
+  right: CustomerProfile,
+): Pick<CustomerProfile, "purchaseDays" | "purchaseDayAmounts"> {
+  const byDay = new Map<number, number>();
+  for (const profile of [left, right]) {
+    profile.purchaseDays.forEach((day, i) =>
+      byDay.set(day, (byDay.get(day) ?? 0) + (profile.purchaseDayAmounts[i] ?? 0)),
+    );
+  }
+  const days = [...byDay.keys()].sort((a, b) => a - b);
+  return { purchaseDays: days, purchaseDayAmounts: days.map((day) => byDay.get(day) ?? 0) };
+}
+
+const weighted = (left: number | null, leftWeight: number, right: number | null, rightWeight: number) =>
+  left === null
+    ? right
+    : right === null
+      ? left
+      : (left * leftWeight + right * rightWeight) / (leftWeight + rightWeight);
+
+/**
+ * One profile for two customers found to be one person: counts add up, purchase days unite (a day
+ * both bought on counts once), times take the extremes, sentiment is weighted by how often each was
+ * measured, and the latest NPS answer is the more recently seen customer's.
+ */
+export function mergeProfiles(survivor: CustomerProfile, merged: CustomerProfile): CustomerProfile {
+  const newer = merged.lastSeenAt > survivor.lastSeenAt ? merged : survivor;
+  const sum = (key: keyof CustomerProfile) => (survivor[key] as number) + (merged[key] as number);
+  return {
+    customerId: survivor.customerId,
+    firstSeenAt: Math.min(survivor.firstSeenAt, merged.firstSeenAt),
+    lastSeenAt: Math.max(survivor.lastSeenAt, merged.lastSeenAt),
+    channels: mergeChannels(survivor.channels, merged.channels),
+    ...mergePurchaseDays(survivor, merged),
+    grossPurchasesMinor: sum("grossPurchasesMinor"),
+    returnsMinor: sum("returnsMinor"),
+    discountMinor: sum("discountMinor"),
+    marginMinor: sum("marginMinor"),
+    purchaseCount: sum("purchaseCount"),
+    returnCount: sum("returnCount"),
+    paymentFailures: sum("paymentFailures"),
+    complaints: sum("complaints"),
+    lastComplaintAt:
+      survivor.lastComplaintAt === null || merged.lastComplaintAt === null
+        ? (survivor.lastComplaintAt ?? merged.lastComplaintAt)
+        : Math.max(survivor.lastComplaintAt, merged.lastComplaintAt),
+    serviceContacts: sum("serviceContacts"),
+    resolvedContacts: sum("resolvedContacts"),
+    waitSecondsTotal: sum("waitSecondsTotal"),
+    waitSamples: sum("waitSamples"),
+    handleSecondsTotal: sum("handleSecondsTotal"),
+    handleSamples: sum("handleSamples"),
+    sentimentFast: newer.sentimentFast ?? survivor.sentimentFast ?? merged.sentimentFast,
+    sentimentSlow: weighted(
+      survivor.sentimentSlow,
+      survivor.sentimentSamples,
+      merged.sentimentSlow,
+      merged.sentimentSamples,
+    ),
+    sentimentSamples: sum("sentimentSamples"),
+    lastNps: newer.lastNps ?? survivor.lastNps ?? merged.lastNps,
+    referralsMade: sum("referralsMade"),
+    referralsConverted: sum("referralsConverted"),
+    socialReach: Math.max(survivor.socialReach, merged.socialReach),
+    reviews: sum("reviews"),
+    recentEventIds: [...new Set([...survivor.recentEventIds, ...merged.recentEventIds])].slice(
+      -rememberedEventIds,
+    ),
+  };
+}

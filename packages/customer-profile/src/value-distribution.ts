@@ -1,0 +1,60 @@
+/**
+ * The population's distribution of customer value, kept as counts in log-spaced buckets so that
+ * percentiles (the 20/80 tier lines) follow the population as values move, in constant memory and
+ * deterministically. Each customer is counted once, in the bucket of their latest value.
+ */
+export class ValueDistribution {
+  private readonly counts: number[];
+  private readonly bucketOf = new Map<string, number>();
+  private total = 0;
+
+  /** Values from 0 to 10^maxDecade minor units, `perDecade` buckets per tenfold. */
+  constructor(
+    private readonly perDecade = 20,
+    maxDecade = 10,
+  ) {
+    this.counts = new Array<number>(perDecade * maxDecade + 1).fill(0);
+  }
+
+  private bucket(value: number): number {
+    if (value <= 1) return 0;
+    return Math.min(this.counts.length - 1, 1 + Math.floor(Math.log10(value) * this.perDecade));
+  }
+
+  private lowerBound(bucket: number): number {
+    return bucket === 0 ? 0 : 10 ** ((bucket - 1) / this.perDecade);
+  }
+
+  record(customerId: string, value: number): void {
+    const previous = this.bucketOf.get(customerId);
+    if (previous !== undefined) this.counts[previous] = (this.counts[previous] ?? 0) - 1;
+    else this.total++;
+    const bucket = this.bucket(value);
+    this.counts[bucket] = (this.counts[bucket] ?? 0) + 1;
+    this.bucketOf.set(customerId, bucket);
+  }
+
+  forget(customerId: string): void {
+    const previous = this.bucketOf.get(customerId);
+    if (previous === undefined) return;
+    this.counts[previous] = (this.counts[previous] ?? 0) - 1;
+    this.bucketOf.delete(customerId);
+    this.total--;
+  }
+
+  /** The value below which a share q of customers lie (to the bucket's resolution, ~12 %). */
+  percentile(q: number): number {
+    if (this.total === 0) return 0;
+    const rank = q * this.total;
+    let seen = 0;
+    for (const [bucket, count] of this.counts.entries()) {
+      seen += count;
+      if (seen > rank) return this.lowerBound(bucket);
+    }
+    return this.lowerBound(this.counts.length - 1);
+  }
+
+  tierLines(): { p40: number; p80: number } {
+    return { p40: this.percentile(0.4), p80: this.percentile(0.8) };
+  }
+}
