@@ -26,9 +26,9 @@ function mergePurchaseDays(
 ): Pick<CustomerProfile, "purchaseDays" | "purchaseDayAmounts"> {
   const byDay = new Map<number, number>();
   for (const profile of [left, right]) {
-    profile.purchaseDays.forEach((day, i) =>
-      byDay.set(day, (byDay.get(day) ?? 0) + (profile.purchaseDayAmounts[i] ?? 0)),
-    );
+    for (const [i, day] of profile.purchaseDays.entries()) {
+      byDay.set(day, (byDay.get(day) ?? 0) + (profile.purchaseDayAmounts[i] ?? 0));
+    }
   }
   const days = [...byDay.keys()].sort((a, b) => a - b);
   return { purchaseDays: days, purchaseDayAmounts: days.map((day) => byDay.get(day) ?? 0) };
