@@ -1,4 +1,5 @@
-import { newTouchpoint, type Touchpoint, type TouchpointFields } from "@cx/contracts";
+import type { Touchpoint } from "@cx/contracts";
+import { cdnowModels, dayMs, fixtureStart, money, purchaseOf, touchpointOnDay } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import {
   applyTouchpoint,
@@ -11,39 +12,16 @@ import {
   valueTier,
 } from "./index";
 
-const day = 24 * 60 * 60 * 1000;
-const start = Date.UTC(2026, 0, 1, 12);
-let counter = 0;
-function touch(daysAfterStart: number, fields: Partial<TouchpointFields> = {}): Touchpoint {
-  const at = start + daysAfterStart * day;
-  return newTouchpoint({
-    eventId: `e${counter++}`,
-    occurredAt: at,
-    receivedAt: at,
-    channel: "store",
-    type: "visit",
-    identifiers: { loyaltyId: "L1", emailHash: null, phoneHash: null, deviceId: null, socialHandle: null },
-    sourceSystem: "test",
-    ...fields,
-  });
-}
-const money = (minor: number, discountMinor = 0) => ({
-  minor,
-  currency: "EUR",
-  discountMinor,
-  marginMinor: null,
-});
-const purchase = (d: number, minor: number, discount = 0) =>
-  touch(d, { type: "purchase", amount: money(minor, discount) });
+const day = dayMs;
+const start = fixtureStart;
+const touch = touchpointOnDay;
+const purchase = (d: number, minor: number, discount = 0) => touch(d, purchaseOf(minor, discount));
 const fold = (touchpoints: Touchpoint[]) =>
   touchpoints.reduce<CustomerProfile | undefined>(
     (profile, touchpoint) => applyTouchpoint(profile, "cus_1", touchpoint),
     undefined,
   ) as CustomerProfile;
-const models = {
-  bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
-  gammaGamma: { p: 6.25, q: 3.74, v: 15.44 },
-};
+const models = cdnowModels;
 const percentiles = { p40: 2000, p80: 20000 };
 
 describe("applyTouchpoint", () => {

@@ -1,39 +1,17 @@
-import { newTouchpoint, type Touchpoint, type TouchpointFields } from "@cx/contracts";
+import type { Touchpoint } from "@cx/contracts";
 import { seededRandom } from "@cx/random";
+import { cdnowModels, purchaseOf, touchpointOnDay } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import { CustomerEnricher } from "./index";
 
-const day = 24 * 60 * 60 * 1000;
-const start = Date.UTC(2026, 2, 1, 10);
 const hash = (name: string) => name.padEnd(64, "0");
-const noIds = { loyaltyId: null, emailHash: null, phoneHash: null, deviceId: null, socialHandle: null };
-const models = {
-  bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
-  gammaGamma: { p: 6.25, q: 3.74, v: 15.44 },
-};
-
-let counter = 0;
-function touch(
+const models = cdnowModels;
+const touch = (
   days: number,
   identifiers: Partial<Touchpoint["identifiers"]>,
-  fields: Partial<TouchpointFields> = {},
-): Touchpoint {
-  const at = start + days * day;
-  return newTouchpoint({
-    eventId: `t${counter++}`,
-    occurredAt: at,
-    receivedAt: at,
-    channel: "store",
-    type: "visit",
-    identifiers: { ...noIds, ...identifiers },
-    sourceSystem: "test",
-    ...fields,
-  });
-}
-const buy = (minor: number) => ({
-  type: "purchase" as const,
-  amount: { minor, currency: "EUR", discountMinor: 0, marginMinor: null },
-});
+  fields: Parameters<typeof touchpointOnDay>[1] = {},
+) => touchpointOnDay(days, { ...fields, identifiers });
+const buy = (minor: number) => purchaseOf(minor);
 
 describe("CustomerEnricher", () => {
   it("makes one customer with one profile of the web, store and phone touchpoints of one person", () => {

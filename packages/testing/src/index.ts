@@ -1,5 +1,6 @@
 export { freshClickHouse, testKafkaEnv, testPipelineVariables } from "./fresh-resources";
 export { collectTopic, readTopic, type TopicCollector } from "./read-topic";
 export { type TestServers, testServers } from "./test-servers";
+export { cdnowModels, dayMs, fixtureStart, money, purchaseOf, touchpointOnDay } from "./touchpoint-fixtures";
 export { uniqueName } from "./unique-name";
 export { waitFor } from "./wait-for";
