@@ -2,6 +2,7 @@ import { customerKey, type Touchpoint, touchpointContract } from "@cx/contracts"
 import {
   type AvroCodec,
   createAvroCodec,
+  createGroupSender,
   createIdempotentProducer,
   type DeadLetter,
   DeadLetterPublisher,
@@ -54,6 +55,9 @@ export async function createKafkaTouchpointWriter(
   const producer: Producer = await createIdempotentProducer(kafka);
   const deadLetters = new DeadLetterPublisher(producer, env.DEAD_LETTER_TOPIC);
   const timeoutMs = env.GATEWAY_KAFKA_TIMEOUT_MS;
+  const sendTouchpoints = createGroupSender((messages) =>
+    producer.send({ topic: env.TOUCHPOINTS_TOPIC, acks: -1, messages }).then(() => undefined),
+  );
   return {
     async write(touchpoints) {
       if (touchpoints.length === 0) return;
@@ -63,7 +67,7 @@ export async function createKafkaTouchpointWriter(
           value: await codec.encode(touchpoint),
         })),
       );
-      await withinDeadline(producer.send({ topic: env.TOUCHPOINTS_TOPIC, acks: -1, messages }), timeoutMs);
+      await withinDeadline(sendTouchpoints(messages), timeoutMs);
     },
     deadLetter: (letters) => withinDeadline(deadLetters.publish(letters), timeoutMs),
     close: () => producer.disconnect(),
