@@ -1,5 +1,6 @@
-import type { Touchpoint } from "@cx/contracts";
+import { identifierKeys, type Touchpoint } from "@cx/contracts";
 import { type CustomerProfile, emptyProfile } from "./profile";
+import { addSample } from "./recent-mean";
 
 /**
  * How many touchpoint ids a profile remembers. Redelivery after a crash replays only what came
@@ -7,12 +8,24 @@ import { type CustomerProfile, emptyProfile } from "./profile";
  * and the window in which a duplicate could slip through.
  */
 export const rememberedEventIds = 256;
-const fastWeight = 0.5;
-const slowWeight = 0.1;
 const dayMs = 24 * 60 * 60 * 1000;
 
-const ewma = (previous: number | null, value: number, weight: number) =>
-  previous === null ? value : previous + weight * (value - previous);
+/** Sorted union, returning `current` itself when nothing is new (the common case). */
+export function unionSorted(current: string[], more: readonly string[]): string[] {
+  const missing = more.filter((item) => !current.includes(item));
+  return missing.length === 0 ? current : [...current, ...missing].sort();
+}
+
+/** The later of two timed answers; ties go to the larger value so the choice never depends on order. */
+export function laterAnswer(
+  current: { value: number | null; at: number | null },
+  candidate: { value: number | null; at: number | null },
+): { value: number | null; at: number | null } {
+  if (candidate.value === null || candidate.at === null) return current;
+  if (current.value === null || current.at === null) return candidate;
+  if (candidate.at !== current.at) return candidate.at > current.at ? candidate : current;
+  return candidate.value > current.value ? candidate : current;
+}
 
 /** Adds a purchase day's amount, keeping days distinct and ascending (touchpoints can arrive late). */
 function addPurchaseDay(
@@ -45,6 +58,7 @@ export function applyTouchpoint(
   const previousChannel = profile.channels[channel];
   let next: CustomerProfile = {
     ...profile,
+    identifiers: unionSorted(profile.identifiers, identifierKeys(touchpoint.identifiers)),
     firstSeenAt: Math.min(profile.firstSeenAt, at),
     lastSeenAt: Math.max(profile.lastSeenAt, at),
     channels: {
@@ -107,12 +121,15 @@ export function applyTouchpoint(
   if (touchpoint.sentiment !== null) {
     next = {
       ...next,
-      sentimentFast: ewma(next.sentimentFast, touchpoint.sentiment, fastWeight),
-      sentimentSlow: ewma(next.sentimentSlow, touchpoint.sentiment, slowWeight),
+      sentimentSum: next.sentimentSum + touchpoint.sentiment,
       sentimentSamples: next.sentimentSamples + 1,
+      recentSentiment: addSample(next.recentSentiment, touchpoint.sentiment, at),
     };
   }
-  if (experience.nps !== null) next = { ...next, lastNps: experience.nps };
+  if (experience.nps !== null) {
+    const latest = laterAnswer({ value: next.lastNps, at: next.lastNpsAt }, { value: experience.nps, at });
+    next = { ...next, lastNps: latest.value, lastNpsAt: latest.at };
+  }
   if (type === "referral" && touchpoint.referral) {
     next = {
       ...next,

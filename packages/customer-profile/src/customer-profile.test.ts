@@ -1,4 +1,4 @@
-import type { Touchpoint } from "@cx/contracts";
+import { noExperience, type Touchpoint } from "@cx/contracts";
 import { cdnowModels, dayMs, fixtureStart, money, purchaseOf, touchpointOnDay } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import {
@@ -195,26 +195,38 @@ describe("mergeProfiles", () => {
       touch(9, { type: "return", amount: money(-700) }),
       touch(12, { sentiment: 0.5 }),
     ];
-    const merged = mergeProfiles(fold(web), fold(store));
     const together = fold([...web, ...store]);
-    for (const key of [
-      "purchaseDays",
-      "purchaseDayAmounts",
-      "grossPurchasesMinor",
-      "returnsMinor",
-      "discountMinor",
-      "purchaseCount",
-      "returnCount",
-      "complaints",
-      "sentimentSamples",
-      "firstSeenAt",
-      "lastSeenAt",
-    ] as const) {
-      expect(merged[key], key).toEqual(together[key]);
+    for (const merged of [mergeProfiles(fold(web), fold(store)), mergeProfiles(fold(store), fold(web))]) {
+      const { recentEventIds, recentSentiment, ...rest } = merged;
+      const { recentEventIds: ids, recentSentiment: recent, ...expected } = together;
+      expect({ ...rest, customerId: expected.customerId }).toEqual(expected);
+      expect(recentEventIds.sort()).toEqual(ids.sort());
+      expect(recentSentiment?.weightedSum).toBeCloseTo(recent?.weightedSum as number, 12);
+      expect(recentSentiment?.weight).toBeCloseTo(recent?.weight as number, 12);
     }
-    expect(merged.channels.store?.touchpoints).toBe(6);
-    expect(merged.recentEventIds.sort()).toEqual(together.recentEventIds.sort());
-    expect(merged.sentimentSlow).toBeCloseTo(0, 10);
+    expect(together.channels.store?.touchpoints).toBe(6);
+    expect(together.sentimentSum).toBe(0);
+  });
+
+  it("does not depend on the order in which touchpoints arrive", () => {
+    const history = [
+      touch(0, { sentiment: 0.9, experience: { ...noExperience, nps: 10 } }),
+      purchase(3, 1200),
+      touch(20, { sentiment: -0.7, experience: { ...noExperience, nps: 4 } }),
+      touch(40, { sentiment: 0.1 }),
+    ];
+    const forwards = fold(history);
+    const backwards = fold([...history].reverse());
+    expect(backwards.lastNps).toBe(4);
+    expect(backwards.sentimentSum).toBeCloseTo(forwards.sentimentSum, 12);
+    expect(backwards.recentSentiment?.weightedSum).toBeCloseTo(
+      forwards.recentSentiment?.weightedSum as number,
+      12,
+    );
+    expect(deriveTraits(backwards, forwards.lastSeenAt).sentimentTrend).toBeCloseTo(
+      deriveTraits(forwards, forwards.lastSeenAt).sentimentTrend as number,
+      12,
+    );
   });
 });
 

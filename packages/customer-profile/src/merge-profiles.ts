@@ -1,6 +1,7 @@
 import type { Channel } from "@cx/contracts";
-import { rememberedEventIds } from "./apply-touchpoint";
+import { laterAnswer, rememberedEventIds, unionSorted } from "./apply-touchpoint";
 import type { ChannelActivity, CustomerProfile } from "./profile";
+import { combineRecentMeans } from "./recent-mean";
 
 function mergeChannels(
   left: CustomerProfile["channels"],
@@ -34,23 +35,21 @@ function mergePurchaseDays(
   return { purchaseDays: days, purchaseDayAmounts: days.map((day) => byDay.get(day) ?? 0) };
 }
 
-const weighted = (left: number | null, leftWeight: number, right: number | null, rightWeight: number) =>
-  left === null
-    ? right
-    : right === null
-      ? left
-      : (left * leftWeight + right * rightWeight) / (leftWeight + rightWeight);
+const npsOf = (answer: { value: number | null; at: number | null }) => ({
+  lastNps: answer.value,
+  lastNpsAt: answer.at,
+});
 
 /**
- * One profile for two customers found to be one person: counts add up, purchase days unite (a day
- * both bought on counts once), times take the extremes, sentiment is weighted by how often each was
- * measured, and the latest NPS answer is the more recently seen customer's.
+ * One profile for two customers found to be one person, equal to the profile of one customer who
+ * made all their touchpoints: counts and sums add up, purchase days unite (a day both bought on
+ * counts once), times take the extremes, the latest NPS answer is the one given last.
  */
 export function mergeProfiles(survivor: CustomerProfile, merged: CustomerProfile): CustomerProfile {
-  const newer = merged.lastSeenAt > survivor.lastSeenAt ? merged : survivor;
   const sum = (key: keyof CustomerProfile) => (survivor[key] as number) + (merged[key] as number);
   return {
     customerId: survivor.customerId,
+    identifiers: unionSorted(survivor.identifiers, merged.identifiers),
     firstSeenAt: Math.min(survivor.firstSeenAt, merged.firstSeenAt),
     lastSeenAt: Math.max(survivor.lastSeenAt, merged.lastSeenAt),
     channels: mergeChannels(survivor.channels, merged.channels),
@@ -73,15 +72,15 @@ export function mergeProfiles(survivor: CustomerProfile, merged: CustomerProfile
     waitSamples: sum("waitSamples"),
     handleSecondsTotal: sum("handleSecondsTotal"),
     handleSamples: sum("handleSamples"),
-    sentimentFast: newer.sentimentFast ?? survivor.sentimentFast ?? merged.sentimentFast,
-    sentimentSlow: weighted(
-      survivor.sentimentSlow,
-      survivor.sentimentSamples,
-      merged.sentimentSlow,
-      merged.sentimentSamples,
-    ),
+    sentimentSum: sum("sentimentSum"),
     sentimentSamples: sum("sentimentSamples"),
-    lastNps: newer.lastNps ?? survivor.lastNps ?? merged.lastNps,
+    recentSentiment: combineRecentMeans(survivor.recentSentiment, merged.recentSentiment),
+    ...npsOf(
+      laterAnswer(
+        { value: survivor.lastNps, at: survivor.lastNpsAt },
+        { value: merged.lastNps, at: merged.lastNpsAt },
+      ),
+    ),
     referralsMade: sum("referralsMade"),
     referralsConverted: sum("referralsConverted"),
     socialReach: Math.max(survivor.socialReach, merged.socialReach),

@@ -1,4 +1,5 @@
 import type { Channel } from "@cx/contracts";
+import type { RecentMean } from "./recent-mean";
 
 export interface ChannelActivity {
   readonly firstAt: number;
@@ -12,6 +13,8 @@ export interface ChannelActivity {
  */
 export interface CustomerProfile {
   readonly customerId: string;
+  /** The customer's identifier keys ("kind:hash") seen on their touchpoints, sorted. */
+  readonly identifiers: string[];
   readonly firstSeenAt: number;
   readonly lastSeenAt: number;
   readonly channels: Partial<Record<Channel, ChannelActivity>>;
@@ -34,11 +37,17 @@ export interface CustomerProfile {
   readonly waitSamples: number;
   readonly handleSecondsTotal: number;
   readonly handleSamples: number;
-  /** Exponentially weighted sentiment, fast and slow; their difference is the trend. */
-  readonly sentimentFast: number | null;
-  readonly sentimentSlow: number | null;
+  /**
+   * Sentiment as sums, not running averages, so the profile does not depend on the order in which
+   * touchpoints arrive or customers merge: the mean over all samples, and a recent mean whose
+   * weights halve monthly; recent minus overall is the trend.
+   */
+  readonly sentimentSum: number;
   readonly sentimentSamples: number;
+  readonly recentSentiment: RecentMean | null;
+  /** The latest NPS answer by the time it was given (not by arrival). */
   readonly lastNps: number | null;
+  readonly lastNpsAt: number | null;
   readonly referralsMade: number;
   readonly referralsConverted: number;
   readonly socialReach: number;
@@ -50,6 +59,7 @@ export interface CustomerProfile {
 export function emptyProfile(customerId: string, at: number): CustomerProfile {
   return {
     customerId,
+    identifiers: [],
     firstSeenAt: at,
     lastSeenAt: at,
     channels: {},
@@ -70,10 +80,11 @@ export function emptyProfile(customerId: string, at: number): CustomerProfile {
     waitSamples: 0,
     handleSecondsTotal: 0,
     handleSamples: 0,
-    sentimentFast: null,
-    sentimentSlow: null,
+    sentimentSum: 0,
     sentimentSamples: 0,
+    recentSentiment: null,
     lastNps: null,
+    lastNpsAt: null,
     referralsMade: 0,
     referralsConverted: 0,
     socialReach: 0,

@@ -1,5 +1,6 @@
 import type { PurchaseHistory } from "@cx/customer-value";
 import type { CustomerProfile } from "./profile";
+import { recentMeanValue } from "./recent-mean";
 
 export type NpsClass = "promoter" | "passive" | "detractor";
 
@@ -16,6 +17,8 @@ export interface Traits {
   readonly averageHandleSeconds: number | null;
   readonly resolutionRate: number | null;
   readonly averageSentiment: number | null;
+  /** Mean sentiment with weights halving monthly before the latest sample. */
+  readonly recentSentiment: number | null;
   /** Recent sentiment minus long-run sentiment: negative means things are getting worse. */
   readonly sentimentTrend: number | null;
   readonly npsClass: NpsClass | null;
@@ -39,6 +42,8 @@ export function deriveTraits(profile: CustomerProfile, now: number): Traits {
   const first = days[0];
   const last = days.at(-1);
   const repeats = profile.purchaseDayAmounts.slice(1);
+  const averageSentiment = average(profile.sentimentSum, profile.sentimentSamples);
+  const recentSentiment = recentMeanValue(profile.recentSentiment);
   return {
     recencyDays: last === undefined ? null : today - last,
     purchaseDays: days.length,
@@ -53,11 +58,10 @@ export function deriveTraits(profile: CustomerProfile, now: number): Traits {
     averageWaitSeconds: average(profile.waitSecondsTotal, profile.waitSamples),
     averageHandleSeconds: average(profile.handleSecondsTotal, profile.handleSamples),
     resolutionRate: profile.serviceContacts > 0 ? profile.resolvedContacts / profile.serviceContacts : null,
-    averageSentiment: profile.sentimentSlow,
+    averageSentiment,
+    recentSentiment,
     sentimentTrend:
-      profile.sentimentFast === null || profile.sentimentSlow === null
-        ? null
-        : profile.sentimentFast - profile.sentimentSlow,
+      averageSentiment === null || recentSentiment === null ? null : recentSentiment - averageSentiment,
     npsClass: profile.lastNps === null ? null : npsClass(profile.lastNps),
     history:
       first === undefined || last === undefined
