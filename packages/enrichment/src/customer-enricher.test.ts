@@ -53,9 +53,9 @@ describe("CustomerEnricher", () => {
     const visit = enricher.process(touch(0, { loyaltyId: "L5" }));
     const firstPurchase = enricher.process(touch(1, { loyaltyId: "L5" }, buy(3000)));
     const anotherVisit = enricher.process(touch(2, { loyaltyId: "L5" }));
-    expect(visit.stageChange).toMatchObject({ from: null, to: "prospect" });
-    expect(firstPurchase.stageChange).toMatchObject({ from: "prospect", to: "new" });
-    expect(anotherVisit.stageChange).toBeNull();
+    expect(visit.stageChanges).toMatchObject([{ from: null, to: "prospect" }]);
+    expect(firstPurchase.stageChanges).toMatchObject([{ from: "prospect", to: "new" }]);
+    expect(anotherVisit.stageChanges).toEqual([]);
   });
 
   it("gives the same snapshots on a replay, and a redelivered touchpoint changes nothing", () => {
@@ -78,7 +78,7 @@ describe("CustomerEnricher", () => {
       first.enricher.profileOf(first.snapshots[stream.indexOf(touchpoint)]?.customerId ?? ""),
     );
     const again = stream.slice(-50).map((touchpoint) => first.enricher.process(touchpoint));
-    expect(again.every((result) => result.stageChange === null)).toBe(true);
+    expect(again.every((result) => result.stageChanges.length === 0 && !result.changed)).toBe(true);
     const profilesAfter = stream.map((touchpoint) =>
       first.enricher.profileOf(first.snapshots[stream.indexOf(touchpoint)]?.customerId ?? ""),
     );

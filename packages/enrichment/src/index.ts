@@ -1,7 +1,10 @@
+export { CustomerEnricher, type Enrichment, type EnrichmentOptions } from "./customer-enricher";
 export {
-  CustomerEnricher,
-  type Enrichment,
-  type EnrichmentOptions,
+  type CustomerState,
+  type ProfileChange,
+  type ProfileOptions,
   type ProfileSnapshot,
+  ProfileStore,
+  type ProfileUpdate,
   type StageChange,
-} from "./customer-enricher";
+} from "./profile-store";

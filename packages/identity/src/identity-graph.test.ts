@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { customerIdFor, IdentityGraph } from "./index";
+import {
+  customerIdFor,
+  defaultIdentityLimits,
+  type IdentityChangelogValue,
+  IdentityGraph,
+  type IdentityGraphState,
+} from "./index";
 
 const hash = (name: string) => name.padEnd(64, "0");
 const web = [`email:${hash("e1")}`, "device:d1"];
@@ -113,5 +119,34 @@ describe("IdentityGraph", () => {
     expect(restored.resolve(["device:d1", "social:x:@new"], "t9").customerId).toBe(
       graph.customerOf("device:d1"),
     );
+  });
+
+  it("rebuilds itself from the latest changelog entry per key, through merges, undos and shared ids", () => {
+    const graph = new IdentityGraph({ perKind: { ...defaultIdentityLimits.perKind, email: 2 } });
+    const latest = new Map<string, IdentityChangelogValue | null>();
+    const drain = () => {
+      for (const { key, value } of graph.takeChanges()) latest.set(key, value);
+    };
+    graph.resolve([`email:${hash("a")}`], "t1");
+    graph.resolve(["device:tablet"], "t2");
+    drain();
+    const meeting = graph.resolve(["device:tablet", `email:${hash("a")}`], "t3");
+    drain();
+    const merge = meeting.events.find((event) => event.type === "customers_merged");
+    graph.undoMerge((merge as { mergeId: string }).mergeId);
+    graph.resolve(["loyalty:SHOP", `email:${hash("b")}`], "t4");
+    graph.resolve(["loyalty:SHOP", `email:${hash("c")}`], "t5");
+    graph.resolve(["loyalty:SHOP", `email:${hash("d")}`], "t6");
+    drain();
+    expect(graph.takeChanges()).toEqual([]);
+    const live = [...latest.values()].filter((value): value is IdentityChangelogValue => value !== null);
+    const rebuilt = IdentityGraph.fromChangelog(JSON.parse(JSON.stringify(live)));
+    const sorted = (state: IdentityGraphState) => ({
+      ...state,
+      customers: [...state.customers].sort((a, b) => a.id.localeCompare(b.id)),
+      shared: [...state.shared].sort(),
+    });
+    expect(sorted(rebuilt.state())).toEqual(sorted(graph.state()));
+    expect(graph.isShared("loyalty:SHOP")).toBe(true);
   });
 });

@@ -10,7 +10,7 @@ interface CustomerNode {
   readonly identifiers: Set<string>;
 }
 
-interface MergeRecord {
+export interface MergeRecord {
   readonly survivorId: string;
   readonly mergedId: string;
   readonly mergedCreated: number;
@@ -31,6 +31,30 @@ export interface IdentityGraphState {
   readonly shared: string[];
   readonly sequence: number;
 }
+
+/**
+ * One entry of the graph's changelog (a compacted topic keyed by `changelogKey`): exactly one field
+ * is set. Replaying the latest entry per key rebuilds the graph (IdentityGraph.fromChangelog).
+ */
+export interface IdentityChangelogValue {
+  readonly customer: { id: string; created: number; identifiers: string[] } | null;
+  readonly merge: ({ mergeId: string } & MergeRecord) | null;
+  readonly separatedPair: string | null;
+  readonly sharedIdentifier: string | null;
+}
+
+export interface IdentityChangelogEntry {
+  readonly key: string;
+  /** null deletes the key (a merged-away customer, an undone merge). */
+  readonly value: IdentityChangelogValue | null;
+}
+
+const noEntry: IdentityChangelogValue = {
+  customer: null,
+  merge: null,
+  separatedPair: null,
+  sharedIdentifier: null,
+};
 
 /** A customer id derived from the identifier that created it: the same on every run and instance. */
 export function customerIdFor(identifier: string): string {
@@ -53,6 +77,8 @@ export class IdentityGraph {
   /** Identifiers found to be shared by several people; they no longer decide who a touchpoint is. */
   private readonly shared = new Set<string>();
   private sequence = 0;
+  /** Changelog keys changed since the last takeChanges(). */
+  private readonly dirty = new Set<string>();
 
   constructor(private readonly limits: IdentityLimits = defaultIdentityLimits) {}
 
@@ -121,7 +147,10 @@ export class IdentityGraph {
       // tie the touchpoint to them are shared (a shop's card, a family tablet). Mark them, and
       // resolve the touchpoint by its other identifiers.
       const connecting = usable.filter((identifier) => this.owner.get(identifier) === customer.id);
-      for (const identifier of connecting) this.shared.add(identifier);
+      for (const identifier of connecting) {
+        this.shared.add(identifier);
+        this.dirty.add(`shared:${identifier}`);
+      }
       events.push({
         type: "link_blocked",
         customerIds: [customer.id],
@@ -161,7 +190,15 @@ export class IdentityGraph {
       this.owner.set(identifier, restored.id);
     }
     this.merges.delete(mergeId);
-    this.separated.add(pairKey(record.survivorId, record.mergedId));
+    const pair = pairKey(record.survivorId, record.mergedId);
+    this.separated.add(pair);
+    for (const key of [
+      `customer:${survivor.id}`,
+      `customer:${restored.id}`,
+      `merge:${mergeId}`,
+      `separated:${pair}`,
+    ])
+      this.dirty.add(key);
     return [
       {
         type: "merge_undone",
@@ -187,6 +224,61 @@ export class IdentityGraph {
     };
   }
 
+  /** The changelog entries for everything changed since the last call, in a deterministic order. */
+  takeChanges(): IdentityChangelogEntry[] {
+    const entries = [...this.dirty].sort().map((key) => ({ key, value: this.changelogValue(key) }));
+    this.dirty.clear();
+    return entries;
+  }
+
+  private changelogValue(key: string): IdentityChangelogValue | null {
+    const at = key.indexOf(":");
+    const [kind, name] = [key.slice(0, at), key.slice(at + 1)];
+    if (kind === "customer") {
+      const customer = this.customers.get(name);
+      return customer
+        ? {
+            ...noEntry,
+            customer: {
+              id: customer.id,
+              created: customer.created,
+              identifiers: [...customer.identifiers].sort(),
+            },
+          }
+        : null;
+    }
+    if (kind === "merge") {
+      const record = this.merges.get(name);
+      return record ? { ...noEntry, merge: { mergeId: name, ...record } } : null;
+    }
+    if (kind === "separated") return this.separated.has(name) ? { ...noEntry, separatedPair: name } : null;
+    return this.shared.has(name) ? { ...noEntry, sharedIdentifier: name } : null;
+  }
+
+  /** Rebuilds a graph from the latest changelog value of every key (tombstoned keys left out). */
+  static fromChangelog(values: Iterable<IdentityChangelogValue>, limits?: IdentityLimits): IdentityGraph {
+    const state = {
+      customers: [] as IdentityGraphState["customers"],
+      merges: [] as ({ mergeId: string } & MergeRecord)[],
+      separated: [] as string[],
+      shared: [] as string[],
+      sequence: 0,
+    };
+    for (const value of values) {
+      if (value.customer) {
+        state.customers.push(value.customer);
+        state.sequence = Math.max(state.sequence, value.customer.created + 1);
+      }
+      if (value.merge) {
+        state.merges.push(value.merge);
+        state.sequence = Math.max(state.sequence, value.merge.mergedCreated + 1);
+      }
+      if (value.separatedPair) state.separated.push(value.separatedPair);
+      if (value.sharedIdentifier) state.shared.push(value.sharedIdentifier);
+    }
+    return IdentityGraph.fromState(state, limits);
+  }
+
   static fromState(state: IdentityGraphState, limits?: IdentityLimits): IdentityGraph {
     const graph = new IdentityGraph(limits);
     for (const customer of state.customers) {
@@ -209,6 +301,7 @@ export class IdentityGraph {
     for (let suffix = 2; this.customers.has(id); suffix++) id = `${preferredId}_${suffix}`;
     const customer: CustomerNode = { id, created: this.sequence++, identifiers: new Set() };
     this.customers.set(id, customer);
+    this.dirty.add(`customer:${id}`);
     return customer;
   }
 
@@ -247,6 +340,8 @@ export class IdentityGraph {
       this.owner.set(identifier, survivor.id);
     }
     this.customers.delete(merged.id);
+    this.dirty.add(`customer:${survivor.id}`);
+    this.dirty.add(`customer:${merged.id}`);
     const mergeId = `merge_${createHash("sha256").update(`${survivor.id}|${merged.id}|${eventId}`).digest("hex").slice(0, 16)}`;
     this.merges.set(mergeId, {
       survivorId: survivor.id,
@@ -254,6 +349,7 @@ export class IdentityGraph {
       mergedCreated: merged.created,
       movedIdentifiers,
     });
+    this.dirty.add(`merge:${mergeId}`);
     events.push({
       type: "customers_merged",
       mergeId,
@@ -288,6 +384,7 @@ export class IdentityGraph {
       customer.identifiers.add(identifier);
       this.owner.set(identifier, customer.id);
       accepted.push(identifier);
+      this.dirty.add(`customer:${customer.id}`);
     }
     return accepted;
   }

@@ -1,0 +1,184 @@
+import type { Touchpoint } from "@cx/contracts";
+import {
+  applyTouchpoint,
+  assessLifecycle,
+  assessValue,
+  type CustomerProfile,
+  type CustomerValue,
+  deriveTraits,
+  type IndirectValueWeights,
+  type LifecycleAssessment,
+  type LifecycleRules,
+  type LifecycleStage,
+  mergeProfiles,
+  rememberedEventIds,
+  type Traits,
+  ValueDistribution,
+  type ValueModels,
+  type ValueTier,
+  valueTier,
+} from "@cx/customer-profile";
+
+export interface ProfileOptions {
+  /** Fitted BG/NBD and Gamma-Gamma parameters; without them value and lifecycle use history alone. */
+  readonly models?: ValueModels;
+  readonly lifecycleRules?: LifecycleRules;
+  readonly indirectValueWeights?: IndirectValueWeights;
+}
+
+/** What downstream sees of the customer with each touchpoint. */
+export interface ProfileSnapshot {
+  readonly customerId: string;
+  readonly traits: Traits;
+  readonly value: CustomerValue;
+  readonly tier: ValueTier;
+  readonly lifecycle: LifecycleAssessment;
+}
+
+export interface StageChange {
+  readonly customerId: string;
+  readonly from: LifecycleStage | null;
+  readonly to: LifecycleStage;
+  readonly at: number;
+  /** The touchpoint (or merge) that moved the customer. */
+  readonly eventId: string;
+}
+
+/** What is kept per customer, and written to the profile changelog. */
+export interface CustomerState {
+  readonly profile: CustomerProfile;
+  readonly stage: LifecycleStage | null;
+}
+
+export interface ProfileUpdate {
+  readonly snapshot: ProfileSnapshot;
+  readonly stageChange: StageChange | null;
+  /** False for a redelivered touchpoint or merge: nothing changed, nothing should be emitted. */
+  readonly changed: boolean;
+}
+
+export type ProfileChange =
+  | { readonly customerId: string; readonly state: CustomerState; readonly snapshot: ProfileSnapshot }
+  | { readonly customerId: string; readonly state: null };
+
+const mergeMarker = (mergeId: string) => `merge:${mergeId}`;
+
+/**
+ * The live profiles of the customers one enricher instance owns: folds touchpoints and merges into
+ * them and judges value, tier and lifecycle as of the event's own time, so a replay gives the same
+ * snapshots. Remembers what changed for the changelog.
+ */
+export class ProfileStore {
+  private readonly states = new Map<string, CustomerState>();
+  private readonly distribution = new ValueDistribution();
+  private readonly dirty = new Map<string, ProfileSnapshot | null>();
+
+  constructor(private readonly options: ProfileOptions = {}) {}
+
+  get size(): number {
+    return this.states.size;
+  }
+
+  get(customerId: string): CustomerState | undefined {
+    return this.states.get(customerId);
+  }
+
+  customerIds(): IterableIterator<string> {
+    return this.states.keys();
+  }
+
+  apply(customerId: string, touchpoint: Touchpoint): ProfileUpdate {
+    const before = this.states.get(customerId);
+    const profile = applyTouchpoint(before?.profile, customerId, touchpoint);
+    return this.update(before, profile, touchpoint.occurredAt, touchpoint.eventId);
+  }
+
+  /**
+   * Takes in the profile of a customer merged into `survivorId`. Idempotent: the merge id is
+   * remembered with the touchpoint ids, so a redelivered transfer adds nothing twice.
+   */
+  absorb(survivorId: string, merged: CustomerProfile, mergeId: string): ProfileUpdate {
+    const before = this.states.get(survivorId);
+    const marker = mergeMarker(mergeId);
+    const combined = before ? mergeProfiles(before.profile, merged) : { ...merged, customerId: survivorId };
+    const profile = before?.profile.recentEventIds.includes(marker)
+      ? before.profile
+      : { ...combined, recentEventIds: [...combined.recentEventIds, marker].slice(-rememberedEventIds) };
+    return this.update(before, profile, profile.lastSeenAt, mergeId);
+  }
+
+  /** Removes a customer merged into another (their profile moves) or erased; the changelog gets a tombstone. */
+  release(customerId: string): CustomerProfile | undefined {
+    const state = this.states.get(customerId);
+    this.states.delete(customerId);
+    this.distribution.forget(customerId);
+    if (state) this.dirty.set(customerId, null);
+    return state?.profile;
+  }
+
+  /** Loads a customer's state from the changelog (on start or when a partition is assigned). */
+  restore(state: CustomerState): void {
+    this.states.set(state.profile.customerId, state);
+    this.snapshot(state.profile, state.stage, state.profile.lastSeenAt);
+  }
+
+  /** Forgets customers another instance now owns (their partition moved); no changelog entry. */
+  dropWhere(owned: (customerId: string) => boolean): void {
+    for (const customerId of [...this.states.keys()]) {
+      if (owned(customerId)) continue;
+      this.states.delete(customerId);
+      this.distribution.forget(customerId);
+      this.dirty.delete(customerId);
+    }
+  }
+
+  /** The changelog entries for every customer changed since the last call. */
+  takeChanges(): ProfileChange[] {
+    const changes: ProfileChange[] = [];
+    for (const [customerId, snapshot] of this.dirty) {
+      const state = this.states.get(customerId);
+      changes.push(state && snapshot ? { customerId, state, snapshot } : { customerId, state: null });
+    }
+    this.dirty.clear();
+    return changes;
+  }
+
+  private update(
+    before: CustomerState | undefined,
+    profile: CustomerProfile,
+    at: number,
+    eventId: string,
+  ): ProfileUpdate {
+    const previousStage = before?.stage ?? null;
+    const snapshot = this.snapshot(profile, previousStage, at);
+    if (before && profile === before.profile) return { snapshot, stageChange: null, changed: false };
+    const stage = snapshot.lifecycle.stage;
+    this.states.set(profile.customerId, { profile, stage });
+    this.dirty.set(profile.customerId, snapshot);
+    return {
+      snapshot,
+      changed: true,
+      stageChange:
+        stage === previousStage
+          ? null
+          : { customerId: profile.customerId, from: previousStage, to: stage, at, eventId },
+    };
+  }
+
+  private snapshot(
+    profile: CustomerProfile,
+    previousStage: LifecycleStage | null,
+    now: number,
+  ): ProfileSnapshot {
+    const { models, lifecycleRules, indirectValueWeights } = this.options;
+    const traits = deriveTraits(profile, now);
+    const value = assessValue(profile, traits, models, indirectValueWeights);
+    this.distribution.record(
+      profile.customerId,
+      (value.predictedValueMinor ?? value.currentValueMinor) + value.indirectValueMinor,
+    );
+    const tier = valueTier(value, this.distribution.tierLines());
+    const lifecycle = assessLifecycle(traits, value, tier, previousStage, models?.bgnbd, lifecycleRules);
+    return { customerId: profile.customerId, traits, value, tier, lifecycle };
+  }
+}
