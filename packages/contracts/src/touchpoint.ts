@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { loadSchemaVersions } from "./schema-files";
+import { loadContract } from "./schema-files";
 import type { TopicContract } from "./topic-contract";
 
 /**
@@ -136,12 +136,4 @@ export const noExperience: Experience = Object.freeze({
   resolved: null,
 });
 
-const versions = loadSchemaVersions("touchpoint");
-const newest = versions.at(-1);
-if (!newest) throw new Error("schemas/touchpoint has no vN.avsc file");
-
-export const touchpointContract: TopicContract = {
-  name: "touchpoint",
-  schema: newest.schema,
-  type: newest.type,
-};
+export const touchpointContract: TopicContract = loadContract("touchpoint");

@@ -70,8 +70,9 @@ function daysUntil(
     if (weeks !== null) candidates.push((weeks - history.T) * 7);
   }
   if (recencyDays !== null && traits.recencyDays !== null) candidates.push(recencyDays - traits.recencyDays);
-  if (candidates.length === 0) return null;
-  return Math.max(0, Math.ceil(Math.min(...candidates)));
+  const finite = candidates.filter(Number.isFinite);
+  if (finite.length === 0) return null;
+  return Math.max(0, Math.ceil(Math.min(...finite)));
 }
 
 /**

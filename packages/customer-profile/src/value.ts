@@ -2,6 +2,7 @@ import {
   type BgNbdParams,
   expectedPurchases,
   type GammaGammaParams,
+  type LifetimeValueOptions,
   predictedLifetimeValue,
   probabilityAlive,
 } from "@cx/customer-value";
@@ -11,7 +12,11 @@ import type { Traits } from "./traits";
 export interface ValueModels {
   readonly bgnbd: BgNbdParams;
   readonly gammaGamma: GammaGammaParams;
+  /** Horizon and discounting of the predicted value; one year at 10 % a year unless configured. */
+  readonly valuation?: LifetimeValueOptions;
 }
+
+export const defaultValuation: LifetimeValueOptions = { horizonWeeks: 52, yearlyDiscountRate: 0.1 };
 
 /** What indirect influence is worth, in minor units; configuration, documented in the README. */
 export interface IndirectValueWeights {
@@ -37,7 +42,7 @@ export interface CustomerValue {
   readonly marginMinor: number;
   readonly probabilityAlive: number | null;
   readonly expectedPurchasesNextYear: number | null;
-  /** Discounted expected value of the next 52 weeks of purchases (BG/NBD × Gamma-Gamma). */
+  /** Discounted expected value of purchases over the valuation horizon (BG/NBD × Gamma-Gamma). */
   readonly predictedValueMinor: number | null;
   readonly indirectValueMinor: number;
   readonly costFlags: CostFlag[];
@@ -65,17 +70,21 @@ export function assessValue(
   weights: IndirectValueWeights = defaultIndirectValueWeights,
 ): CustomerValue {
   const history = traits.history;
+  // Extreme histories can overflow the special functions; a number that is not finite says nothing.
+  const finite = (value: number) => (Number.isFinite(value) ? value : null);
   const predicted =
     models && history
       ? {
-          probabilityAlive: probabilityAlive(models.bgnbd, history),
-          expectedPurchasesNextYear: expectedPurchases(models.bgnbd, history, 52),
-          predictedValueMinor: Math.round(
-            predictedLifetimeValue(
-              models,
-              { ...history, meanSpend: traits.meanRepeatSpend },
-              { horizonWeeks: 52 },
-            ) * 100,
+          probabilityAlive: finite(probabilityAlive(models.bgnbd, history)),
+          expectedPurchasesNextYear: finite(expectedPurchases(models.bgnbd, history, 52)),
+          predictedValueMinor: finite(
+            Math.round(
+              predictedLifetimeValue(
+                models,
+                { ...history, meanSpend: traits.meanRepeatSpend },
+                models.valuation ?? defaultValuation,
+              ) * 100,
+            ),
           ),
         }
       : { probabilityAlive: null, expectedPurchasesNextYear: null, predictedValueMinor: null };
@@ -98,12 +107,17 @@ export function assessValue(
 
 export type ValueTier = "top" | "middle" | "low" | "negative";
 
+/** What the 20/80 tier ranks customers by: predicted (or, without models, current) plus indirect value. */
+export function rankingValue(value: CustomerValue): number {
+  return (value.predictedValueMinor ?? value.currentValueMinor) + value.indirectValueMinor;
+}
+
 /**
  * The 20/80 tier: top when the customer's total value (predicted + indirect) is at or above the
  * population's 80th percentile, low below the 40th. The enricher keeps the percentiles current.
  */
 export function valueTier(value: CustomerValue, percentiles: { p40: number; p80: number }): ValueTier {
   if (value.negative) return "negative";
-  const total = (value.predictedValueMinor ?? value.currentValueMinor) + value.indirectValueMinor;
+  const total = rankingValue(value);
   return total >= percentiles.p80 ? "top" : total < percentiles.p40 ? "low" : "middle";
 }

@@ -13,4 +13,5 @@ export {
   type SpendHistory,
 } from "./gamma-gamma";
 export { type LifetimeValueOptions, predictedLifetimeValue } from "./lifetime-value";
+export { type FittedModels, parseFittedModels } from "./model-file";
 export { type CustomerSummary, summariseTransactions, type Transaction } from "./transactions";

@@ -11,6 +11,7 @@ import {
   type LifecycleRules,
   type LifecycleStage,
   mergeProfiles,
+  rankingValue,
   rememberedEventIds,
   type Traits,
   ValueDistribution,
@@ -116,10 +117,14 @@ export class ProfileStore {
     return state?.profile;
   }
 
-  /** Loads a customer's state from the changelog (on start or when a partition is assigned). */
-  restore(state: CustomerState): void {
+  /**
+   * Loads a customer's state from the changelog (when a partition is assigned). With the snapshot
+   * that was written beside it, the value distribution comes back exactly as it was.
+   */
+  restore(state: CustomerState, snapshot?: ProfileSnapshot): void {
     this.states.set(state.profile.customerId, state);
-    this.snapshot(state.profile, state.stage, state.profile.lastSeenAt);
+    if (snapshot) this.distribution.record(state.profile.customerId, rankingValue(snapshot.value));
+    else this.snapshot(state.profile, state.stage, state.profile.lastSeenAt);
   }
 
   /** Forgets customers another instance now owns (their partition moved); no changelog entry. */
@@ -173,10 +178,7 @@ export class ProfileStore {
     const { models, lifecycleRules, indirectValueWeights } = this.options;
     const traits = deriveTraits(profile, now);
     const value = assessValue(profile, traits, models, indirectValueWeights);
-    this.distribution.record(
-      profile.customerId,
-      (value.predictedValueMinor ?? value.currentValueMinor) + value.indirectValueMinor,
-    );
+    this.distribution.record(profile.customerId, rankingValue(value));
     const tier = valueTier(value, this.distribution.tierLines());
     const lifecycle = assessLifecycle(traits, value, tier, previousStage, models?.bgnbd, lifecycleRules);
     return { customerId: profile.customerId, traits, value, tier, lifecycle };

@@ -44,9 +44,8 @@ describe("startBatchConsumer", () => {
       startBatchConsumer<string>({
         kafka,
         groupId,
-        topic,
+        sources: [{ topic, codec: textCodec }],
         stage: "test",
-        codec: textCodec,
         deadLetters: new DeadLetterPublisher(producer, deadLetterTopic),
         logger,
         retryPolicy: { initialDelayMs: 20, maxDelayMs: 100 },

@@ -1,10 +1,11 @@
 import type { Logger } from "@cx/logging";
-import type { Consumer, IHeaders, Kafka, KafkaMessage } from "kafkajs";
+import type { Consumer, IHeaders, Kafka, KafkaMessage, PartitionAssigner } from "kafkajs";
 import type { AvroCodec } from "./avro-codec";
 import type { DeadLetter, DeadLetterPublisher } from "./dead-letters";
 import { defaultRetryPolicy, type RetryPolicy, retryWhile } from "./retry";
 
 export interface DecodedRecord<T> {
+  readonly topic: string;
   readonly key: string | null;
   readonly value: T;
   readonly partition: number;
@@ -20,15 +21,30 @@ export interface BatchContext {
   readonly lastOffset: string;
 }
 
+/** One topic a consumer reads, with how to decode and check its records. */
+export interface ConsumedTopic<T> {
+  readonly topic: string;
+  readonly codec: Pick<AvroCodec<T>, "decode">;
+  /** A semantic check after decoding; a returned string is the reason the record is dead-lettered. */
+  validate?(value: T): string | undefined;
+}
+
+/** The partitions of each topic this member owns after a rebalance. */
+export type Assignment = Readonly<Record<string, readonly number[]>>;
+
 export interface BatchConsumerOptions<T> {
   readonly kafka: Kafka;
   readonly groupId: string;
-  readonly topic: string;
+  readonly sources: readonly ConsumedTopic<T>[];
   /** Names this consumer in dead letters and logs. */
   readonly stage: string;
-  readonly codec: Pick<AvroCodec<T>, "decode">;
-  /** A semantic check after decoding; a returned string is the reason the record is dead-lettered. */
-  readonly validate?: (value: T) => string | undefined;
+  /** Replaces Kafka's default assignment (e.g. to give one member every partition). */
+  readonly partitionAssigners?: PartitionAssigner[];
+  /**
+   * Told the new assignment after every rebalance, before any batch of it is handled; stateful
+   * stages drop what they no longer own and restore what they newly own lazily in handleBatch.
+   */
+  readonly onAssignment?: (assignment: Assignment, memberId: string) => void;
   /** Must be idempotent: after a crash between handling and committing, the batch comes again. */
   readonly handleBatch: (records: DecodedRecord<T>[], context: BatchContext) => Promise<void>;
   readonly deadLetters: DeadLetterPublisher;
@@ -45,6 +61,7 @@ type Sorted<T> = { decoded: DecodedRecord<T>[]; dead: DeadLetter[] };
 
 async function sortBatch<T>(
   options: BatchConsumerOptions<T>,
+  source: ConsumedTopic<T>,
   partition: number,
   messages: KafkaMessage[],
 ): Promise<Sorted<T>> {
@@ -56,24 +73,25 @@ async function sortBatch<T>(
       ...(message.headers ? { headers: message.headers } : {}),
       reason,
       stage: options.stage,
-      source: { topic: options.topic, partition, offset: message.offset },
+      source: { topic: source.topic, partition, offset: message.offset },
     });
   for (const message of messages) {
     if (message.value === null || message.value.length === 0) {
       deadLetter(message, "empty value");
       continue;
     }
-    const result = await options.codec.decode(message.value);
+    const result = await source.codec.decode(message.value);
     if (!result.ok) {
       deadLetter(message, result.reason);
       continue;
     }
-    const invalid = options.validate?.(result.value);
+    const invalid = source.validate?.(result.value);
     if (invalid !== undefined) {
       deadLetter(message, `invalid: ${invalid}`);
       continue;
     }
     sorted.decoded.push({
+      topic: source.topic,
       key: message.key?.toString("utf8") ?? null,
       value: result.value,
       partition,
@@ -86,17 +104,31 @@ async function sortBatch<T>(
 }
 
 /**
- * Consumes one topic in batches with at-least-once delivery: a batch's offset is committed only
+ * Consumes topics in batches with at-least-once delivery: a batch's offset is committed only
  * after its dead letters are written and its records handled. A failing handler is retried with
  * backoff (so a store outage pauses the partition instead of losing data) until it succeeds, the
  * consumer stops, or the partition moves to another instance; in the last two cases the batch is
  * handed back uncommitted and redelivered.
  */
 export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): Promise<BatchConsumer> {
-  const { logger, topic } = options;
-  const consumer: Consumer = options.kafka.consumer({ groupId: options.groupId });
+  const { logger } = options;
+  const sources = new Map(options.sources.map((source) => [source.topic, source]));
+  const consumer: Consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    ...(options.partitionAssigners ? { partitionAssigners: options.partitionAssigners } : {}),
+  });
+  const { onAssignment } = options;
+  if (onAssignment) {
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      logger.info(
+        { stage: options.stage, assignment: event.payload.memberAssignment },
+        "partitions assigned",
+      );
+      onAssignment(event.payload.memberAssignment, event.payload.memberId);
+    });
+  }
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topics: [...sources.keys()], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -104,6 +136,9 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
       const first = batch.messages[0];
       const last = batch.messages.at(-1);
       if (!first || !last) return;
+      const { topic } = batch;
+      const source = sources.get(topic);
+      if (!source) throw new Error(`consumer of ${[...sources.keys()]} was given a batch of ${topic}`);
       const context: BatchContext = {
         topic,
         partition: batch.partition,
@@ -118,7 +153,7 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
       let sorted: Sorted<T> | undefined;
       const done = await retryWhile(
         async () => {
-          sorted ??= await sortBatch(options, batch.partition, batch.messages);
+          sorted ??= await sortBatch(options, source, batch.partition, batch.messages);
           if (sorted.dead.length > 0) {
             await options.deadLetters.publish(sorted.dead);
             for (const letter of sorted.dead) {

@@ -6,14 +6,24 @@ export {
   type OutgoingRecord,
 } from "./avro-producer";
 export {
+  type Assignment,
   type BatchConsumer,
   type BatchConsumerOptions,
+  type ConsumedTopic,
   type DecodedRecord,
   startBatchConsumer,
 } from "./batch-consumer";
 export { consumerLag } from "./consumer-lag";
 export { type DeadLetter, DeadLetterPublisher, deadLetterHeaders } from "./dead-letters";
+export { encodeRecords, type KeyedRecord } from "./encode-records";
 export { createGroupSender } from "./group-sender";
 export { createKafka, type KafkaEnv, kafkaEnvSchema } from "./kafka-config";
-export { ensurePipelineTopics, type PipelineTopicsEnv, pipelineTopicsEnvSchema } from "./pipeline-topics";
+export {
+  ensurePipelineTopics,
+  type PipelineTopicsEnv,
+  pipelineTopicSpecs,
+  pipelineTopicsEnvSchema,
+} from "./pipeline-topics";
+export { readPartitionsToEnd } from "./read-to-end";
+export { singleOwnerAssigner } from "./single-owner-assigner";
 export { ensureTopics, type TopicSpec } from "./topics";

@@ -1,28 +1,63 @@
 import type { Kafka } from "kafkajs";
 import { z } from "zod";
 import type { KafkaEnv } from "./kafka-config";
-import { ensureTopics } from "./topics";
+import { ensureTopics, type TopicSpec } from "./topics";
 
 /** Topic names are configuration so that tests (and several pipelines on one cluster) can keep apart. */
 export const pipelineTopicsEnvSchema = z.object({
   TOUCHPOINTS_TOPIC: z.string().min(1).default("cx.touchpoints"),
   DEAD_LETTER_TOPIC: z.string().min(1).default("cx.dead-letters"),
+  /** Enricher-internal: touchpoints keyed by customer id, from the identity stage to the profile stage. */
+  IDENTIFIED_TOPIC: z.string().min(1).default("cx.identified-touchpoints"),
+  ENRICHED_TOPIC: z.string().min(1).default("cx.enriched-touchpoints"),
+  /** Compacted: the latest profile per customer; also the profile stage's changelog. */
+  PROFILES_TOPIC: z.string().min(1).default("cx.customer-profiles"),
+  STAGE_CHANGES_TOPIC: z.string().min(1).default("cx.lifecycle-stage-changes"),
+  IDENTITY_EVENTS_TOPIC: z.string().min(1).default("cx.identity-events"),
+  /** Compacted, one partition: the identity graph's changelog. */
+  IDENTITY_CHANGELOG_TOPIC: z.string().min(1).default("cx.identity-changelog"),
+  /** One partition: operator commands to the identity stage (undo a merge). */
+  IDENTITY_COMMANDS_TOPIC: z.string().min(1).default("cx.identity-commands"),
 });
 export type PipelineTopicsEnv = z.infer<typeof pipelineTopicsEnvSchema>;
+type TopicsEnv = PipelineTopicsEnv & Pick<KafkaEnv, "KAFKA_PARTITIONS" | "KAFKA_REPLICATION_FACTOR">;
 
-/** Creates the pipeline's topics where they are missing; every service calls it at start. */
-export async function ensurePipelineTopics(
-  kafka: Kafka,
-  env: PipelineTopicsEnv & Pick<KafkaEnv, "KAFKA_PARTITIONS" | "KAFKA_REPLICATION_FACTOR">,
-): Promise<void> {
-  const spec = { partitions: env.KAFKA_PARTITIONS, replicationFactor: env.KAFKA_REPLICATION_FACTOR };
+/** Every topic of the pipeline with its shape: partitions, and compaction for state and latest-value topics. */
+export function pipelineTopicSpecs(env: TopicsEnv): TopicSpec[] {
+  const keyed = { partitions: env.KAFKA_PARTITIONS, replicationFactor: env.KAFKA_REPLICATION_FACTOR };
+  const single = { partitions: 1, replicationFactor: env.KAFKA_REPLICATION_FACTOR };
+  return [
+    { topic: env.TOUCHPOINTS_TOPIC, ...keyed },
+    { topic: env.DEAD_LETTER_TOPIC, ...keyed },
+    { topic: env.IDENTIFIED_TOPIC, ...keyed },
+    { topic: env.ENRICHED_TOPIC, ...keyed },
+    { topic: env.PROFILES_TOPIC, ...keyed, compacted: true },
+    { topic: env.STAGE_CHANGES_TOPIC, ...keyed },
+    { topic: env.IDENTITY_EVENTS_TOPIC, ...keyed },
+    { topic: env.IDENTITY_CHANGELOG_TOPIC, ...single, compacted: true },
+    { topic: env.IDENTITY_COMMANDS_TOPIC, ...single },
+  ];
+}
+
+/**
+ * Topics whose partitions must line up: the profile stage restores partition p of its input from
+ * partition p of the profiles topic, which holds only if both split keys the same way.
+ */
+const coPartitioned = (env: TopicsEnv) => [env.IDENTIFIED_TOPIC, env.PROFILES_TOPIC];
+
+/** Creates the pipeline's topics where they are missing and checks the ones that must line up. */
+export async function ensurePipelineTopics(kafka: Kafka, env: TopicsEnv): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await ensureTopics(admin, [
-      { topic: env.TOUCHPOINTS_TOPIC, ...spec },
-      { topic: env.DEAD_LETTER_TOPIC, ...spec },
-    ]);
+    await ensureTopics(admin, pipelineTopicSpecs(env));
+    const { topics } = await admin.fetchTopicMetadata({ topics: coPartitioned(env) });
+    const counts = topics.map((topic) => `${topic.name}: ${topic.partitions.length}`);
+    if (new Set(topics.map((topic) => topic.partitions.length)).size > 1)
+      throw new Error(
+        `topics ${counts.join(", ")} must have the same number of partitions (the profile stage restores ` +
+          "each partition from the same partition of the profiles topic); recreate or add partitions to match",
+      );
   } finally {
     await admin.disconnect();
   }

@@ -16,6 +16,13 @@ export function testPipelineVariables(): Record<string, string> {
     KAFKA_CLIENT_ID: uniqueName("test"),
     TOUCHPOINTS_TOPIC: uniqueName("touchpoints"),
     DEAD_LETTER_TOPIC: uniqueName("dead_letters"),
+    IDENTIFIED_TOPIC: uniqueName("identified"),
+    ENRICHED_TOPIC: uniqueName("enriched"),
+    PROFILES_TOPIC: uniqueName("profiles"),
+    STAGE_CHANGES_TOPIC: uniqueName("stage_changes"),
+    IDENTITY_EVENTS_TOPIC: uniqueName("identity_events"),
+    IDENTITY_CHANGELOG_TOPIC: uniqueName("identity_changelog"),
+    IDENTITY_COMMANDS_TOPIC: uniqueName("identity_commands"),
   };
 }
 

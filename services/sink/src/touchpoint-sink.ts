@@ -41,10 +41,10 @@ export async function startTouchpointSink(deps: TouchpointSinkDeps): Promise<Tou
   const consumer = await startBatchConsumer<Touchpoint>({
     kafka,
     groupId: env.SINK_GROUP_ID,
-    topic: env.TOUCHPOINTS_TOPIC,
+    sources: [
+      { topic: env.TOUCHPOINTS_TOPIC, codec, validate: (touchpoint) => validateTouchpoint(touchpoint) },
+    ],
     stage: "sink",
-    codec,
-    validate: (touchpoint) => validateTouchpoint(touchpoint),
     deadLetters: new DeadLetterPublisher(producer, env.DEAD_LETTER_TOPIC),
     logger,
     async handleBatch(records, context) {

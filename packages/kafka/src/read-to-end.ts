@@ -1,0 +1,85 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "@cx/logging";
+import type { Kafka, KafkaMessage } from "kafkajs";
+
+/**
+ * Reads partitions of a topic from the beginning up to their end as of the call: how a stateful
+ * stage rebuilds its state from a compacted changelog when it is given a partition. A throw-away
+ * consumer group is used (kafkajs cannot read without one) and deleted afterwards.
+ */
+export async function readPartitionsToEnd(
+  kafka: Kafka,
+  topic: string,
+  partitions: readonly number[],
+  onMessage: (message: KafkaMessage, partition: number) => Promise<void> | void,
+  logger: Logger,
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const groupId = `cx-restore-${randomUUID()}`;
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const wanted = new Set(partitions);
+    const remaining = new Map(
+      ends
+        .filter((end) => wanted.has(end.partition) && BigInt(end.high) > BigInt(end.low))
+        .map((end) => [end.partition, BigInt(end.high) - 1n]),
+    );
+    if (remaining.size === 0) return 0;
+    const others = ends.map((end) => end.partition).filter((partition) => !remaining.has(partition));
+    const consumer = kafka.consumer({ groupId, maxBytes: 16 * 1024 * 1024 });
+    let read = 0;
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      if (others.length > 0) {
+        consumer.on(consumer.events.GROUP_JOIN, () => consumer.pause([{ topic, partitions: others }]));
+      }
+      const done = new Promise<void>((resolve, reject) => {
+        let idle: NodeJS.Timeout | undefined;
+        // The last records of a compacted partition can be cleaned away (old tombstones), so the end
+        // offset is not always delivered: once records flow, a quiet fetch also means the end.
+        const quietEnd = () => {
+          clearTimeout(idle);
+          idle = setTimeout(resolve, 5000);
+        };
+        // Fires after every fetched batch, also one holding only transaction markers (which
+        // eachBatch never sees), so a transactional changelog's end is recognised too.
+        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+          quietEnd();
+          const last = remaining.get(payload.partition);
+          if (last !== undefined && BigInt(payload.lastOffset) >= last) {
+            remaining.delete(payload.partition);
+            consumer.pause([{ topic, partitions: [payload.partition] }]);
+          }
+          if (remaining.size === 0) {
+            clearTimeout(idle);
+            resolve();
+          }
+        });
+        void consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              const last = remaining.get(batch.partition);
+              if (last === undefined) return;
+              for (const message of batch.messages) {
+                if (BigInt(message.offset) > last) break;
+                await onMessage(message, batch.partition);
+                read++;
+              }
+            },
+          })
+          .catch(reject);
+      });
+      await done;
+    } finally {
+      await consumer.disconnect();
+    }
+    logger.debug({ topic, partitions, records: read }, "read partitions to their end");
+    return read;
+  } finally {
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}

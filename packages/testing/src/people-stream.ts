@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import { type Channel, noExperience, type Touchpoint } from "@cx/contracts";
+import { pick, seededRandom } from "@cx/random";
+import { money, touchpointOnDay } from "./touchpoint-fixtures";
+
+const hashOf = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** The identifiers one person shows on each channel: partly overlapping, as in life. */
+function identifiersOn(
+  channel: Channel,
+  person: number,
+  random: () => number,
+): Partial<Touchpoint["identifiers"]> {
+  const email = random() < 0.5 ? { emailHash: hashOf(`email-${person}`) } : {};
+  switch (channel) {
+    case "web":
+      return { deviceId: `cookie-${person}`, ...email };
+    case "store":
+      return { loyaltyId: `L${person}`, ...email };
+    case "phone":
+      return { phoneHash: hashOf(`phone-${person}`), ...(random() < 0.5 ? { loyaltyId: `L${person}` } : {}) };
+    case "social":
+      return {
+        socialHandle: `x:@person${person}`,
+        ...(random() < 0.3 ? { deviceId: `cookie-${person}` } : {}),
+      };
+  }
+}
+
+/**
+ * A seeded stream of touchpoints by `people` people over `days` days, in time order: each person
+ * is seen on several channels with different identifiers (so stitching has work to do), buys,
+ * returns, complains and answers surveys. Event ids are unique per seed.
+ */
+export function peopleTouchpoints(options: {
+  people: number;
+  touchpoints: number;
+  days?: number;
+  seed?: number;
+}): Touchpoint[] {
+  const { people, touchpoints, days = 120, seed = 1 } = options;
+  const random = seededRandom(seed);
+  const stream: Touchpoint[] = [];
+  for (let i = 0; i < touchpoints; i++) {
+    const person = Math.floor(random() * people);
+    const channel = pick(random, ["web", "store", "phone", "social"] as const);
+    const roll = random();
+    const fields =
+      roll < 0.3
+        ? {
+            type: "purchase" as const,
+            amount: money(1000 + Math.floor(random() * 20000), random() < 0.2 ? 500 : 0),
+          }
+        : roll < 0.35
+          ? { type: "return" as const, amount: money(-(500 + Math.floor(random() * 3000))) }
+          : roll < 0.45
+            ? { type: "complaint" as const, sentiment: -0.4 - random() * 0.6 }
+            : roll < 0.5
+              ? {
+                  type: "survey_response" as const,
+                  experience: { ...noExperience, nps: Math.floor(random() * 11) },
+                }
+              : { type: "visit" as const, sentiment: random() < 0.3 ? random() * 2 - 1 : null };
+    const touchpoint = touchpointOnDay((i / touchpoints) * days, {
+      ...fields,
+      channel,
+      identifiers: identifiersOn(channel, person, random),
+    });
+    stream.push({ ...touchpoint, eventId: `people-${seed}-${i}` });
+  }
+  return stream;
+}

@@ -1,0 +1,101 @@
+import type { Touchpoint } from "@cx/contracts";
+import type { CustomerProfile } from "@cx/customer-profile";
+import { CustomerEnricher, ProfileStore } from "@cx/enrichment";
+import { IdentityGraph } from "@cx/identity";
+import type { KeyedRecord } from "@cx/kafka";
+import { seededRandom } from "@cx/random";
+import { cdnowModels, peopleTouchpoints } from "@cx/testing";
+import type { Type } from "avsc";
+import { describe, expect, it } from "vitest";
+import {
+  enricherContracts,
+  handleIdentified,
+  type IdentifiedRecord,
+  identifyTouchpoint,
+  noIdentityOutputs,
+  noProfileOutputs,
+  profileChangelog,
+} from "./index";
+
+const partitions = 3;
+const partitionOf = (key: string) => [...key].reduce((sum, char) => sum + char.charCodeAt(0), 0) % partitions;
+
+/** Avro, as the topic will carry it: what is written must read back the same. */
+function throughAvro<T>(type: Type, value: T): T {
+  expect(type.isValid(value, { errorHook: (path) => expect.fail(`invalid at ${path.join(".")}`) })).toBe(
+    true,
+  );
+  return JSON.parse(JSON.stringify(type.fromBuffer(type.toBuffer(value)))) as T;
+}
+
+/** The two stages over in-memory queues, one queue and one store per partition, all through Avro. */
+function runStages(stream: Touchpoint[]) {
+  const graph = new IdentityGraph();
+  const queues = Array.from({ length: partitions }, () => [] as IdentifiedRecord[]);
+  const stores = Array.from({ length: partitions }, () => new ProfileStore({ models: cdnowModels }));
+  const profiles = new Map<string, CustomerProfile | null>();
+  const lag = seededRandom(11);
+  const route = (records: KeyedRecord<IdentifiedRecord>[]) => {
+    for (const record of records)
+      queues[partitionOf(record.key)]?.push(
+        throughAvro(enricherContracts.identified.type, record.value as IdentifiedRecord),
+      );
+  };
+  const drain = () => {
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const [partition, queue] of queues.entries()) {
+        const store = stores[partition] as ProfileStore;
+        const out = noProfileOutputs();
+        for (const record of queue.splice(0)) {
+          moved = true;
+          handleIdentified(store, record, out);
+        }
+        for (const enriched of out.enriched) throughAvro(enricherContracts.enriched.type, enriched.value);
+        for (const change of out.stageChanges) throughAvro(enricherContracts.stageChange.type, change.value);
+        for (const entry of profileChangelog(store))
+          profiles.set(
+            entry.key,
+            entry.value ? throughAvro(enricherContracts.profile.type, entry.value).state : null,
+          );
+        route(out.transfers);
+      }
+    }
+  };
+  for (const touchpoint of stream) {
+    const out = noIdentityOutputs();
+    identifyTouchpoint(graph, touchpoint, touchpoint.receivedAt, out);
+    for (const event of out.identityEvents) throughAvro(enricherContracts.identityEvent.type, event.value);
+    for (const entry of graph.takeChanges())
+      if (entry.value) throughAvro(enricherContracts.identityChangelog.type, entry.value);
+    route(out.identified);
+    if (lag() < 0.3) drain(); // the profile stage lags behind by varying amounts
+  }
+  drain();
+  return new Map([...profiles].filter((entry): entry is [string, CustomerProfile] => entry[1] !== null));
+}
+
+/** Order of remembered ids and the last float digits are the only things arrival order may change. */
+const comparable = (profile: CustomerProfile) =>
+  JSON.parse(
+    JSON.stringify({ ...profile, recentEventIds: [...profile.recentEventIds].sort() }, (_key, value) =>
+      typeof value === "number" ? Number(value.toPrecision(10)) : value,
+    ),
+  );
+
+describe("enricher stages", () => {
+  it("give the profiles of the one-process enricher, through Avro and merges across partitions", () => {
+    const stream = peopleTouchpoints({ people: 60, touchpoints: 1500, seed: 3 });
+    const staged = runStages(stream);
+    const single = new CustomerEnricher({ models: cdnowModels });
+    for (const touchpoint of stream) single.process(touchpoint);
+    expect(staged.size).toBe(single.customers);
+    const stitched = [...staged.values()].filter((profile) => Object.keys(profile.channels).length >= 3);
+    expect(stitched.length).toBeGreaterThan(30);
+    for (const [customerId, profile] of staged) {
+      const expected = single.profileOf(customerId);
+      expect(expected, customerId).toBeDefined();
+      expect(comparable(profile)).toEqual(comparable(expected as CustomerProfile));
+    }
+  });
+});

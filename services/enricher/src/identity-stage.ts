@@ -1,0 +1,218 @@
+import { type Touchpoint, touchpointContract, validateTouchpoint } from "@cx/contracts";
+import { type IdentityChangelogValue, IdentityGraph, type IdentityLimits } from "@cx/identity";
+import {
+  type AvroCodec,
+  createAvroCodec,
+  createIdempotentProducer,
+  DeadLetterPublisher,
+  encodeRecords,
+  readPartitionsToEnd,
+  singleOwnerAssigner,
+  startBatchConsumer,
+} from "@cx/kafka";
+import type { Logger } from "@cx/logging";
+import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
+import type { Kafka } from "kafkajs";
+import type { EnricherEnv } from "./config";
+import { applyIdentityCommand, identifyTouchpoint, noIdentityOutputs } from "./identify";
+import {
+  enricherContracts,
+  type IdentifiedRecord,
+  type IdentityCommand,
+  type IdentityEventRecord,
+} from "./records";
+
+export interface StageDeps {
+  readonly kafka: Kafka;
+  readonly registry: SchemaRegistry;
+  readonly logger: Logger;
+  readonly env: EnricherEnv;
+}
+
+export interface RunningStage {
+  stop(): Promise<void>;
+}
+
+/**
+ * The identity stage: the one writer of the identity graph. Every partition of the touchpoints
+ * topic goes to one member of its group (the others wait as standbys); its outputs, changelog and
+ * input offsets are written in one Kafka transaction, so after a crash or a take-over the graph and
+ * what was published about it can never disagree. A new owner's transactional id fences the old.
+ */
+export async function startIdentityStage({ kafka, registry, logger, env }: StageDeps): Promise<RunningStage> {
+  const log = logger.child({ stage: "identity" });
+  const codecs = {
+    touchpoint: await createAvroCodec<Touchpoint>(registry, env.TOUCHPOINTS_TOPIC, touchpointContract.schema),
+    command: await createAvroCodec<IdentityCommand>(
+      registry,
+      env.IDENTITY_COMMANDS_TOPIC,
+      enricherContracts.identityCommand.schema,
+    ),
+    identified: await createAvroCodec<IdentifiedRecord>(
+      registry,
+      env.IDENTIFIED_TOPIC,
+      enricherContracts.identified.schema,
+    ),
+    identityEvent: await createAvroCodec<IdentityEventRecord>(
+      registry,
+      env.IDENTITY_EVENTS_TOPIC,
+      enricherContracts.identityEvent.schema,
+    ),
+    changelog: await createAvroCodec<IdentityChangelogValue>(
+      registry,
+      env.IDENTITY_CHANGELOG_TOPIC,
+      enricherContracts.identityChangelog.schema,
+    ),
+  };
+  const limits: IdentityLimits | undefined = env.IDENTITY_LIMITS;
+  const transactional = kafka.producer({
+    transactionalId: env.ENRICHER_IDENTITY_TRANSACTIONAL_ID,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  await transactional.connect();
+  const deadLetterProducer = await createIdempotentProducer(kafka);
+  const deadLetters = new DeadLetterPublisher(deadLetterProducer, env.DEAD_LETTER_TOPIC);
+
+  /** undefined until restored from the changelog, and again after a rebalance or a failed batch. */
+  let graph: IdentityGraph | undefined;
+  let memberId: string | undefined;
+
+  const restore = async (): Promise<IdentityGraph> => {
+    const started = performance.now();
+    const latest = new Map<string, IdentityChangelogValue | null>();
+    await readPartitionsToEnd(
+      kafka,
+      env.IDENTITY_CHANGELOG_TOPIC,
+      [0],
+      async (message) => {
+        const key = message.key?.toString("utf8") ?? "";
+        if (message.value === null) {
+          latest.set(key, null);
+          return;
+        }
+        latest.set(key, await decodeOrThrow(codecs.changelog, message.value, env.IDENTITY_CHANGELOG_TOPIC));
+      },
+      log,
+    );
+    const values = [...latest.values()].filter((value): value is IdentityChangelogValue => value !== null);
+    const restored = IdentityGraph.fromChangelog(values, limits);
+    log.info(
+      { entries: values.length, ms: Math.round(performance.now() - started) },
+      "identity graph restored from its changelog",
+    );
+    return restored;
+  };
+
+  const consumer = await startBatchConsumer<Touchpoint | IdentityCommand>({
+    kafka,
+    groupId: env.ENRICHER_IDENTITY_GROUP_ID,
+    stage: "enricher-identity",
+    sources: [
+      {
+        topic: env.TOUCHPOINTS_TOPIC,
+        codec: codecs.touchpoint,
+        // Also guarantees an identifier to resolve by.
+        validate: (value) => validateTouchpoint(value),
+      },
+      { topic: env.IDENTITY_COMMANDS_TOPIC, codec: codecs.command },
+    ],
+    partitionAssigners: [singleOwnerAssigner()],
+    onAssignment(_assignment, joinedAs) {
+      // Another member may have owned the graph since this one last did: read it again.
+      if (joinedAs !== memberId) graph = undefined;
+      memberId = joinedAs;
+    },
+    deadLetters,
+    logger: log,
+    async handleBatch(records, context) {
+      graph ??= await restore();
+      const current = graph;
+      const out = noIdentityOutputs();
+      const now = Date.now();
+      const refused = [];
+      try {
+        for (const record of records) {
+          if (record.topic === env.TOUCHPOINTS_TOPIC) {
+            identifyTouchpoint(current, record.value as Touchpoint, now, out);
+            continue;
+          }
+          const command = record.value as IdentityCommand;
+          const reason = applyIdentityCommand(current, command, now, out);
+          if (reason) {
+            refused.push({
+              key: record.key,
+              value: Buffer.from(JSON.stringify(command)),
+              reason: `identity command refused: ${reason}`,
+              stage: "enricher-identity",
+              source: { topic: record.topic, partition: record.partition, offset: record.offset },
+            });
+          } else log.info({ command }, "identity command carried out");
+        }
+        const changelog = current.takeChanges().map(({ key, value }) => ({ key, value }));
+        const topicMessages = [
+          { topic: env.IDENTIFIED_TOPIC, messages: await encodeRecords(codecs.identified, out.identified) },
+          {
+            topic: env.IDENTITY_EVENTS_TOPIC,
+            messages: await encodeRecords(codecs.identityEvent, out.identityEvents),
+          },
+          { topic: env.IDENTITY_CHANGELOG_TOPIC, messages: await encodeRecords(codecs.changelog, changelog) },
+        ];
+        if (refused.length > 0) await deadLetters.publish(refused);
+        const transaction = await transactional.transaction();
+        try {
+          for (const batch of topicMessages)
+            if (batch.messages.length > 0) await transaction.send({ ...batch, acks: -1 });
+          await transaction.sendOffsets({
+            consumerGroupId: env.ENRICHER_IDENTITY_GROUP_ID,
+            topics: [
+              {
+                topic: context.topic,
+                partitions: [
+                  { partition: context.partition, offset: (BigInt(context.lastOffset) + 1n).toString() },
+                ],
+              },
+            ],
+          });
+          await transaction.commit();
+        } catch (error) {
+          await transaction.abort().catch(() => undefined);
+          throw error;
+        }
+      } catch (error) {
+        // The graph already holds this batch's changes; they were not published, so start again
+        // from what was.
+        graph = undefined;
+        throw error;
+      }
+      log.debug(
+        {
+          ...context,
+          records: records.length,
+          identified: out.identified.length,
+          events: out.identityEvents.length,
+        },
+        "identified batch",
+      );
+    },
+  });
+
+  return {
+    async stop() {
+      await consumer.stop();
+      await transactional.disconnect();
+      await deadLetterProducer.disconnect();
+    },
+  };
+}
+
+/** State that cannot be decoded cannot be rebuilt; stop rather than run with a partial graph. */
+export async function decodeOrThrow<T>(
+  codec: Pick<AvroCodec<T>, "decode">,
+  value: Buffer,
+  topic: string,
+): Promise<T> {
+  const result = await codec.decode(value);
+  if (!result.ok) throw new Error(`cannot restore from ${topic}: ${result.reason}`);
+  return result.value;
+}

@@ -1,0 +1,67 @@
+import type { ProfileStore, StageChange } from "@cx/enrichment";
+import type { KeyedRecord } from "@cx/kafka";
+import type {
+  CustomerProfileRecord,
+  EnrichedTouchpointRecord,
+  IdentifiedRecord,
+  StageChangeRecord,
+} from "./records";
+import { stageChangeRecord } from "./records";
+
+export interface ProfileOutputs {
+  readonly enriched: KeyedRecord<EnrichedTouchpointRecord>[];
+  readonly stageChanges: KeyedRecord<StageChangeRecord>[];
+  /** Profiles of merged customers, on their way to the survivor's partition. */
+  readonly transfers: KeyedRecord<IdentifiedRecord>[];
+}
+
+export const noProfileOutputs = (): ProfileOutputs => ({ enriched: [], stageChanges: [], transfers: [] });
+
+const addStageChange = (out: ProfileOutputs, change: StageChange | null) => {
+  if (change) out.stageChanges.push(stageChangeRecord(change));
+};
+
+/**
+ * Applies one record of the identified topic to the profiles of its partition. A redelivered record
+ * changes nothing and emits nothing: its outputs were written before the changelog that remembers it.
+ */
+export function handleIdentified(store: ProfileStore, record: IdentifiedRecord, out: ProfileOutputs): void {
+  const { customerId, touchpoint, mergeOut, mergeIn } = record;
+  if (touchpoint) {
+    const update = store.apply(customerId, touchpoint);
+    if (!update.changed) return;
+    out.enriched.push({ key: customerId, value: { customerId, touchpoint, profile: update.snapshot } });
+    addStageChange(out, update.stageChange);
+  } else if (mergeOut) {
+    const profile = store.release(customerId);
+    if (!profile) return; // handed over before a crash; the survivor absorbs a transfer only once
+    out.transfers.push({
+      key: mergeOut.survivorId,
+      value: {
+        customerId: mergeOut.survivorId,
+        touchpoint: null,
+        mergeOut: null,
+        mergeIn: { mergeId: mergeOut.mergeId, mergedId: customerId, profile },
+      },
+    });
+  } else if (mergeIn) {
+    addStageChange(out, store.absorb(customerId, mergeIn.profile, mergeIn.mergeId).stageChange);
+  }
+}
+
+/** The changelog (and public profile topic) records for what changed: a tombstone for a customer gone. */
+export function profileChangelog(store: ProfileStore): KeyedRecord<CustomerProfileRecord>[] {
+  return store.takeChanges().map((change) =>
+    change.state === null
+      ? { key: change.customerId, value: null }
+      : {
+          key: change.customerId,
+          value: {
+            customerId: change.customerId,
+            updatedAt: change.state.profile.lastSeenAt,
+            snapshot: change.snapshot,
+            state: change.state.profile,
+          },
+        },
+  );
+}

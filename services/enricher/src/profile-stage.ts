@@ -1,0 +1,148 @@
+import type { ProfileOptions } from "@cx/enrichment";
+import { ProfileStore } from "@cx/enrichment";
+import {
+  createAvroCodec,
+  createIdempotentProducer,
+  DeadLetterPublisher,
+  encodeRecords,
+  readPartitionsToEnd,
+  startBatchConsumer,
+} from "@cx/kafka";
+import { decodeOrThrow, type RunningStage, type StageDeps } from "./identity-stage";
+import { handleIdentified, noProfileOutputs, profileChangelog } from "./profile-handler";
+import {
+  type CustomerProfileRecord,
+  type EnrichedTouchpointRecord,
+  enricherContracts,
+  type IdentifiedRecord,
+  type StageChangeRecord,
+} from "./records";
+
+/**
+ * The profile stage: scales out over the partitions of the identified topic (keyed by customer id).
+ * Each partition has its own store of profiles, restored from the same partition of the compacted
+ * profiles topic when the partition is assigned, so nothing is reprocessed. Outputs are written
+ * before the changelog: a crash in between repeats them (at-least-once, same content) and never
+ * loses them.
+ */
+export async function startProfileStage(
+  { kafka, registry, logger, env }: StageDeps,
+  options: ProfileOptions,
+): Promise<RunningStage> {
+  const log = logger.child({ stage: "profile" });
+  const codecs = {
+    identified: await createAvroCodec<IdentifiedRecord>(
+      registry,
+      env.IDENTIFIED_TOPIC,
+      enricherContracts.identified.schema,
+    ),
+    enriched: await createAvroCodec<EnrichedTouchpointRecord>(
+      registry,
+      env.ENRICHED_TOPIC,
+      enricherContracts.enriched.schema,
+    ),
+    profile: await createAvroCodec<CustomerProfileRecord>(
+      registry,
+      env.PROFILES_TOPIC,
+      enricherContracts.profile.schema,
+    ),
+    stageChange: await createAvroCodec<StageChangeRecord>(
+      registry,
+      env.STAGE_CHANGES_TOPIC,
+      enricherContracts.stageChange.schema,
+    ),
+  };
+  const producer = await createIdempotentProducer(kafka);
+  const stores = new Map<number, ProfileStore>();
+  let memberId: string | undefined;
+
+  const restore = async (partition: number): Promise<ProfileStore> => {
+    const started = performance.now();
+    const latest = new Map<string, CustomerProfileRecord | null>();
+    await readPartitionsToEnd(
+      kafka,
+      env.PROFILES_TOPIC,
+      [partition],
+      async (message) => {
+        const key = message.key?.toString("utf8") ?? "";
+        latest.set(
+          key,
+          message.value === null
+            ? null
+            : await decodeOrThrow(codecs.profile, message.value, env.PROFILES_TOPIC),
+        );
+      },
+      log,
+    );
+    const store = new ProfileStore(options);
+    for (const record of latest.values()) {
+      if (record)
+        store.restore({ profile: record.state, stage: record.snapshot.lifecycle.stage }, record.snapshot);
+    }
+    log.info(
+      { partition, customers: store.size, ms: Math.round(performance.now() - started) },
+      "profiles restored from the changelog",
+    );
+    return store;
+  };
+
+  const consumer = await startBatchConsumer<IdentifiedRecord>({
+    kafka,
+    groupId: env.ENRICHER_PROFILE_GROUP_ID,
+    stage: "enricher-profile",
+    sources: [{ topic: env.IDENTIFIED_TOPIC, codec: codecs.identified }],
+    onAssignment(assignment, joinedAs) {
+      // A partition kept under the same member id was never anyone else's; any other is read anew.
+      const owned = new Set(assignment[env.IDENTIFIED_TOPIC] ?? []);
+      for (const partition of [...stores.keys()])
+        if (joinedAs !== memberId || !owned.has(partition)) stores.delete(partition);
+      memberId = joinedAs;
+    },
+    deadLetters: new DeadLetterPublisher(producer, env.DEAD_LETTER_TOPIC),
+    logger: log,
+    async handleBatch(records, context) {
+      let store = stores.get(context.partition);
+      if (!store) {
+        store = await restore(context.partition);
+        stores.set(context.partition, store);
+      }
+      try {
+        const out = noProfileOutputs();
+        for (const record of records) handleIdentified(store, record.value, out);
+        const changelog = profileChangelog(store);
+        await producer.sendBatch({
+          acks: -1,
+          topicMessages: [
+            { topic: env.ENRICHED_TOPIC, messages: await encodeRecords(codecs.enriched, out.enriched) },
+            {
+              topic: env.STAGE_CHANGES_TOPIC,
+              messages: await encodeRecords(codecs.stageChange, out.stageChanges),
+            },
+            { topic: env.IDENTIFIED_TOPIC, messages: await encodeRecords(codecs.identified, out.transfers) },
+          ].filter((batch) => batch.messages.length > 0),
+        });
+        if (changelog.length > 0)
+          await producer.send({
+            topic: env.PROFILES_TOPIC,
+            acks: -1,
+            messages: await encodeRecords(codecs.profile, changelog),
+          });
+        log.debug(
+          { ...context, records: records.length, enriched: out.enriched.length, profiles: changelog.length },
+          "enriched batch",
+        );
+      } catch (error) {
+        // The store holds changes that were not published; rebuild it from what was.
+        stores.delete(context.partition);
+        throw error;
+      }
+    },
+  });
+
+  return {
+    async stop() {
+      await consumer.stop();
+      await producer.disconnect();
+    },
+  };
+}

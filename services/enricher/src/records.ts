@@ -1,0 +1,121 @@
+import { loadContract, type Touchpoint } from "@cx/contracts";
+import type { CustomerProfile, LifecycleStage } from "@cx/customer-profile";
+import type { ProfileSnapshot, StageChange } from "@cx/enrichment";
+import type { IdentityChangelogValue, IdentityEvent } from "@cx/identity";
+import type { KeyedRecord } from "@cx/kafka";
+
+/** The records of the enricher's topics, as the Avro contracts under schemas/ define them. */
+export const enricherContracts = {
+  identified: loadContract("identified-touchpoint"),
+  enriched: loadContract("enriched-touchpoint"),
+  profile: loadContract("customer-profile"),
+  stageChange: loadContract("lifecycle-stage-change"),
+  identityEvent: loadContract("identity-event"),
+  identityChangelog: loadContract("identity-changelog"),
+  identityCommand: loadContract("identity-command"),
+};
+
+/** Between the stages; exactly one of touchpoint, mergeOut and mergeIn is set. */
+export interface IdentifiedRecord {
+  readonly customerId: string;
+  readonly touchpoint: Touchpoint | null;
+  /** This customer was merged into survivorId: its profile stage hands the profile over. */
+  readonly mergeOut: { readonly mergeId: string; readonly survivorId: string } | null;
+  readonly mergeIn: {
+    readonly mergeId: string;
+    readonly mergedId: string;
+    readonly profile: CustomerProfile;
+  } | null;
+}
+
+export interface EnrichedTouchpointRecord {
+  readonly customerId: string;
+  readonly touchpoint: Touchpoint;
+  readonly profile: ProfileSnapshot;
+}
+
+export interface CustomerProfileRecord {
+  readonly customerId: string;
+  readonly updatedAt: number;
+  readonly snapshot: ProfileSnapshot;
+  readonly state: CustomerProfile;
+}
+
+export interface StageChangeRecord {
+  readonly customerId: string;
+  readonly from: LifecycleStage | null;
+  readonly to: LifecycleStage;
+  readonly at: number;
+  readonly eventId: string;
+}
+
+export interface IdentityEventRecord {
+  readonly type: IdentityEvent["type"];
+  readonly customerId: string;
+  readonly otherCustomerIds: string[];
+  readonly mergeId: string | null;
+  readonly identifiers: string[];
+  readonly reason: string | null;
+  readonly eventId: string | null;
+  readonly at: number;
+}
+
+export interface IdentityCommand {
+  readonly commandId: string;
+  readonly type: "undo_merge";
+  readonly mergeId: string;
+  readonly requestedBy: string;
+  readonly requestedAt: number;
+}
+
+export type { IdentityChangelogValue };
+
+/** One flat, auditable record per identity event, keyed by the customer it is about. */
+export function identityEventRecord(event: IdentityEvent, at: number): KeyedRecord<IdentityEventRecord> {
+  const base = { type: event.type, mergeId: null, reason: null, at };
+  const record: IdentityEventRecord = (() => {
+    switch (event.type) {
+      case "customer_created":
+      case "identifiers_linked":
+        return {
+          ...base,
+          customerId: event.customerId,
+          otherCustomerIds: [],
+          identifiers: event.identifiers,
+          eventId: event.eventId,
+        };
+      case "customers_merged":
+        return {
+          ...base,
+          customerId: event.survivorId,
+          otherCustomerIds: [event.mergedId],
+          mergeId: event.mergeId,
+          identifiers: event.movedIdentifiers,
+          eventId: event.eventId,
+        };
+      case "link_blocked":
+        return {
+          ...base,
+          customerId: event.customerIds[0] ?? "",
+          otherCustomerIds: event.customerIds.slice(1),
+          identifiers: event.identifiers,
+          reason: event.reason,
+          eventId: event.eventId,
+        };
+      case "merge_undone":
+        return {
+          ...base,
+          customerId: event.survivorId,
+          otherCustomerIds: [event.restoredId],
+          mergeId: event.mergeId,
+          identifiers: event.restoredIdentifiers,
+          eventId: null,
+        };
+    }
+  })();
+  return { key: record.customerId, value: record };
+}
+
+export function stageChangeRecord(change: StageChange): KeyedRecord<StageChangeRecord> {
+  return { key: change.customerId, value: { ...change } };
+}
