@@ -47,7 +47,7 @@ export class CustomerEnricher {
     const stageChanges: StageChange[] = [];
     for (const event of events) {
       if (event.type !== "customers_merged") continue;
-      const merged = this.profiles.release(event.mergedId);
+      const merged = this.profiles.release(event.mergedId, event.survivorId);
       const absorbed = merged && this.profiles.absorb(event.survivorId, merged, event.mergeId);
       if (absorbed?.stageChange) stageChanges.push(absorbed.stageChange);
     }

@@ -60,7 +60,8 @@ export interface ProfileUpdate {
 
 export type ProfileChange =
   | { readonly customerId: string; readonly state: CustomerState; readonly snapshot: ProfileSnapshot }
-  | { readonly customerId: string; readonly state: null };
+  /** Gone: merged into another customer (mergedInto) or erased (null). */
+  | { readonly customerId: string; readonly state: null; readonly mergedInto: string | null };
 
 const mergeMarker = (mergeId: string) => `merge:${mergeId}`;
 
@@ -73,6 +74,11 @@ export class ProfileStore {
   private readonly states = new Map<string, CustomerState>();
   private readonly distribution = new ValueDistribution();
   private readonly dirty = new Map<string, ProfileSnapshot | null>();
+  /**
+   * Where merged-away customers went. A profile sent to a customer who has meanwhile been merged
+   * into a third (merges in a chain, each a round trip between partitions) is passed on from here.
+   */
+  private readonly forwards = new Map<string, string>();
 
   constructor(private readonly options: ProfileOptions = {}) {}
 
@@ -108,13 +114,27 @@ export class ProfileStore {
     return this.update(before, profile, profile.lastSeenAt, mergeId);
   }
 
-  /** Removes a customer merged into another (their profile moves) or erased; the changelog gets a tombstone. */
-  release(customerId: string): CustomerProfile | undefined {
+  /**
+   * Removes a customer merged into `survivorId` (their profile moves there, and later arrivals are
+   * forwarded) or, without a survivor, erased. Returns the profile, or nothing if it already left.
+   */
+  release(customerId: string, survivorId?: string): CustomerProfile | undefined {
     const state = this.states.get(customerId);
+    if (!state) return undefined;
     this.states.delete(customerId);
     this.distribution.forget(customerId);
-    if (state) this.dirty.set(customerId, null);
-    return state?.profile;
+    if (survivorId) this.forwards.set(customerId, survivorId);
+    this.dirty.set(customerId, null);
+    return state.profile;
+  }
+
+  /** The customer a merged-away customer now lives on as, if they have no profile here any more. */
+  forwardOf(customerId: string): string | undefined {
+    return this.states.has(customerId) ? undefined : this.forwards.get(customerId);
+  }
+
+  restoreForward(customerId: string, survivorId: string): void {
+    this.forwards.set(customerId, survivorId);
   }
 
   /**
@@ -135,6 +155,8 @@ export class ProfileStore {
       this.distribution.forget(customerId);
       this.dirty.delete(customerId);
     }
+    for (const customerId of [...this.forwards.keys()])
+      if (!owned(customerId)) this.forwards.delete(customerId);
   }
 
   /** The changelog entries for every customer changed since the last call. */
@@ -142,7 +164,11 @@ export class ProfileStore {
     const changes: ProfileChange[] = [];
     for (const [customerId, snapshot] of this.dirty) {
       const state = this.states.get(customerId);
-      changes.push(state && snapshot ? { customerId, state, snapshot } : { customerId, state: null });
+      changes.push(
+        state && snapshot
+          ? { customerId, state, snapshot }
+          : { customerId, state: null, mergedInto: this.forwards.get(customerId) ?? null },
+      );
     }
     this.dirty.clear();
     return changes;
@@ -159,6 +185,7 @@ export class ProfileStore {
     if (before && profile === before.profile) return { snapshot, stageChange: null, changed: false };
     const stage = snapshot.lifecycle.stage;
     this.states.set(profile.customerId, { profile, stage });
+    this.forwards.delete(profile.customerId); // back again after an operator undid a merge
     this.dirty.set(profile.customerId, snapshot);
     return {
       snapshot,

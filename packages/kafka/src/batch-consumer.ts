@@ -19,6 +19,8 @@ export interface BatchContext {
   readonly partition: number;
   readonly firstOffset: string;
   readonly lastOffset: string;
+  /** Where the partition continues after this batch: past its last record and any transaction markers. */
+  readonly nextOffset: string;
 }
 
 /** One topic a consumer reads, with how to decode and check its records. */
@@ -127,6 +129,30 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
       onAssignment(event.payload.memberAssignment, event.payload.memberId);
     });
   }
+  // Commits go one after another so that a later, smaller offset can never overwrite a larger one.
+  const committed = new Map<string, bigint>();
+  let commits: Promise<unknown> = Promise.resolve();
+  const commit = (topic: string, partition: number, next: bigint): Promise<void> => {
+    const key = `${topic}/${partition}`;
+    const result = commits.then(async () => {
+      if ((committed.get(key) ?? -1n) >= next) return;
+      await consumer.commitOffsets([{ topic, partition, offset: next.toString() }]);
+      committed.set(key, next);
+    });
+    commits = result.catch(() => undefined);
+    return result;
+  };
+  // A fetch that held only transaction markers never reaches eachBatch; committing past it keeps
+  // the group's lag at zero when it has read everything (topics written in transactions end in one).
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.batchSize > 0) return;
+    commit(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n).catch((error: unknown) =>
+      logger.debug(
+        { err: error, topic: payload.topic, partition: payload.partition },
+        "marker commit failed",
+      ),
+    );
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [...sources.keys()], fromBeginning: true });
   await consumer.run({
@@ -144,6 +170,7 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
         partition: batch.partition,
         firstOffset: first.offset,
         lastOffset: last.offset,
+        nextOffset: (BigInt(batch.lastOffset()) + 1n).toString(),
       };
       const keepTrying = () => isRunning() && !isStale();
       const onFailure = (error: unknown, attempt: number, delayMs: number) => {
@@ -174,10 +201,8 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
         logger.info(context, "batch handed back uncommitted");
         return;
       }
-      resolveOffset(last.offset);
-      await consumer.commitOffsets([
-        { topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-      ]);
+      resolveOffset(batch.lastOffset());
+      await commit(topic, batch.partition, BigInt(context.nextOffset));
       await heartbeat();
     },
   });

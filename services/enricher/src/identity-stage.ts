@@ -168,9 +168,7 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
             topics: [
               {
                 topic: context.topic,
-                partitions: [
-                  { partition: context.partition, offset: (BigInt(context.lastOffset) + 1n).toString() },
-                ],
+                partitions: [{ partition: context.partition, offset: context.nextOffset }],
               },
             ],
           });

@@ -33,7 +33,7 @@ export function handleIdentified(store: ProfileStore, record: IdentifiedRecord, 
     out.enriched.push({ key: customerId, value: { customerId, touchpoint, profile: update.snapshot } });
     addStageChange(out, update.stageChange);
   } else if (mergeOut) {
-    const profile = store.release(customerId);
+    const profile = store.release(customerId, mergeOut.survivorId);
     if (!profile) return; // handed over before a crash; the survivor absorbs a transfer only once
     out.transfers.push({
       key: mergeOut.survivorId,
@@ -45,23 +45,44 @@ export function handleIdentified(store: ProfileStore, record: IdentifiedRecord, 
       },
     });
   } else if (mergeIn) {
+    const forward = store.forwardOf(customerId);
+    if (forward) {
+      // This customer was itself merged on before the profile arrived: pass it along.
+      out.transfers.push({ key: forward, value: { ...record, customerId: forward } });
+      return;
+    }
     addStageChange(out, store.absorb(customerId, mergeIn.profile, mergeIn.mergeId).stageChange);
   }
 }
 
-/** The changelog (and public profile topic) records for what changed: a tombstone for a customer gone. */
-export function profileChangelog(store: ProfileStore): KeyedRecord<CustomerProfileRecord>[] {
-  return store.takeChanges().map((change) =>
-    change.state === null
-      ? { key: change.customerId, value: null }
-      : {
-          key: change.customerId,
-          value: {
-            customerId: change.customerId,
-            updatedAt: change.state.profile.lastSeenAt,
-            snapshot: change.snapshot,
-            state: change.state.profile,
-          },
+/**
+ * The changelog (and public profile topic) records for what changed: a merged-away customer leaves
+ * a record saying where they went, an erased one a tombstone.
+ */
+export function profileChangelog(store: ProfileStore, at: number): KeyedRecord<CustomerProfileRecord>[] {
+  return store.takeChanges().map((change) => {
+    if (change.state !== null) {
+      return {
+        key: change.customerId,
+        value: {
+          customerId: change.customerId,
+          updatedAt: change.state.profile.lastSeenAt,
+          mergedInto: null,
+          snapshot: change.snapshot,
+          state: change.state.profile,
         },
-  );
+      };
+    }
+    if (change.mergedInto === null) return { key: change.customerId, value: null };
+    return {
+      key: change.customerId,
+      value: {
+        customerId: change.customerId,
+        updatedAt: at,
+        mergedInto: change.mergedInto,
+        snapshot: null,
+        state: null,
+      },
+    };
+  });
 }

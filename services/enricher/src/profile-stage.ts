@@ -76,8 +76,9 @@ export async function startProfileStage(
     );
     const store = new ProfileStore(options);
     for (const record of latest.values()) {
-      if (record)
+      if (record?.state && record.snapshot)
         store.restore({ profile: record.state, stage: record.snapshot.lifecycle.stage }, record.snapshot);
+      else if (record?.mergedInto) store.restoreForward(record.customerId, record.mergedInto);
     }
     log.info(
       { partition, customers: store.size, ms: Math.round(performance.now() - started) },
@@ -109,7 +110,7 @@ export async function startProfileStage(
       try {
         const out = noProfileOutputs();
         for (const record of records) handleIdentified(store, record.value, out);
-        const changelog = profileChangelog(store);
+        const changelog = profileChangelog(store, Date.now());
         await producer.sendBatch({
           acks: -1,
           topicMessages: [

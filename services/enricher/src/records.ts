@@ -34,11 +34,13 @@ export interface EnrichedTouchpointRecord {
   readonly profile: ProfileSnapshot;
 }
 
+/** The latest of one customer; a customer merged into another keeps only where they went. */
 export interface CustomerProfileRecord {
   readonly customerId: string;
   readonly updatedAt: number;
-  readonly snapshot: ProfileSnapshot;
-  readonly state: CustomerProfile;
+  readonly mergedInto: string | null;
+  readonly snapshot: ProfileSnapshot | null;
+  readonly state: CustomerProfile | null;
 }
 
 export interface StageChangeRecord {

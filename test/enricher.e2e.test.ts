@@ -1,0 +1,249 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import type { Touchpoint } from "@cx/contracts";
+import type { CustomerProfile } from "@cx/customer-profile";
+import {
+  type CustomerProfileRecord,
+  type EnrichedTouchpointRecord,
+  type EnricherEnv,
+  enricherContracts,
+  enricherEnvSchema,
+  startEnricher,
+} from "@cx/enricher";
+import { CustomerEnricher } from "@cx/enrichment";
+import { createTouchpointPublisher } from "@cx/generator";
+import { consumerLag, createAvroCodec, createKafka, createSchemaRegistry } from "@cx/kafka";
+import { createLogger } from "@cx/logging";
+import {
+  cdnowModels,
+  peopleTouchpoints,
+  readTopic,
+  testPipelineVariables,
+  touchpointOnDay,
+  uniqueName,
+  waitFor,
+} from "@cx/testing";
+import type { Kafka, KafkaMessage } from "kafkajs";
+import { describe, expect, it } from "vitest";
+
+const logger = createLogger("enricher-e2e", process.env.TEST_LOG_LEVEL ?? "warn");
+const hash = (name: string) => createHash("sha256").update(name).digest("hex");
+
+function enricherVariables(): Record<string, string> {
+  return {
+    ...testPipelineVariables(),
+    ENRICHER_IDENTITY_GROUP_ID: uniqueName("identity"),
+    ENRICHER_IDENTITY_TRANSACTIONAL_ID: uniqueName("identity-tx"),
+    ENRICHER_PROFILE_GROUP_ID: uniqueName("profile"),
+  };
+}
+
+async function publish(kafka: Kafka, env: EnricherEnv, touchpoints: readonly Touchpoint[]) {
+  const publisher = await createTouchpointPublisher(
+    kafka,
+    createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
+    env,
+  );
+  await publisher.publish(touchpoints);
+  await publisher.close();
+}
+
+/** Both stages have read everything there is, twice in a row (transfers between partitions settle). */
+async function settled(kafka: Kafka, env: EnricherEnv, timeoutMs = 60_000) {
+  const admin = kafka.admin();
+  await admin.connect();
+  const lag = async () => ({
+    identity: await consumerLag(admin, env.ENRICHER_IDENTITY_GROUP_ID, env.TOUCHPOINTS_TOPIC),
+    profile: await consumerLag(admin, env.ENRICHER_PROFILE_GROUP_ID, env.IDENTIFIED_TOPIC),
+  });
+  const caughtUp = (left: { identity: number; profile: number }) => left.identity + left.profile === 0;
+  try {
+    for (let quiet = 0; quiet < 2; quiet++) {
+      await waitFor(lag, caughtUp, { timeoutMs, what: "the enricher to catch up" });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (!caughtUp(await lag())) quiet = -1;
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function decodeAll<T>(env: EnricherEnv, topic: string, schema: object, messages: KafkaMessage[]) {
+  const codec = await createAvroCodec<T>(createSchemaRegistry(env.SCHEMA_REGISTRY_URL), topic, schema);
+  const decoded: { key: string; value: T | null }[] = [];
+  for (const message of messages) {
+    const key = String(message.key);
+    if (message.value === null) {
+      decoded.push({ key, value: null });
+      continue;
+    }
+    const result = await codec.decode(message.value);
+    if (!result.ok) throw new Error(result.reason);
+    decoded.push({ key, value: result.value });
+  }
+  return decoded;
+}
+
+/** Every record of a topic written without transactions (so each offset holds one record). */
+async function readWholeTopic(kafka: Kafka, topic: string): Promise<KafkaMessage[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const total = ends.reduce((sum, end) => sum + Number(end.high) - Number(end.low), 0);
+  return readTopic(kafka, topic, total, { timeoutMs: 60_000 });
+}
+
+/** The latest profile per customer on the compacted topic, tombstoned customers left out. */
+async function latestProfiles(kafka: Kafka, env: EnricherEnv): Promise<CustomerProfile[]> {
+  const messages = await readWholeTopic(kafka, env.PROFILES_TOPIC);
+  const latest = new Map<string, CustomerProfileRecord | null>();
+  for (const { key, value } of await decodeAll<CustomerProfileRecord>(
+    env,
+    env.PROFILES_TOPIC,
+    enricherContracts.profile.schema,
+    messages,
+  ))
+    latest.set(key, value);
+  return [...latest.values()].flatMap((record) => (record?.state ? [record.state] : []));
+}
+
+/** A profile as a run-independent value: keyed by its identifiers, not by which one named the customer. */
+function byIdentifiers(profiles: Iterable<CustomerProfile>) {
+  const normalised = new Map<string, unknown>();
+  for (const profile of profiles) {
+    const { customerId: _id, recentEventIds, ...rest } = profile;
+    normalised.set(
+      profile.identifiers.join(" "),
+      JSON.parse(
+        JSON.stringify(
+          { ...rest, recentEventIds: recentEventIds.filter((id) => !id.startsWith("merge:")).sort() },
+          (_k, v) => (typeof v === "number" ? Number(v.toPrecision(10)) : v),
+        ),
+      ),
+    );
+  }
+  return normalised;
+}
+
+describe("the enricher on the real broker and registry", () => {
+  it("makes one customer with one profile of someone seen on the web, in store and on the phone", async () => {
+    const env = enricherEnvSchema.parse(enricherVariables());
+    const kafka = createKafka(env, logger);
+    const enricher = await startEnricher({
+      kafka,
+      registry: createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
+      logger,
+      env,
+    });
+    try {
+      const journey = [
+        touchpointOnDay(0, { channel: "web", type: "page_view", identifiers: { deviceId: "cookie-ann" } }),
+        touchpointOnDay(1, {
+          channel: "store",
+          type: "purchase",
+          amount: { minor: 4200, currency: "EUR", discountMinor: 0, marginMinor: 1500 },
+          identifiers: { loyaltyId: "L-ann", emailHash: hash("ann") },
+        }),
+        // Logging in on the web joins the cookie's customer and the card's customer: a merge.
+        touchpointOnDay(2, {
+          channel: "web",
+          type: "visit",
+          identifiers: { deviceId: "cookie-ann", emailHash: hash("ann") },
+        }),
+        touchpointOnDay(3, {
+          channel: "phone",
+          type: "call",
+          sentiment: 0.6,
+          identifiers: { loyaltyId: "L-ann", phoneHash: hash("ann-phone") },
+        }),
+      ];
+      for (const touchpoint of journey) {
+        await publish(kafka, env, [touchpoint]);
+        await settled(kafka, env);
+      }
+      const profiles = await latestProfiles(kafka, env);
+      expect(profiles).toHaveLength(1);
+      const [ann] = profiles as [CustomerProfile];
+      expect(Object.keys(ann.channels).sort()).toEqual(["phone", "store", "web"]);
+      expect(ann.identifiers).toEqual(
+        ["device:cookie-ann", `email:${hash("ann")}`, "loyalty:L-ann", `phone:${hash("ann-phone")}`].sort(),
+      );
+      expect(ann.grossPurchasesMinor).toBe(4200);
+
+      const enriched = await decodeAll<EnrichedTouchpointRecord>(
+        env,
+        env.ENRICHED_TOPIC,
+        enricherContracts.enriched.schema,
+        await readWholeTopic(kafka, env.ENRICHED_TOPIC),
+      );
+      const last = enriched.find((record) => record.value?.touchpoint.channel === "phone")?.value;
+      expect(last?.customerId).toBe(ann.customerId);
+      expect(last?.profile.traits.netRevenueMinor).toBe(4200);
+      expect(last?.profile.lifecycle.stage).toBe("new");
+    } finally {
+      await enricher.stop();
+    }
+  }, 120_000);
+
+  it("gives the same profiles after being killed mid-stream and restarted as an uninterrupted run", async () => {
+    const variables = enricherVariables();
+    const env = enricherEnvSchema.parse(variables);
+    const kafka = createKafka(env, logger);
+    const stream = peopleTouchpoints({ people: 150, touchpoints: 3000, seed: 21 });
+    await publish(kafka, env, stream);
+
+    const main = fileURLToPath(new URL("../services/enricher/src/main.ts", import.meta.url));
+    const startProcess = (): ChildProcess =>
+      spawn(process.execPath, ["--import", "tsx", main], {
+        env: { ...process.env, ...variables, LOG_LEVEL: "warn" },
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+    const enrichedSoFar = async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      const ends = await admin.fetchTopicOffsets(env.ENRICHED_TOPIC).catch(() => []);
+      await admin.disconnect();
+      return ends.reduce((sum, end) => sum + Number(end.high), 0);
+    };
+
+    const first = startProcess();
+    await waitFor(enrichedSoFar, (count) => count > stream.length / 4, {
+      timeoutMs: 60_000,
+      what: "a quarter of the stream enriched",
+    });
+    first.kill("SIGKILL");
+    await new Promise((resolve) => first.once("exit", resolve));
+    expect(await enrichedSoFar()).toBeLessThan(stream.length);
+
+    const second = startProcess();
+    try {
+      await settled(kafka, env, 120_000);
+    } finally {
+      second.kill("SIGTERM");
+      await new Promise((resolve) => second.once("exit", resolve));
+    }
+
+    const uninterrupted = new CustomerEnricher({ models: cdnowModels });
+    for (const touchpoint of stream) uninterrupted.process(touchpoint);
+    const expected = byIdentifiers(
+      [...uninterrupted.profiles.customerIds()].map((id) => uninterrupted.profileOf(id) as CustomerProfile),
+    );
+    const actual = byIdentifiers(await latestProfiles(kafka, env));
+    expect(actual.size).toBe(expected.size);
+    expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
+
+    const enrichedIds = new Set(
+      (
+        await decodeAll<EnrichedTouchpointRecord>(
+          env,
+          env.ENRICHED_TOPIC,
+          enricherContracts.enriched.schema,
+          await readWholeTopic(kafka, env.ENRICHED_TOPIC),
+        )
+      ).map((record) => record.value?.touchpoint.eventId),
+    );
+    expect(enrichedIds.size).toBe(stream.length);
+  }, 180_000);
+});
