@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sendUndoMerge } from "@cx/cli";
 import type { Touchpoint } from "@cx/contracts";
 import type { CustomerProfile } from "@cx/customer-profile";
 import {
@@ -9,16 +13,22 @@ import {
   type EnricherEnv,
   enricherContracts,
   enricherEnvSchema,
+  type IdentityEventRecord,
   startEnricher,
 } from "@cx/enricher";
 import { CustomerEnricher } from "@cx/enrichment";
 import { createTouchpointPublisher } from "@cx/generator";
-import { consumerLag, createAvroCodec, createKafka, createSchemaRegistry } from "@cx/kafka";
+import {
+  consumerLag,
+  createAvroCodec,
+  createKafka,
+  createSchemaRegistry,
+  readPartitionsToEnd,
+} from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import {
   cdnowModels,
   peopleTouchpoints,
-  readTopic,
   testPipelineVariables,
   touchpointOnDay,
   uniqueName,
@@ -85,14 +95,23 @@ async function decodeAll<T>(env: EnricherEnv, topic: string, schema: object, mes
   return decoded;
 }
 
-/** Every record of a topic written without transactions (so each offset holds one record). */
+/** Every record of a topic up to its current end (transaction markers and all). */
 async function readWholeTopic(kafka: Kafka, topic: string): Promise<KafkaMessage[]> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
-  const total = ends.reduce((sum, end) => sum + Number(end.high) - Number(end.low), 0);
-  return readTopic(kafka, topic, total, { timeoutMs: 60_000 });
+  const messages: KafkaMessage[] = [];
+  await readPartitionsToEnd(
+    kafka,
+    topic,
+    ends.map((end) => end.partition),
+    (message) => {
+      messages.push(message);
+    },
+    logger,
+  );
+  return messages;
 }
 
 /** The latest profile per customer on the compacted topic, tombstoned customers left out. */
@@ -129,7 +148,9 @@ function byIdentifiers(profiles: Iterable<CustomerProfile>) {
 
 describe("the enricher on the real broker and registry", () => {
   it("makes one customer with one profile of someone seen on the web, in store and on the phone", async () => {
-    const env = enricherEnvSchema.parse(enricherVariables());
+    const modelFile = join(mkdtempSync(join(tmpdir(), "cx-models-")), "models.json");
+    writeFileSync(modelFile, JSON.stringify({ customers: 2357, ...cdnowModels }));
+    const env = enricherEnvSchema.parse({ ...enricherVariables(), ENRICHER_MODEL_FILE: modelFile });
     const kafka = createKafka(env, logger);
     const enricher = await startEnricher({
       kafka,
@@ -182,6 +203,45 @@ describe("the enricher on the real broker and registry", () => {
       expect(last?.customerId).toBe(ann.customerId);
       expect(last?.profile.traits.netRevenueMinor).toBe(4200);
       expect(last?.profile.lifecycle.stage).toBe("new");
+      // Value comes from the fitted models in ENRICHER_MODEL_FILE.
+      expect(last?.profile.value.predictedValueMinor).toBeGreaterThan(0);
+
+      // The operator splits the merge again: the card's customer gets the card (and email) back.
+      const events = await decodeAll<IdentityEventRecord>(
+        env,
+        env.IDENTITY_EVENTS_TOPIC,
+        enricherContracts.identityEvent.schema,
+        await readWholeTopic(kafka, env.IDENTITY_EVENTS_TOPIC),
+      );
+      const merge = events.find((event) => event.value?.type === "customers_merged")?.value;
+      expect(merge?.mergeId).toMatch(/^merge_/);
+      await sendUndoMerge(env, merge?.mergeId as string, "e2e-test");
+      const storeVisit = touchpointOnDay(4, {
+        channel: "store",
+        type: "visit",
+        identifiers: { loyaltyId: "L-ann" },
+      });
+      await publish(kafka, env, [storeVisit]);
+      await settled(kafka, env);
+      const after = await decodeAll<IdentityEventRecord>(
+        env,
+        env.IDENTITY_EVENTS_TOPIC,
+        enricherContracts.identityEvent.schema,
+        await readWholeTopic(kafka, env.IDENTITY_EVENTS_TOPIC),
+      );
+      expect(after.find((event) => event.value?.type === "merge_undone")?.value).toMatchObject({
+        mergeId: merge?.mergeId,
+        identifiers: expect.arrayContaining(["loyalty:L-ann"]),
+      });
+      const visitAfterUndo = (
+        await decodeAll<EnrichedTouchpointRecord>(
+          env,
+          env.ENRICHED_TOPIC,
+          enricherContracts.enriched.schema,
+          await readWholeTopic(kafka, env.ENRICHED_TOPIC),
+        )
+      ).find((record) => record.value?.touchpoint.eventId === storeVisit.eventId);
+      expect(visitAfterUndo?.value?.customerId).toBe(merge?.otherCustomerIds[0]);
     } finally {
       await enricher.stop();
     }

@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 describe("service start-up", () => {
@@ -11,5 +14,25 @@ describe("service start-up", () => {
     expect(result.status).toBe(2);
     expect(result.stdout).toContain('KAFKA_PARTITIONS=\\"many\\"');
     expect(result.stdout).toContain("CLICKHOUSE_DATABASE");
+  });
+});
+
+describe("enricher start-up", () => {
+  it("refuses a model file that is not a fit from `cx clv fit`, naming the variable and the field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cx-models-"));
+    const file = join(dir, "models.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ bgnbd: { r: 0.2, alpha: -4, a: 0.8, b: 2.4 }, gammaGamma: { p: 6, q: 3, v: 15 } }),
+    );
+    const result = spawnSync("npx", ["tsx", "services/enricher/src/main.ts"], {
+      env: { ...process.env, ENRICHER_MODEL_FILE: file, IDENTITY_LIMITS: "email=0" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain("ENRICHER_MODEL_FILE");
+    expect(result.stdout).toContain("bgnbd.alpha");
+    expect(result.stdout).toContain("IDENTITY_LIMITS");
   });
 });

@@ -26,6 +26,12 @@ export interface Traits {
   readonly history: PurchaseHistory | null;
   /** Mean value of repeat purchase days in major units (the spend model's input); 0 without repeats. */
   readonly meanRepeatSpend: number;
+  readonly complaints: number;
+  readonly lastComplaintAt: number | null;
+  readonly paymentFailures: number;
+  readonly referralsMade: number;
+  readonly referralsConverted: number;
+  readonly socialReach: number;
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -69,5 +75,11 @@ export function deriveTraits(profile: CustomerProfile, now: number): Traits {
         : { x: days.length - 1, tx: (last - first) / 7, T: Math.max(today - first, last - first) / 7 },
     meanRepeatSpend:
       repeats.length === 0 ? 0 : repeats.reduce((sum, amount) => sum + amount, 0) / repeats.length / 100,
+    complaints: profile.complaints,
+    lastComplaintAt: profile.lastComplaintAt,
+    paymentFailures: profile.paymentFailures,
+    referralsMade: profile.referralsMade,
+    referralsConverted: profile.referralsConverted,
+    socialReach: profile.socialReach,
   };
 }

@@ -38,36 +38,61 @@ export async function readPartitionsToEnd(
       const done = new Promise<void>((resolve, reject) => {
         let idle: NodeJS.Timeout | undefined;
         // The last records of a compacted partition can be cleaned away (old tombstones), so the end
-        // offset is not always delivered: once records flow, a quiet fetch also means the end.
+        // offset is not always delivered: once records flow, a long quiet also means the end.
         const quietEnd = () => {
           clearTimeout(idle);
-          idle = setTimeout(resolve, 5000);
+          idle = setTimeout(() => {
+            logger.warn(
+              { topic, partitions: [...remaining.keys()] },
+              "no end offset seen; taking a quiet fetch as the end",
+            );
+            resolve();
+          }, 10_000);
         };
-        // Fires after every fetched batch, also one holding only transaction markers (which
-        // eachBatch never sees), so a transactional changelog's end is recognised too.
-        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-          quietEnd();
-          const last = remaining.get(payload.partition);
-          if (last !== undefined && BigInt(payload.lastOffset) >= last) {
-            remaining.delete(payload.partition);
-            consumer.pause([{ topic, partitions: [payload.partition] }]);
+        let inBatch = false;
+        // The listed end is the last stable offset: a transaction committed a moment ago can lie
+        // beyond it while its markers are written. Each fetch also tells the high watermark, and
+        // the read is complete only once it reaches that too.
+        const endOf = (partition: number, highWatermark: string) => {
+          const listed = remaining.get(partition);
+          const end = BigInt(highWatermark) - 1n;
+          return listed === undefined ? undefined : end > listed ? end : listed;
+        };
+        const reached = (partition: number, lastOffset: string, highWatermark: string) => {
+          const last = endOf(partition, highWatermark);
+          if (last !== undefined && BigInt(lastOffset) >= last) {
+            remaining.delete(partition);
+            consumer.pause([{ topic, partitions: [partition] }]);
           }
-          if (remaining.size === 0) {
+          if (remaining.size === 0 && !inBatch) {
             clearTimeout(idle);
             resolve();
           }
+        };
+        // A fetch holding only transaction markers never reaches eachBatch; this event still says
+        // how far the partition was read, so a transactional changelog's end is recognised too.
+        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+          quietEnd();
+          if (payload.batchSize === 0) reached(payload.partition, payload.lastOffset, payload.highWatermark);
         });
         void consumer
           .run({
             autoCommit: false,
             eachBatch: async ({ batch }) => {
-              const last = remaining.get(batch.partition);
+              const last = endOf(batch.partition, batch.highWatermark);
               if (last === undefined) return;
-              for (const message of batch.messages) {
-                if (BigInt(message.offset) > last) break;
-                await onMessage(message, batch.partition);
-                read++;
+              inBatch = true;
+              try {
+                for (const message of batch.messages) {
+                  if (BigInt(message.offset) > last) break;
+                  await onMessage(message, batch.partition);
+                  read++;
+                }
+              } finally {
+                inBatch = false;
               }
+              quietEnd();
+              reached(batch.partition, batch.lastOffset(), batch.highWatermark);
             },
           })
           .catch(reject);

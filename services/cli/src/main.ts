@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { addClvFitCommand } from "./clv-fit-command";
+import { addIdentityCommands } from "./identity-command";
 import { UsageError } from "./usage-error";
 
 /**
@@ -11,6 +12,7 @@ const program = new Command("cx")
   .showHelpAfterError()
   .exitOverride();
 addClvFitCommand(program.command("clv").description("customer lifetime value models"));
+addIdentityCommands(program.command("identity").description("operator commands to the identity graph"));
 
 try {
   await program.parseAsync(process.argv);

@@ -149,6 +149,16 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
             });
           } else log.info({ command }, "identity command carried out");
         }
+        for (const { value } of out.identityEvents)
+          if (value?.type === "link_blocked")
+            log.warn(
+              {
+                customerIds: [value.customerId, ...value.otherCustomerIds],
+                eventId: value.eventId,
+                reason: value.reason,
+              },
+              "identity link refused",
+            );
         const changelog = current.takeChanges().map(({ key, value }) => ({ key, value }));
         const topicMessages = [
           { topic: env.IDENTIFIED_TOPIC, messages: await encodeRecords(codecs.identified, out.identified) },

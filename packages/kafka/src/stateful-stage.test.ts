@@ -1,0 +1,98 @@
+import { createLogger } from "@cx/logging";
+import { testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
+import type { Consumer } from "kafkajs";
+import { describe, expect, it } from "vitest";
+import { createIdempotentProducer } from "./avro-producer";
+import { createKafka } from "./kafka-config";
+import { readPartitionsToEnd } from "./read-to-end";
+import { singleOwnerAssigner } from "./single-owner-assigner";
+import { ensureTopics } from "./topics";
+
+const logger = createLogger("stateful-stage-test", "error");
+
+describe("what stateful stages are built on", () => {
+  it("singleOwnerAssigner gives every partition to the member that joined first, and fails over", async () => {
+    const kafka = createKafka(testKafkaEnv(), logger);
+    const topic = uniqueName("owned");
+    const groupId = uniqueName("owners");
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [{ topic, partitions: 4, replicationFactor: 1 }]);
+    await admin.disconnect();
+    const assigned = new Map<string, number[]>();
+    const join = async (name: string, startedAt: number): Promise<Consumer> => {
+      const consumer = kafka.consumer({ groupId, partitionAssigners: [singleOwnerAssigner(startedAt)] });
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        assigned.set(name, [...(payload.memberAssignment[topic] ?? [])].sort());
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topic });
+      await consumer.run({ eachMessage: async () => undefined });
+      return consumer;
+    };
+    const first = await join("first", 1000);
+    await waitFor(
+      async () => assigned.get("first"),
+      (partitions) => partitions?.length === 4,
+      { what: "first owner" },
+    );
+    const second = await join("second", 2000);
+    await waitFor(
+      async () => assigned.get("second"),
+      (partitions) => partitions !== undefined,
+      { what: "standby joins" },
+    );
+    expect(assigned.get("second")).toEqual([]);
+    expect(assigned.get("first")).toEqual([0, 1, 2, 3]);
+    await first.disconnect();
+    await waitFor(
+      async () => assigned.get("second"),
+      (partitions) => partitions?.length === 4,
+      {
+        what: "standby takes over",
+      },
+    );
+    await second.disconnect();
+  });
+
+  it("readPartitionsToEnd reads chosen partitions up to their end, past transaction markers", async () => {
+    const kafka = createKafka(testKafkaEnv(), logger);
+    const topic = uniqueName("changelog");
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [{ topic, partitions: 2, replicationFactor: 1, compacted: true }]);
+    await admin.disconnect();
+    const plain = await createIdempotentProducer(kafka);
+    await plain.send({
+      topic,
+      messages: [
+        { key: "a", value: "1", partition: 0 },
+        { key: "b", value: "2", partition: 1 },
+      ],
+    });
+    await plain.disconnect();
+    const transactional = kafka.producer({
+      transactionalId: uniqueName("tx"),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await transactional.connect();
+    const transaction = await transactional.transaction();
+    await transaction.send({ topic, messages: [{ key: "a", value: "3", partition: 0 }] });
+    await transaction.commit();
+    await transactional.disconnect();
+
+    const read: string[] = [];
+    const count = await readPartitionsToEnd(
+      kafka,
+      topic,
+      [0],
+      (message) => {
+        read.push(`${message.key}=${message.value}`);
+      },
+      logger,
+    );
+    expect(count).toBe(2);
+    expect(read).toEqual(["a=1", "a=3"]);
+  });
+});

@@ -1,0 +1,1 @@
+export { type IdentityCommandEnv, sendUndoMerge } from "./identity-command";
