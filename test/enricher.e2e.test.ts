@@ -17,7 +17,7 @@ import {
   startEnricher,
 } from "@cx/enricher";
 import { CustomerEnricher } from "@cx/enrichment";
-import { createTouchpointPublisher } from "@cx/generator";
+import { createTouchpointPublisher, peopleTouchpoints } from "@cx/generator";
 import {
   consumerLag,
   createAvroCodec,
@@ -26,14 +26,7 @@ import {
   readPartitionsToEnd,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
-import {
-  cdnowModels,
-  peopleTouchpoints,
-  testPipelineVariables,
-  touchpointOnDay,
-  uniqueName,
-  waitFor,
-} from "@cx/testing";
+import { cdnowModels, testPipelineVariables, touchpointOnDay, uniqueName, waitFor } from "@cx/testing";
 import type { Kafka, KafkaMessage } from "kafkajs";
 import { describe, expect, it } from "vitest";
 

@@ -1,4 +1,5 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
+import avro from "avsc";
 
 /** A decode either yields the value or says why the bytes can never be decoded (a poison record). */
 export type DecodeResult<T> =
@@ -43,7 +44,29 @@ export async function createAvroCodec<T>(
     { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
     { subject, compatibility: COMPATIBILITY.FULL_TRANSITIVE },
   );
-  const readerOptions = { [SchemaType.AVRO]: { readerSchema: schema as never } };
+  // The registry client would build the reader type and a resolver on every decode (measured: most
+  // of a consumer's CPU); both are built once here, the resolver once per writer schema.
+  const readerType = avro.Type.forSchema(schema as avro.Schema);
+  type Resolution = { resolver: avro.Resolver | undefined } | { reason: string };
+  const resolutions = new Map<number, Resolution>();
+  const resolutionFor = async (writerSchemaId: number): Promise<Resolution> => {
+    const known = resolutions.get(writerSchemaId);
+    if (known) return known;
+    const writer = (await registry.getSchema(writerSchemaId)) as unknown as { schema(): avro.Schema };
+    const writerType = avro.Type.forSchema(writer.schema());
+    let resolution: Resolution;
+    try {
+      resolution = {
+        resolver: writerType.equals(readerType) ? undefined : readerType.createResolver(writerType),
+      };
+    } catch (error) {
+      resolution = {
+        reason: `schema id ${writerSchemaId} cannot be read as ${subject}: ${(error as Error).message}`,
+      };
+    }
+    resolutions.set(writerSchemaId, resolution);
+    return resolution;
+  };
   return {
     subject,
     schemaId: id,
@@ -53,14 +76,19 @@ export async function createAvroCodec<T>(
         return { ok: false, reason: "not in Confluent wire format (expected magic byte 0 and a schema id)" };
       }
       const writerSchemaId = buffer.readInt32BE(1);
+      let resolution: Resolution;
       try {
-        await registry.getSchema(writerSchemaId);
+        resolution = await resolutionFor(writerSchemaId);
       } catch (error) {
         if (isNotFound(error)) return { ok: false, reason: `unknown schema id ${writerSchemaId}` };
         throw error;
       }
+      if ("reason" in resolution) return { ok: false, reason: resolution.reason };
       try {
-        return { ok: true, value: (await registry.decode(buffer, readerOptions)) as T };
+        return {
+          ok: true,
+          value: readerType.fromBuffer(buffer.subarray(wireHeaderBytes), resolution.resolver) as T,
+        };
       } catch (error) {
         return {
           ok: false,

@@ -1,10 +1,11 @@
 import type { Touchpoint } from "@cx/contracts";
 import type { CustomerProfile } from "@cx/customer-profile";
 import { CustomerEnricher, ProfileStore } from "@cx/enrichment";
+import { peopleTouchpoints } from "@cx/generator";
 import { IdentityGraph } from "@cx/identity";
 import type { KeyedRecord } from "@cx/kafka";
 import { seededRandom } from "@cx/random";
-import { cdnowModels, peopleTouchpoints } from "@cx/testing";
+import { cdnowModels } from "@cx/testing";
 import type { Type } from "avsc";
 import { describe, expect, it } from "vitest";
 import {

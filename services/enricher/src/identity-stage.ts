@@ -130,6 +130,7 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
       const current = graph;
       const out = noIdentityOutputs();
       const now = Date.now();
+      const started = performance.now();
       const refused = [];
       try {
         for (const record of records) {
@@ -199,6 +200,7 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
           records: records.length,
           identified: out.identified.length,
           events: out.identityEvents.length,
+          ms: Math.round(performance.now() - started),
         },
         "identified batch",
       );

@@ -56,35 +56,48 @@ export async function startProfileStage(
   const stores = new Map<number, ProfileStore>();
   let memberId: string | undefined;
 
-  const restore = async (partition: number): Promise<ProfileStore> => {
+  let assigned = new Set<number>();
+
+  /** Rebuilds the stores of these partitions in one read of the profiles topic. */
+  const restore = async (partitions: number[]): Promise<void> => {
     const started = performance.now();
-    const latest = new Map<string, CustomerProfileRecord | null>();
+    const latest = new Map(
+      partitions.map((partition) => [partition, new Map<string, CustomerProfileRecord | null>()]),
+    );
     await readPartitionsToEnd(
       kafka,
       env.PROFILES_TOPIC,
-      [partition],
-      async (message) => {
+      partitions,
+      async (message, partition) => {
         const key = message.key?.toString("utf8") ?? "";
-        latest.set(
-          key,
-          message.value === null
-            ? null
-            : await decodeOrThrow(codecs.profile, message.value, env.PROFILES_TOPIC),
-        );
+        latest
+          .get(partition)
+          ?.set(
+            key,
+            message.value === null
+              ? null
+              : await decodeOrThrow(codecs.profile, message.value, env.PROFILES_TOPIC),
+          );
       },
       log,
     );
-    const store = new ProfileStore(options);
-    for (const record of latest.values()) {
-      if (record?.state && record.snapshot)
-        store.restore({ profile: record.state, stage: record.snapshot.lifecycle.stage }, record.snapshot);
-      else if (record?.mergedInto) store.restoreForward(record.customerId, record.mergedInto);
+    for (const [partition, records] of latest) {
+      const store = new ProfileStore(options);
+      for (const record of records.values()) {
+        if (record?.state && record.snapshot)
+          store.restore({ profile: record.state, stage: record.snapshot.lifecycle.stage }, record.snapshot);
+        else if (record?.mergedInto) store.restoreForward(record.customerId, record.mergedInto);
+      }
+      stores.set(partition, store);
     }
     log.info(
-      { partition, customers: store.size, ms: Math.round(performance.now() - started) },
+      {
+        partitions,
+        customers: partitions.map((partition) => stores.get(partition)?.size ?? 0),
+        ms: Math.round(performance.now() - started),
+      },
       "profiles restored from the changelog",
     );
-    return store;
   };
 
   const consumer = await startBatchConsumer<IdentifiedRecord>({
@@ -94,19 +107,23 @@ export async function startProfileStage(
     sources: [{ topic: env.IDENTIFIED_TOPIC, codec: codecs.identified }],
     onAssignment(assignment, joinedAs) {
       // A partition kept under the same member id was never anyone else's; any other is read anew.
-      const owned = new Set(assignment[env.IDENTIFIED_TOPIC] ?? []);
+      assigned = new Set(assignment[env.IDENTIFIED_TOPIC] ?? []);
       for (const partition of [...stores.keys()])
-        if (joinedAs !== memberId || !owned.has(partition)) stores.delete(partition);
+        if (joinedAs !== memberId || !assigned.has(partition)) stores.delete(partition);
       memberId = joinedAs;
     },
     deadLetters: new DeadLetterPublisher(producer, env.DEAD_LETTER_TOPIC),
     logger: log,
     async handleBatch(records, context) {
-      let store = stores.get(context.partition);
-      if (!store) {
-        store = await restore(context.partition);
-        stores.set(context.partition, store);
+      if (!stores.has(context.partition)) {
+        // Every partition this member was given and has not read yet, in one pass.
+        const missing = [...new Set([...assigned, context.partition])].filter(
+          (partition) => !stores.has(partition),
+        );
+        await restore(missing.sort((a, b) => a - b));
       }
+      const store = stores.get(context.partition) as ProfileStore;
+      const started = performance.now();
       try {
         const out = noProfileOutputs();
         for (const record of records) handleIdentified(store, record.value, out);
@@ -129,7 +146,13 @@ export async function startProfileStage(
             messages: await encodeRecords(codecs.profile, changelog),
           });
         log.debug(
-          { ...context, records: records.length, enriched: out.enriched.length, profiles: changelog.length },
+          {
+            ...context,
+            records: records.length,
+            enriched: out.enriched.length,
+            profiles: changelog.length,
+            ms: Math.round(performance.now() - started),
+          },
           "enriched batch",
         );
       } catch (error) {

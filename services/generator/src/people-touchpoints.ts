@@ -1,7 +1,21 @@
 import { createHash } from "node:crypto";
-import { type Channel, noExperience, type Touchpoint } from "@cx/contracts";
+import { type Channel, newTouchpoint, noExperience, type Touchpoint } from "@cx/contracts";
 import { pick, seededRandom } from "@cx/random";
-import { money, touchpointOnDay } from "./touchpoint-fixtures";
+
+const dayMs = 24 * 60 * 60 * 1000;
+const money = (minor: number, discountMinor = 0) => ({
+  minor,
+  currency: "EUR",
+  discountMinor,
+  marginMinor: null,
+});
+const noIdentifiers = {
+  loyaltyId: null,
+  emailHash: null,
+  phoneHash: null,
+  deviceId: null,
+  socialHandle: null,
+};
 
 const hashOf = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -32,15 +46,23 @@ function identifiersOn(
  * is seen on several channels with different identifiers (so stitching has work to do), buys,
  * returns, complains and answers surveys. Event ids are unique per seed.
  */
-export function peopleTouchpoints(options: {
-  people: number;
-  touchpoints: number;
-  days?: number;
-  seed?: number;
-}): Touchpoint[] {
-  const { people, touchpoints, days = 120, seed = 1 } = options;
+export function peopleTouchpoints(options: PeopleOptions): Touchpoint[] {
+  return [...streamPeopleTouchpoints(options)];
+}
+
+export interface PeopleOptions {
+  readonly people: number;
+  readonly touchpoints: number;
+  readonly days?: number;
+  readonly seed?: number;
+  /** Day 0 of the stream (epoch ms); 2026-01-01 12:00 UTC by default. */
+  readonly startAt?: number;
+}
+
+/** The same stream one touchpoint at a time, for sizes that should not sit in memory at once. */
+export function* streamPeopleTouchpoints(options: PeopleOptions): Generator<Touchpoint> {
+  const { people, touchpoints, days = 120, seed = 1, startAt = Date.UTC(2026, 0, 1, 12) } = options;
   const random = seededRandom(seed);
-  const stream: Touchpoint[] = [];
   for (let i = 0; i < touchpoints; i++) {
     const person = Math.floor(random() * people);
     const channel = pick(random, ["web", "store", "phone", "social"] as const);
@@ -61,12 +83,15 @@ export function peopleTouchpoints(options: {
                   experience: { ...noExperience, nps: Math.floor(random() * 11) },
                 }
               : { type: "visit" as const, sentiment: random() < 0.3 ? random() * 2 - 1 : null };
-    const touchpoint = touchpointOnDay((i / touchpoints) * days, {
+    const at = Math.round(startAt + (i / touchpoints) * days * dayMs);
+    yield newTouchpoint({
+      eventId: `people-${seed}-${i}`,
+      occurredAt: at,
+      receivedAt: at,
+      sourceSystem: "people-generator",
       ...fields,
       channel,
-      identifiers: identifiersOn(channel, person, random),
+      identifiers: { ...noIdentifiers, ...identifiersOn(channel, person, random) },
     });
-    stream.push({ ...touchpoint, eventId: `people-${seed}-${i}` });
   }
-  return stream;
 }
