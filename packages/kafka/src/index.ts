@@ -25,5 +25,6 @@ export {
   pipelineTopicsEnvSchema,
 } from "./pipeline-topics";
 export { readPartitionsToEnd } from "./read-to-end";
+export { chunkTopicMessages, maxRequestBytes } from "./send-chunks";
 export { singleOwnerAssigner } from "./single-owner-assigner";
 export { ensureTopics, type TopicSpec } from "./topics";

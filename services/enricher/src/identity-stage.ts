@@ -2,6 +2,7 @@ import { type Touchpoint, touchpointContract, validateTouchpoint } from "@cx/con
 import { type IdentityChangelogValue, IdentityGraph, type IdentityLimits } from "@cx/identity";
 import {
   type AvroCodec,
+  chunkTopicMessages,
   createAvroCodec,
   createIdempotentProducer,
   DeadLetterPublisher,
@@ -69,6 +70,9 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
     transactionalId: env.ENRICHER_IDENTITY_TRANSACTIONAL_ID,
     idempotent: true,
     maxInFlightRequests: 1,
+    // A transaction begun right after the previous commit meets CONCURRENT_TRANSACTIONS until the
+    // broker has written the commit markers (milliseconds); kafkajs' default first retry is 300 ms.
+    retry: { initialRetryTime: 10, maxRetryTime: 2000, retries: Number.MAX_SAFE_INTEGER },
   });
   await transactional.connect();
   const deadLetterProducer = await createIdempotentProducer(kafka);
@@ -172,8 +176,8 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
         if (refused.length > 0) await deadLetters.publish(refused);
         const transaction = await transactional.transaction();
         try {
-          for (const batch of topicMessages)
-            if (batch.messages.length > 0) await transaction.send({ ...batch, acks: -1 });
+          for (const chunk of chunkTopicMessages(topicMessages))
+            await transaction.sendBatch({ topicMessages: chunk, acks: -1 });
           await transaction.sendOffsets({
             consumerGroupId: env.ENRICHER_IDENTITY_GROUP_ID,
             topics: [

@@ -1,6 +1,7 @@
 import type { ProfileOptions } from "@cx/enrichment";
 import { ProfileStore } from "@cx/enrichment";
 import {
+  chunkTopicMessages,
   createAvroCodec,
   createIdempotentProducer,
   DeadLetterPublisher,
@@ -128,23 +129,20 @@ export async function startProfileStage(
         const out = noProfileOutputs();
         for (const record of records) handleIdentified(store, record.value, out);
         const changelog = profileChangelog(store, Date.now());
-        await producer.sendBatch({
-          acks: -1,
-          topicMessages: [
-            { topic: env.ENRICHED_TOPIC, messages: await encodeRecords(codecs.enriched, out.enriched) },
-            {
-              topic: env.STAGE_CHANGES_TOPIC,
-              messages: await encodeRecords(codecs.stageChange, out.stageChanges),
-            },
-            { topic: env.IDENTIFIED_TOPIC, messages: await encodeRecords(codecs.identified, out.transfers) },
-          ].filter((batch) => batch.messages.length > 0),
-        });
-        if (changelog.length > 0)
-          await producer.send({
-            topic: env.PROFILES_TOPIC,
-            acks: -1,
-            messages: await encodeRecords(codecs.profile, changelog),
-          });
+        // Outputs, then the changelog: see the comment at the top.
+        const outputs = [
+          { topic: env.ENRICHED_TOPIC, messages: await encodeRecords(codecs.enriched, out.enriched) },
+          {
+            topic: env.STAGE_CHANGES_TOPIC,
+            messages: await encodeRecords(codecs.stageChange, out.stageChanges),
+          },
+          { topic: env.IDENTIFIED_TOPIC, messages: await encodeRecords(codecs.identified, out.transfers) },
+        ];
+        const profiles = [
+          { topic: env.PROFILES_TOPIC, messages: await encodeRecords(codecs.profile, changelog) },
+        ];
+        for (const topicMessages of [...chunkTopicMessages(outputs), ...chunkTopicMessages(profiles)])
+          await producer.sendBatch({ acks: -1, topicMessages });
         log.debug(
           {
             ...context,
