@@ -37,16 +37,23 @@ export async function readPartitionsToEnd(
       }
       const done = new Promise<void>((resolve, reject) => {
         let idle: NodeJS.Timeout | undefined;
+        let finished = false;
+        const finish = () => {
+          finished = true;
+          clearTimeout(idle);
+          resolve();
+        };
         // The last records of a compacted partition can be cleaned away (old tombstones), so the end
         // offset is not always delivered: once records flow, a long quiet also means the end.
         const quietEnd = () => {
           clearTimeout(idle);
+          if (finished) return;
           idle = setTimeout(() => {
             logger.warn(
               { topic, partitions: [...remaining.keys()] },
               "no end offset seen; taking a quiet fetch as the end",
             );
-            resolve();
+            finish();
           }, 10_000);
         };
         let inBatch = false;
@@ -64,10 +71,7 @@ export async function readPartitionsToEnd(
             remaining.delete(partition);
             consumer.pause([{ topic, partitions: [partition] }]);
           }
-          if (remaining.size === 0 && !inBatch) {
-            clearTimeout(idle);
-            resolve();
-          }
+          if (remaining.size === 0 && !inBatch) finish();
         };
         // A fetch holding only transaction markers never reaches eachBatch; this event still says
         // how far the partition was read, so a transactional changelog's end is recognised too.
