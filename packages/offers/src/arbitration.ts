@@ -1,0 +1,211 @@
+import { createHash } from "node:crypto";
+import type { LifecycleStage, ValueTier } from "@cx/customer-profile";
+import { seededRandom } from "@cx/random";
+import {
+  careKinds,
+  type DeliveryChannel,
+  type NumericTrait,
+  type OfferCatalog,
+  type OfferDefinition,
+  recoveryKinds,
+  type TraitPredicate,
+  type Trigger,
+} from "./catalog";
+import { type ContactPolicy, contactRefusal, type SuppressionReason } from "./contact-policy";
+import type { CustomerOfferState } from "./customer-offers";
+import type { PropensityLearner } from "./learner";
+
+/** What arbitration needs to know of the customer: the enricher's snapshot has all of it. */
+export interface CustomerView {
+  readonly tier: ValueTier;
+  readonly lifecycle: { readonly stage: LifecycleStage };
+  readonly value: { readonly negative: boolean };
+  readonly traits: { readonly [K in NumericTrait]: number | null };
+}
+
+export interface ArbitrationSettings {
+  /** Each factor of priority = propensity × context weight × value × lever can be switched off (= 1). */
+  readonly factors: { propensity: boolean; context: boolean; value: boolean; lever: boolean };
+  /** How much a trigger makes this a moment to act (default 1). */
+  readonly contextWeights: Partial<Record<Trigger, number>>;
+  /** The customer's worth to the business, by value tier, multiplying the offer's net value. */
+  readonly tierWeights: Record<ValueTier, number>;
+  /** Thompson sampling (explore) or the posterior mean (exploit only). */
+  readonly explore: boolean;
+}
+
+export const defaultArbitration: ArbitrationSettings = {
+  factors: { propensity: true, context: true, value: true, lever: true },
+  contextWeights: {
+    complaint: 1.5,
+    stage_at_risk: 1.3,
+    stage_lapsed: 1.2,
+    cart: 1.2,
+    followup_check_back: 1.3,
+  },
+  tierWeights: { top: 1.5, middle: 1, low: 0.7, negative: 0.2 },
+  explore: true,
+};
+
+export interface DecisionRequest {
+  readonly customerId: string;
+  readonly trigger: Trigger;
+  readonly at: number;
+  /** The event that triggered the decision; with the trigger it names the decision. */
+  readonly eventId: string;
+  readonly customer: CustomerView;
+  /** After a complaint, an unresolved request or strongly negative sentiment: recovery only. */
+  readonly serviceFirst: boolean;
+}
+
+export interface Explanation {
+  readonly propensity: number;
+  readonly contextWeight: number;
+  readonly value: number;
+  readonly lever: number;
+  readonly priority: number;
+  readonly context: string;
+  /** Other eligible actions, best first, with their priority. */
+  readonly alternatives: { offerId: string; priority: number }[];
+}
+
+export interface Suppression {
+  readonly offerId: string;
+  readonly channel: DeliveryChannel;
+  readonly reason: SuppressionReason;
+}
+
+export interface Decision {
+  readonly decisionId: string;
+  readonly request: DecisionRequest;
+  /** The winner, or null: nothing eligible, or every eligible action refused by the contact policy. */
+  readonly offer: OfferDefinition | null;
+  readonly channel: DeliveryChannel | null;
+  readonly expiresAt: number | null;
+  readonly explanation: Explanation | null;
+  readonly suppressed: Suppression[];
+  readonly eligible: number;
+}
+
+export function decisionIdFor(customerId: string, eventId: string, trigger: Trigger): string {
+  return `dec_${createHash("sha256").update(`${customerId}|${eventId}|${trigger}`).digest("hex").slice(0, 24)}`;
+}
+
+/** The learner's context cell: what kind of customer, reached how. */
+export const contextKey = (customer: CustomerView, channel: DeliveryChannel) =>
+  `${customer.lifecycle.stage}|${customer.tier}|${channel}`;
+
+function holds(predicate: TraitPredicate, customer: CustomerView): boolean {
+  const value = customer.traits[predicate.trait];
+  if (value === null) return false;
+  switch (predicate.op) {
+    case "<":
+      return value < predicate.value;
+    case "<=":
+      return value <= predicate.value;
+    case ">":
+      return value > predicate.value;
+    case ">=":
+      return value >= predicate.value;
+    case "==":
+      return value === predicate.value;
+  }
+}
+
+/** Whether an action may be considered at all for this customer and moment (before contact policy). */
+export function isEligible(offer: OfferDefinition, request: DecisionRequest): boolean {
+  const { customer } = request;
+  if (!offer.triggers.includes(request.trigger)) return false;
+  if (request.serviceFirst && !recoveryKinds.includes(offer.kind)) return false;
+  const { stages, tiers, traits, allowNegativeValue } = offer.eligibility;
+  if (stages && !stages.includes(customer.lifecycle.stage)) return false;
+  if (tiers && !tiers.includes(customer.tier)) return false;
+  if (customer.value.negative && !(allowNegativeValue ?? careKinds.includes(offer.kind))) return false;
+  return traits.every((predicate) => holds(predicate, customer));
+}
+
+/**
+ * Ranks the eligible actions by priority = propensity × context weight × value × lever and gives
+ * the best one that the contact policy lets out, on the first of its channels that may be used.
+ * Randomness (Thompson sampling) is seeded by the decision id, so a replay decides the same.
+ */
+export function decide(
+  catalog: OfferCatalog,
+  state: CustomerOfferState,
+  request: DecisionRequest,
+  learner: PropensityLearner,
+  policy: ContactPolicy,
+  settings: ArbitrationSettings = defaultArbitration,
+): Decision {
+  const decisionId = decisionIdFor(request.customerId, request.eventId, request.trigger);
+  const random = seededRandom(Number.parseInt(decisionId.slice(4, 12), 16));
+  const { factors } = settings;
+  const ranked = catalog.offers
+    .filter((offer) => isEligible(offer, request))
+    .map((offer) => {
+      const channel = offer.channels[0] as DeliveryChannel;
+      const context = contextKey(request.customer, channel);
+      const propensity = factors.propensity
+        ? settings.explore
+          ? learner.sample(offer.id, context, random)
+          : learner.mean(offer.id, context)
+        : 1;
+      const contextWeight = factors.context ? (settings.contextWeights[request.trigger] ?? 1) : 1;
+      const value = factors.value
+        ? Math.max(0, offer.businessValueMinor - offer.costMinor) *
+          settings.tierWeights[request.customer.tier]
+        : 1;
+      const lever = factors.lever ? offer.lever : 1;
+      return {
+        offer,
+        context,
+        propensity,
+        contextWeight,
+        value,
+        lever,
+        priority: propensity * contextWeight * value * lever,
+      };
+    })
+    .sort((a, b) => b.priority - a.priority || a.offer.id.localeCompare(b.offer.id));
+
+  const suppressed: Suppression[] = [];
+  for (const candidate of ranked) {
+    for (const channel of candidate.offer.channels) {
+      const reason = contactRefusal(state, candidate.offer, channel, request.at, policy);
+      if (reason) {
+        suppressed.push({ offerId: candidate.offer.id, channel, reason });
+        continue;
+      }
+      return {
+        decisionId,
+        request,
+        offer: candidate.offer,
+        channel,
+        expiresAt: request.at + candidate.offer.validForHours * 3_600_000,
+        explanation: {
+          propensity: candidate.propensity,
+          contextWeight: candidate.contextWeight,
+          value: candidate.value,
+          lever: candidate.lever,
+          priority: candidate.priority,
+          context: contextKey(request.customer, channel),
+          alternatives: ranked
+            .filter((other) => other !== candidate)
+            .map((other) => ({ offerId: other.offer.id, priority: other.priority })),
+        },
+        suppressed,
+        eligible: ranked.length,
+      };
+    }
+  }
+  return {
+    decisionId,
+    request,
+    offer: null,
+    channel: null,
+    expiresAt: null,
+    explanation: null,
+    suppressed,
+    eligible: ranked.length,
+  };
+}

@@ -1,0 +1,58 @@
+export {
+  type ArbitrationSettings,
+  type CustomerView,
+  type Decision,
+  type DecisionRequest,
+  decide,
+  decisionIdFor,
+  defaultArbitration,
+  type Explanation,
+  isEligible,
+  type Suppression,
+} from "./arbitration";
+export {
+  CatalogError,
+  careKinds,
+  type DeliveryChannel,
+  deliveryChannels,
+  type OfferCatalog,
+  type OfferDefinition,
+  type OfferKind,
+  offerKinds,
+  parseCatalog,
+  recoveryKinds,
+  type Trigger,
+  triggers,
+} from "./catalog";
+export {
+  type ContactPolicy,
+  contactRefusal,
+  defaultContactPolicy,
+  type SuppressionReason,
+  suppressionReasons,
+} from "./contact-policy";
+export {
+  type CustomerOfferState,
+  emptyOfferState,
+  type FollowUp,
+  type OfferOutcome,
+  observeTouchpoint,
+  type SentOffer,
+} from "./customer-offers";
+export {
+  defaultLearnerSettings,
+  type LearnerSettings,
+  type LearnerState,
+  PropensityLearner,
+} from "./learner";
+export { isTimeZone, type LocalTime, localTime } from "./local-time";
+export {
+  defaultEngineSettings,
+  defaultFollowUps,
+  type EngineResult,
+  type EngineSettings,
+  type FollowUpSettings,
+  type OfferCustomer,
+  OfferEngine,
+  type OfferOutcomeRecord,
+} from "./offer-engine";

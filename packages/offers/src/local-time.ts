@@ -1,0 +1,53 @@
+/** Calendar day, ISO week and hour of a moment in a time zone: caps and quiet hours count locally. */
+export interface LocalTime {
+  readonly day: string;
+  readonly week: string;
+  readonly hour: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      hourCycle: "h23",
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+export function isTimeZone(name: string): boolean {
+  try {
+    formatterFor(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function localTime(at: number, timeZone: string): LocalTime {
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(at)
+      .map((part) => [part.type, part.value]),
+  );
+  const [year, month, day] = [Number(parts.year), Number(parts.month), Number(parts.day)];
+  // ISO week of the local date: Thursday decides the year.
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const weekday = date.getUTCDay() || 7;
+  date.setUTCDate(date.getUTCDate() + 4 - weekday);
+  const weekYear = date.getUTCFullYear();
+  const week = Math.ceil(((date.getTime() - Date.UTC(weekYear, 0, 1)) / 86_400_000 + 1) / 7);
+  return {
+    day: `${parts.year}-${parts.month}-${parts.day}`,
+    week: `${weekYear}-W${String(week).padStart(2, "0")}`,
+    hour: Number(parts.hour),
+  };
+}
