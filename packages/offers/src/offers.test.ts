@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { noExperience, type Touchpoint } from "@cx/contracts";
+import { seededRandom } from "@cx/random";
 import { touchpointOnDay } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import {
@@ -287,8 +288,7 @@ describe("the propensity learner", () => {
       JSON.parse(JSON.stringify(learner.state())),
     );
     expect(restored.mean("a", "ctx")).toBe(learner.mean("a", "ctx"));
-    let seed = 1;
-    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const random = seededRandom(1);
     const draws = Array.from({ length: 2000 }, () => restored.sample("a", "ctx", random));
     expect(draws.reduce((sum, draw) => sum + draw, 0) / draws.length).toBeCloseTo(
       learner.mean("a", "ctx"),
