@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sendUndoMerge } from "@cx/cli";
-import type { Touchpoint } from "@cx/contracts";
 import type { CustomerProfile } from "@cx/customer-profile";
 import {
   type CustomerProfileRecord,
@@ -17,18 +16,13 @@ import {
   startEnricher,
 } from "@cx/enricher";
 import { CustomerEnricher } from "@cx/enrichment";
-import { createTouchpointPublisher, peopleTouchpoints } from "@cx/generator";
-import {
-  consumerLag,
-  createAvroCodec,
-  createKafka,
-  createSchemaRegistry,
-  readPartitionsToEnd,
-} from "@cx/kafka";
+import { peopleTouchpoints } from "@cx/generator";
+import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { cdnowModels, testPipelineVariables, touchpointOnDay, uniqueName, waitFor } from "@cx/testing";
-import type { Kafka, KafkaMessage } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import { describe, expect, it } from "vitest";
+import { publishTouchpoints, readAvroTopic, waitForGroups } from "./support/pipeline";
 
 const logger = createLogger("enricher-e2e", process.env.TEST_LOG_LEVEL ?? "warn");
 const hash = (name: string) => createHash("sha256").update(name).digest("hex");
@@ -42,80 +36,25 @@ function enricherVariables(): Record<string, string> {
   };
 }
 
-async function publish(kafka: Kafka, env: EnricherEnv, touchpoints: readonly Touchpoint[]) {
-  const publisher = await createTouchpointPublisher(
+const publish = publishTouchpoints;
+const settled = (kafka: Kafka, env: EnricherEnv, timeoutMs?: number) =>
+  waitForGroups(
     kafka,
-    createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-    env,
+    [
+      { groupId: env.ENRICHER_IDENTITY_GROUP_ID, topic: env.TOUCHPOINTS_TOPIC },
+      { groupId: env.ENRICHER_PROFILE_GROUP_ID, topic: env.IDENTIFIED_TOPIC },
+    ],
+    timeoutMs,
   );
-  await publisher.publish(touchpoints);
-  await publisher.close();
-}
-
-/** Both stages have read everything there is, twice in a row (transfers between partitions settle). */
-async function settled(kafka: Kafka, env: EnricherEnv, timeoutMs = 60_000) {
-  const admin = kafka.admin();
-  await admin.connect();
-  const lag = async () => ({
-    identity: await consumerLag(admin, env.ENRICHER_IDENTITY_GROUP_ID, env.TOUCHPOINTS_TOPIC),
-    profile: await consumerLag(admin, env.ENRICHER_PROFILE_GROUP_ID, env.IDENTIFIED_TOPIC),
-  });
-  const caughtUp = (left: { identity: number; profile: number }) => left.identity + left.profile === 0;
-  try {
-    for (let quiet = 0; quiet < 2; quiet++) {
-      await waitFor(lag, caughtUp, { timeoutMs, what: "the enricher to catch up" });
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      if (!caughtUp(await lag())) quiet = -1;
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function decodeAll<T>(env: EnricherEnv, topic: string, schema: object, messages: KafkaMessage[]) {
-  const codec = await createAvroCodec<T>(createSchemaRegistry(env.SCHEMA_REGISTRY_URL), topic, schema);
-  const decoded: { key: string; value: T | null }[] = [];
-  for (const message of messages) {
-    const key = String(message.key);
-    if (message.value === null) {
-      decoded.push({ key, value: null });
-      continue;
-    }
-    const result = await codec.decode(message.value);
-    if (!result.ok) throw new Error(result.reason);
-    decoded.push({ key, value: result.value });
-  }
-  return decoded;
-}
-
-/** Every record of a topic up to its current end (transaction markers and all). */
-async function readWholeTopic(kafka: Kafka, topic: string): Promise<KafkaMessage[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const messages: KafkaMessage[] = [];
-  await readPartitionsToEnd(
-    kafka,
-    topic,
-    ends.map((end) => end.partition),
-    (message) => {
-      messages.push(message);
-    },
-    logger,
-  );
-  return messages;
-}
 
 /** The latest profile per customer on the compacted topic, tombstoned customers left out. */
 async function latestProfiles(kafka: Kafka, env: EnricherEnv): Promise<CustomerProfile[]> {
-  const messages = await readWholeTopic(kafka, env.PROFILES_TOPIC);
   const latest = new Map<string, CustomerProfileRecord | null>();
-  for (const { key, value } of await decodeAll<CustomerProfileRecord>(
+  for (const { key, value } of await readAvroTopic<CustomerProfileRecord>(
+    kafka,
     env,
     env.PROFILES_TOPIC,
     enricherContracts.profile.schema,
-    messages,
   ))
     latest.set(key, value);
   return [...latest.values()].flatMap((record) => (record?.state ? [record.state] : []));
@@ -186,11 +125,11 @@ describe("the enricher on the real broker and registry", () => {
       );
       expect(ann.grossPurchasesMinor).toBe(4200);
 
-      const enriched = await decodeAll<EnrichedTouchpointRecord>(
+      const enriched = await readAvroTopic<EnrichedTouchpointRecord>(
+        kafka,
         env,
         env.ENRICHED_TOPIC,
         enricherContracts.enriched.schema,
-        await readWholeTopic(kafka, env.ENRICHED_TOPIC),
       );
       const last = enriched.find((record) => record.value?.touchpoint.channel === "phone")?.value;
       expect(last?.customerId).toBe(ann.customerId);
@@ -200,11 +139,11 @@ describe("the enricher on the real broker and registry", () => {
       expect(last?.profile.value.predictedValueMinor).toBeGreaterThan(0);
 
       // The operator splits the merge again: the card's customer gets the card (and email) back.
-      const events = await decodeAll<IdentityEventRecord>(
+      const events = await readAvroTopic<IdentityEventRecord>(
+        kafka,
         env,
         env.IDENTITY_EVENTS_TOPIC,
         enricherContracts.identityEvent.schema,
-        await readWholeTopic(kafka, env.IDENTITY_EVENTS_TOPIC),
       );
       const merge = events.find((event) => event.value?.type === "customers_merged")?.value;
       expect(merge?.mergeId).toMatch(/^merge_/);
@@ -216,22 +155,22 @@ describe("the enricher on the real broker and registry", () => {
       });
       await publish(kafka, env, [storeVisit]);
       await settled(kafka, env);
-      const after = await decodeAll<IdentityEventRecord>(
+      const after = await readAvroTopic<IdentityEventRecord>(
+        kafka,
         env,
         env.IDENTITY_EVENTS_TOPIC,
         enricherContracts.identityEvent.schema,
-        await readWholeTopic(kafka, env.IDENTITY_EVENTS_TOPIC),
       );
       expect(after.find((event) => event.value?.type === "merge_undone")?.value).toMatchObject({
         mergeId: merge?.mergeId,
         identifiers: expect.arrayContaining(["loyalty:L-ann"]),
       });
       const visitAfterUndo = (
-        await decodeAll<EnrichedTouchpointRecord>(
+        await readAvroTopic<EnrichedTouchpointRecord>(
+          kafka,
           env,
           env.ENRICHED_TOPIC,
           enricherContracts.enriched.schema,
-          await readWholeTopic(kafka, env.ENRICHED_TOPIC),
         )
       ).find((record) => record.value?.touchpoint.eventId === storeVisit.eventId);
       expect(visitAfterUndo?.value?.customerId).toBe(merge?.otherCustomerIds[0]);
@@ -289,11 +228,11 @@ describe("the enricher on the real broker and registry", () => {
 
     const enrichedIds = new Set(
       (
-        await decodeAll<EnrichedTouchpointRecord>(
+        await readAvroTopic<EnrichedTouchpointRecord>(
+          kafka,
           env,
           env.ENRICHED_TOPIC,
           enricherContracts.enriched.schema,
-          await readWholeTopic(kafka, env.ENRICHED_TOPIC),
         )
       ).map((record) => record.value?.touchpoint.eventId),
     );

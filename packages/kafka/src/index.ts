@@ -18,6 +18,7 @@ export { type DeadLetter, DeadLetterPublisher, deadLetterHeaders } from "./dead-
 export { encodeRecords, type KeyedRecord } from "./encode-records";
 export { createGroupSender } from "./group-sender";
 export { createKafka, type KafkaEnv, kafkaEnvSchema } from "./kafka-config";
+export { PartitionProducers } from "./partition-producers";
 export {
   ensurePipelineTopics,
   type PipelineTopicsEnv,

@@ -18,6 +18,11 @@ export const pipelineTopicsEnvSchema = z.object({
   IDENTITY_CHANGELOG_TOPIC: z.string().min(1).default("cx.identity-changelog"),
   /** One partition: operator commands to the identity stage (undo a merge). */
   IDENTITY_COMMANDS_TOPIC: z.string().min(1).default("cx.identity-commands"),
+  OFFERS_TOPIC: z.string().min(1).default("cx.offers"),
+  SUPPRESSED_TOPIC: z.string().min(1).default("cx.suppressed-decisions"),
+  OFFER_OUTCOMES_TOPIC: z.string().min(1).default("cx.offer-outcomes"),
+  /** Compacted: the offer service's changelog, co-partitioned with the enriched touchpoints. */
+  OFFER_STATE_TOPIC: z.string().min(1).default("cx.offer-state"),
 });
 export type PipelineTopicsEnv = z.infer<typeof pipelineTopicsEnvSchema>;
 type TopicsEnv = PipelineTopicsEnv & Pick<KafkaEnv, "KAFKA_PARTITIONS" | "KAFKA_REPLICATION_FACTOR">;
@@ -36,14 +41,21 @@ export function pipelineTopicSpecs(env: TopicsEnv): TopicSpec[] {
     { topic: env.IDENTITY_EVENTS_TOPIC, ...keyed },
     { topic: env.IDENTITY_CHANGELOG_TOPIC, ...single, compacted: true },
     { topic: env.IDENTITY_COMMANDS_TOPIC, ...single },
+    { topic: env.OFFERS_TOPIC, ...keyed },
+    { topic: env.SUPPRESSED_TOPIC, ...keyed },
+    { topic: env.OFFER_OUTCOMES_TOPIC, ...keyed },
+    { topic: env.OFFER_STATE_TOPIC, ...keyed, compacted: true },
   ];
 }
 
 /**
- * Topics whose partitions must line up: the profile stage restores partition p of its input from
- * partition p of the profiles topic, which holds only if both split keys the same way.
+ * Topics whose partitions must line up: a stateful stage restores partition p of its input from
+ * partition p of its changelog, which holds only if both split keys the same way.
  */
-const coPartitioned = (env: TopicsEnv) => [env.IDENTIFIED_TOPIC, env.PROFILES_TOPIC];
+const coPartitioned = (env: TopicsEnv) => [
+  [env.IDENTIFIED_TOPIC, env.PROFILES_TOPIC],
+  [env.ENRICHED_TOPIC, env.OFFER_STATE_TOPIC],
+];
 
 /** Creates the pipeline's topics where they are missing and checks the ones that must line up. */
 export async function ensurePipelineTopics(kafka: Kafka, env: TopicsEnv): Promise<void> {
@@ -51,13 +63,15 @@ export async function ensurePipelineTopics(kafka: Kafka, env: TopicsEnv): Promis
   await admin.connect();
   try {
     await ensureTopics(admin, pipelineTopicSpecs(env));
-    const { topics } = await admin.fetchTopicMetadata({ topics: coPartitioned(env) });
-    const counts = topics.map((topic) => `${topic.name}: ${topic.partitions.length}`);
-    if (new Set(topics.map((topic) => topic.partitions.length)).size > 1)
-      throw new Error(
-        `topics ${counts.join(", ")} must have the same number of partitions (the profile stage restores ` +
-          "each partition from the same partition of the profiles topic); recreate or add partitions to match",
-      );
+    for (const group of coPartitioned(env)) {
+      const { topics } = await admin.fetchTopicMetadata({ topics: group });
+      const counts = topics.map((topic) => `${topic.name}: ${topic.partitions.length}`);
+      if (new Set(topics.map((topic) => topic.partitions.length)).size > 1)
+        throw new Error(
+          `topics ${counts.join(", ")} must have the same number of partitions (a stage restores each ` +
+            "partition from the same partition of its changelog); recreate or add partitions to match",
+        );
+    }
   } finally {
     await admin.disconnect();
   }

@@ -5,6 +5,7 @@ import {
   careKinds,
   type DeliveryChannel,
   type NumericTrait,
+  numericTraits,
   type OfferCatalog,
   type OfferDefinition,
   recoveryKinds,
@@ -21,6 +22,18 @@ export interface CustomerView {
   readonly lifecycle: { readonly stage: LifecycleStage };
   readonly value: { readonly negative: boolean };
   readonly traits: { readonly [K in NumericTrait]: number | null };
+}
+
+/** Just what arbitration reads of a snapshot (kept with the customer's offer state for follow-ups). */
+export function customerView(snapshot: CustomerView): CustomerView {
+  return {
+    tier: snapshot.tier,
+    lifecycle: { stage: snapshot.lifecycle.stage },
+    value: { negative: snapshot.value.negative },
+    traits: Object.fromEntries(
+      numericTraits.map((trait) => [trait, snapshot.traits[trait] ?? null]),
+    ) as CustomerView["traits"],
+  };
 }
 
 export interface ArbitrationSettings {

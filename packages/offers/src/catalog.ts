@@ -40,7 +40,7 @@ export const triggers = [
 ] as const;
 export type Trigger = (typeof triggers)[number];
 
-const numericTraits = [
+export const numericTraits = [
   "recencyDays",
   "purchaseDays",
   "netRevenueMinor",

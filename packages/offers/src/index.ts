@@ -1,6 +1,7 @@
 export {
   type ArbitrationSettings,
   type CustomerView,
+  customerView,
   type Decision,
   type DecisionRequest,
   decide,
@@ -15,6 +16,8 @@ export {
   careKinds,
   type DeliveryChannel,
   deliveryChannels,
+  type NumericTrait,
+  numericTraits,
   type OfferCatalog,
   type OfferDefinition,
   type OfferKind,

@@ -23,6 +23,10 @@ export function testPipelineVariables(): Record<string, string> {
     IDENTITY_EVENTS_TOPIC: uniqueName("identity_events"),
     IDENTITY_CHANGELOG_TOPIC: uniqueName("identity_changelog"),
     IDENTITY_COMMANDS_TOPIC: uniqueName("identity_commands"),
+    OFFERS_TOPIC: uniqueName("offers"),
+    SUPPRESSED_TOPIC: uniqueName("suppressed"),
+    OFFER_OUTCOMES_TOPIC: uniqueName("offer_outcomes"),
+    OFFER_STATE_TOPIC: uniqueName("offer_state"),
   };
 }
 

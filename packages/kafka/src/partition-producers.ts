@@ -1,0 +1,48 @@
+import type { Kafka, Producer } from "kafkajs";
+
+/**
+ * One transactional producer per input partition, its id derived from the partition: whoever owns
+ * partition p writes with `<prefix>.p`, so a new owner fences a stalled old one for exactly that
+ * partition (Kafka's classic exactly-once pattern; kafkajs has no group-metadata fencing).
+ */
+export class PartitionProducers {
+  private readonly producers = new Map<number, Promise<Producer>>();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly prefix: string,
+  ) {}
+
+  get(partition: number): Promise<Producer> {
+    let producer = this.producers.get(partition);
+    if (!producer) {
+      producer = (async () => {
+        const created = this.kafka.producer({
+          transactionalId: `${this.prefix}.${partition}`,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          // See the identity stage: a transaction right after a commit waits for its markers.
+          retry: { initialRetryTime: 10, maxRetryTime: 2000, retries: Number.MAX_SAFE_INTEGER },
+        });
+        await created.connect();
+        return created;
+      })();
+      this.producers.set(partition, producer);
+      producer.catch(() => this.producers.delete(partition));
+    }
+    return producer;
+  }
+
+  /** Lets go of partitions this member no longer owns. */
+  async release(keep: (partition: number) => boolean): Promise<void> {
+    for (const [partition, producer] of [...this.producers]) {
+      if (keep(partition)) continue;
+      this.producers.delete(partition);
+      await (await producer).disconnect().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.release(() => false);
+  }
+}

@@ -1,0 +1,275 @@
+import { type EnrichedTouchpointRecord, enricherContracts } from "@cx/enricher";
+import {
+  chunkTopicMessages,
+  createAvroCodec,
+  createIdempotentProducer,
+  DeadLetterPublisher,
+  encodeRecords,
+  ensurePipelineTopics,
+  PartitionProducers,
+  readPartitionsToEnd,
+  startBatchConsumer,
+} from "@cx/kafka";
+import type { Logger } from "@cx/logging";
+import type { OfferOutcomeRecord } from "@cx/offers";
+import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
+import type { Kafka, Message, TopicMessages } from "kafkajs";
+import { type OffersEnv, offerSettings } from "./config";
+import { PartitionOffers, type PartitionOutputs } from "./partition-offers";
+import {
+  customerFromRecord,
+  customerStateRecord,
+  decisionRecords,
+  type OfferRecord,
+  type OfferStateRecord,
+  offerContracts,
+  outcomeRecord,
+  type SuppressedRecord,
+} from "./records";
+
+export interface OffersDeps {
+  readonly kafka: Kafka;
+  readonly registry: SchemaRegistry;
+  readonly logger: Logger;
+  readonly env: OffersEnv;
+}
+
+export interface RunningOffers {
+  /** Runs the wall-clock check of follow-ups and expiries now (the timer does it every OFFERS_TICK_MS). */
+  tick(now?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const learnerKey = (partition: number) => `learner.${partition}`;
+
+/**
+ * The offer service: per partition of the enriched touchpoints, the customers' contact state and a
+ * learner, restored from the compacted offer-state topic. Each batch's offers, suppressions,
+ * outcomes, changelog and input offsets are one Kafka transaction (a transactional id per
+ * partition), so a decision reaches the offers topic exactly once even across crashes.
+ */
+export async function startOffersService({
+  kafka,
+  registry,
+  logger,
+  env,
+}: OffersDeps): Promise<RunningOffers> {
+  const log = logger.child({ stage: "offers" });
+  await ensurePipelineTopics(kafka, env);
+  const catalog = env.OFFERS_CATALOG_FILE;
+  const settings = offerSettings(env);
+  const codecs = {
+    enriched: await createAvroCodec<EnrichedTouchpointRecord>(
+      registry,
+      env.ENRICHED_TOPIC,
+      enricherContracts.enriched.schema,
+    ),
+    offer: await createAvroCodec<OfferRecord>(registry, env.OFFERS_TOPIC, offerContracts.offer.schema),
+    suppressed: await createAvroCodec<SuppressedRecord>(
+      registry,
+      env.SUPPRESSED_TOPIC,
+      offerContracts.suppressed.schema,
+    ),
+    outcome: await createAvroCodec<OfferOutcomeRecord>(
+      registry,
+      env.OFFER_OUTCOMES_TOPIC,
+      offerContracts.outcome.schema,
+    ),
+    state: await createAvroCodec<OfferStateRecord>(
+      registry,
+      env.OFFER_STATE_TOPIC,
+      offerContracts.state.schema,
+    ),
+  };
+  log.info(
+    { catalog: catalog.path, version: catalog.version, offers: catalog.offers.length },
+    "offer catalog loaded",
+  );
+  const producers = new PartitionProducers(kafka, env.OFFERS_TRANSACTIONAL_ID);
+  const deadLetterProducer = await createIdempotentProducer(kafka);
+  const partitions = new Map<number, PartitionOffers>();
+  const locks = new Map<number, Promise<unknown>>();
+  let assigned = new Set<number>();
+  let memberId: string | undefined;
+
+  /** A partition's batches and ticks take turns: both change its state. */
+  const exclusively = <T>(partition: number, work: () => Promise<T>): Promise<T> => {
+    const result = (locks.get(partition) ?? Promise.resolve()).then(work);
+    locks.set(
+      partition,
+      result.catch(() => undefined),
+    );
+    return result;
+  };
+
+  const restore = async (wanted: number[]) => {
+    const started = performance.now();
+    const records = new Map(
+      wanted.map((partition) => [partition, new Map<string, OfferStateRecord | null>()]),
+    );
+    await readPartitionsToEnd(
+      kafka,
+      env.OFFER_STATE_TOPIC,
+      wanted,
+      async (message, partition) => {
+        const key = message.key?.toString("utf8") ?? "";
+        if (message.value === null) {
+          records.get(partition)?.set(key, null);
+          return;
+        }
+        const decoded = await codecs.state.decode(message.value);
+        if (!decoded.ok) throw new Error(`cannot restore from ${env.OFFER_STATE_TOPIC}: ${decoded.reason}`);
+        records.get(partition)?.set(key, decoded.value);
+      },
+      log,
+    );
+    for (const [partition, latest] of records) {
+      const offers = PartitionOffers.create(
+        catalog,
+        settings,
+        latest.get(learnerKey(partition))?.learner ?? undefined,
+      );
+      for (const record of latest.values())
+        if (record?.customer)
+          offers.customers.set(record.customer.customerId, customerFromRecord(record.customer));
+      partitions.set(partition, offers);
+    }
+    log.info({ partitions: wanted, ms: Math.round(performance.now() - started) }, "offer state restored");
+  };
+
+  /** Everything a partition produced, with its changelog, in one transaction (with the input offsets). */
+  const publish = async (
+    partition: number,
+    offers: PartitionOffers,
+    out: PartitionOutputs,
+    offsets?: { topic: string; offset: string },
+  ) => {
+    const decided = out.decisions.map((decision) => decisionRecords(decision, catalog.version));
+    const changes = offers.takeChanges();
+    const changelog: Message[] = [
+      ...(await encodeRecords(
+        codecs.state,
+        changes.customers.map(([customerId, customer]) => ({
+          key: customerId,
+          value: customerStateRecord(customer),
+        })),
+      )),
+      ...(changes.learner
+        ? await encodeRecords(codecs.state, [
+            { key: learnerKey(partition), value: { customer: null, learner: changes.learner } },
+          ])
+        : []),
+    ].map((message) => ({ ...message, partition }));
+    const topicMessages: TopicMessages[] = [
+      {
+        topic: env.OFFERS_TOPIC,
+        messages: await encodeRecords(
+          codecs.offer,
+          decided.flatMap((entry) => entry.offers),
+        ),
+      },
+      {
+        topic: env.SUPPRESSED_TOPIC,
+        messages: await encodeRecords(
+          codecs.suppressed,
+          decided.flatMap((entry) => entry.suppressed),
+        ),
+      },
+      {
+        topic: env.OFFER_OUTCOMES_TOPIC,
+        messages: await encodeRecords(codecs.outcome, out.outcomes.map(outcomeRecord)),
+      },
+      { topic: env.OFFER_STATE_TOPIC, messages: changelog },
+    ];
+    const chunks = chunkTopicMessages(topicMessages);
+    if (chunks.length === 0 && !offsets) return;
+    const producer = await producers.get(partition);
+    const transaction = await producer.transaction();
+    try {
+      for (const topicMessagesChunk of chunks)
+        await transaction.sendBatch({ topicMessages: topicMessagesChunk, acks: -1 });
+      if (offsets)
+        await transaction.sendOffsets({
+          consumerGroupId: env.OFFERS_GROUP_ID,
+          topics: [{ topic: offsets.topic, partitions: [{ partition, offset: offsets.offset }] }],
+        });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+    const offered = decided.reduce((sum, entry) => sum + entry.offers.length, 0);
+    const suppressed = decided.reduce((sum, entry) => sum + entry.suppressed.length, 0);
+    if (offered + suppressed + out.outcomes.length > 0)
+      log.debug(
+        { partition, decisions: out.decisions.length, offered, suppressed, outcomes: out.outcomes.length },
+        "offers published",
+      );
+  };
+
+  const consumer = await startBatchConsumer<EnrichedTouchpointRecord>({
+    kafka,
+    groupId: env.OFFERS_GROUP_ID,
+    stage: "offers",
+    sources: [{ topic: env.ENRICHED_TOPIC, codec: codecs.enriched }],
+    onAssignment(assignment, joinedAs) {
+      assigned = new Set(assignment[env.ENRICHED_TOPIC] ?? []);
+      for (const partition of [...partitions.keys()])
+        if (joinedAs !== memberId || !assigned.has(partition)) partitions.delete(partition);
+      memberId = joinedAs;
+      void producers.release((partition) => assigned.has(partition));
+    },
+    deadLetters: new DeadLetterPublisher(deadLetterProducer, env.DEAD_LETTER_TOPIC),
+    logger: log,
+    handleBatch: (records, context) =>
+      exclusively(context.partition, async () => {
+        if (!partitions.has(context.partition)) {
+          const missing = [...new Set([...assigned, context.partition])].filter(
+            (partition) => !partitions.has(partition),
+          );
+          await restore(missing.sort((a, b) => a - b));
+        }
+        const offers = partitions.get(context.partition) as PartitionOffers;
+        try {
+          const out: PartitionOutputs = { decisions: [], outcomes: [] };
+          for (const { value } of records)
+            offers.handle(value.customerId, value.touchpoint, value.profile, out);
+          await publish(context.partition, offers, out, { topic: context.topic, offset: context.nextOffset });
+        } catch (error) {
+          partitions.delete(context.partition); // its state ran ahead of what was published
+          throw error;
+        }
+      }),
+  });
+
+  const tick = async (now = Date.now()) => {
+    for (const [partition, offers] of [...partitions]) {
+      await exclusively(partition, async () => {
+        if (partitions.get(partition) !== offers) return;
+        const out: PartitionOutputs = { decisions: [], outcomes: [] };
+        offers.tick(now, out);
+        try {
+          await publish(partition, offers, out);
+        } catch (error) {
+          partitions.delete(partition);
+          log.warn(
+            { err: error, partition },
+            "follow-ups could not be published; the partition's state is read again",
+          );
+        }
+      });
+    }
+  };
+  const timer = env.OFFERS_TICK_MS > 0 ? setInterval(() => void tick(), env.OFFERS_TICK_MS) : undefined;
+
+  return {
+    tick,
+    async stop() {
+      clearInterval(timer);
+      await consumer.stop();
+      await Promise.all([...locks.values()]);
+      await producers.close();
+      await deadLetterProducer.disconnect();
+    },
+  };
+}

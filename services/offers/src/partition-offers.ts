@@ -1,0 +1,101 @@
+import type { Touchpoint } from "@cx/contracts";
+import type { ProfileSnapshot } from "@cx/enrichment";
+import {
+  customerView,
+  type Decision,
+  type EngineSettings,
+  type LearnerSettings,
+  type LearnerState,
+  type OfferCatalog,
+  type OfferCustomer,
+  OfferEngine,
+  type OfferOutcomeRecord,
+  PropensityLearner,
+} from "@cx/offers";
+
+export interface PartitionOutputs {
+  readonly decisions: Decision[];
+  readonly outcomes: OfferOutcomeRecord[];
+}
+
+/**
+ * The offer state of one partition: its customers, its learner, and what changed since the last
+ * changelog write. Pure (no I/O); the service owns one per assigned partition.
+ */
+export class PartitionOffers {
+  readonly customers = new Map<string, OfferCustomer>();
+  readonly learner: PropensityLearner;
+  private readonly changed = new Set<string>();
+  private learnerChanged = false;
+
+  constructor(
+    private readonly engine: OfferEngine,
+    learnerSettings: LearnerSettings,
+    learnerState: LearnerState = {},
+  ) {
+    this.learner = new PropensityLearner(learnerSettings, learnerState);
+  }
+
+  static create(
+    catalog: OfferCatalog,
+    settings: { engine: EngineSettings; learner: LearnerSettings },
+    learner?: LearnerState,
+  ) {
+    return new PartitionOffers(new OfferEngine(catalog, settings.engine), settings.learner, learner);
+  }
+
+  /** An enriched touchpoint: first what its time makes due for the customer, then the touchpoint itself. */
+  handle(customerId: string, touchpoint: Touchpoint, snapshot: ProfileSnapshot, out: PartitionOutputs): void {
+    this.advance(customerId, touchpoint.occurredAt, out);
+    const result = this.engine.handleTouchpoint(
+      this.customers.get(customerId),
+      customerId,
+      touchpoint,
+      customerView(snapshot),
+      this.learner,
+    );
+    this.keep(customerId, { state: result.state, view: result.view }, result, out);
+  }
+
+  /** Due follow-ups and expiries of every customer by `now` (the wall-clock tick). */
+  tick(now: number, out: PartitionOutputs): void {
+    for (const customerId of this.customers.keys()) this.advance(customerId, now, out);
+  }
+
+  /** The changed customers (and whether the learner changed) since the last call. */
+  takeChanges(): { customers: [string, OfferCustomer][]; learner: LearnerState | null } {
+    const customers = [...this.changed].flatMap((id): [string, OfferCustomer][] => {
+      const customer = this.customers.get(id);
+      return customer ? [[id, customer]] : [];
+    });
+    const learner = this.learnerChanged ? this.learner.state() : null;
+    this.changed.clear();
+    this.learnerChanged = false;
+    return { customers, learner };
+  }
+
+  private advance(customerId: string, now: number, out: PartitionOutputs): void {
+    const customer = this.customers.get(customerId);
+    if (!customer) return;
+    const due =
+      customer.state.followUps.some((followUp) => followUp.dueAt <= now) ||
+      customer.state.sent.some((sent) => sent.outcome === null && sent.expiresAt <= now);
+    if (!due) return;
+    const result = this.engine.handleTime(customer, now, this.learner);
+    this.keep(customerId, { state: result.state, view: customer.view }, result, out);
+  }
+
+  private keep(
+    customerId: string,
+    customer: OfferCustomer,
+    result: PartitionOutputs,
+    out: PartitionOutputs,
+  ): void {
+    if (this.customers.get(customerId)?.state === customer.state) return;
+    this.customers.set(customerId, customer);
+    this.changed.add(customerId);
+    if (result.outcomes.length > 0) this.learnerChanged = true;
+    out.decisions.push(...result.decisions);
+    out.outcomes.push(...result.outcomes);
+  }
+}

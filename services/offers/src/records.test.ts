@@ -1,0 +1,61 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { CustomerEnricher } from "@cx/enrichment";
+import { parseCatalog } from "@cx/offers";
+import { touchpointOnDay } from "@cx/testing";
+import type { Type } from "avsc";
+import { describe, expect, it } from "vitest";
+import {
+  customerFromRecord,
+  customerStateRecord,
+  decisionRecords,
+  offerContracts,
+  PartitionOffers,
+} from "./index";
+import { defaultSettings } from "./test-settings";
+
+const catalog = parseCatalog(
+  readFileSync(fileURLToPath(new URL("../../../config/offer-catalog.json", import.meta.url)), "utf8"),
+);
+const roundTrip = <T>(type: Type, value: T): T => {
+  expect(type.isValid(value, { errorHook: (path) => expect.fail(`invalid at ${path.join(".")}`) })).toBe(
+    true,
+  );
+  return JSON.parse(JSON.stringify(type.fromBuffer(type.toBuffer(value)))) as T;
+};
+
+describe("offer records", () => {
+  it("carry decisions, suppressions and the per-customer state through Avro unchanged", () => {
+    const enricher = new CustomerEnricher();
+    const offers = PartitionOffers.create(catalog, defaultSettings);
+    const out = { decisions: [] as never[], outcomes: [] as never[] } as Parameters<
+      PartitionOffers["handle"]
+    >[3];
+    const stream = [
+      touchpointOnDay(0, {
+        type: "consent_change",
+        channel: "web",
+        consent: { scope: "email", granted: true },
+      }),
+      touchpointOnDay(1, { type: "cart", channel: "web" }),
+      touchpointOnDay(2, { type: "complaint", channel: "phone", sentiment: -0.8 }),
+    ];
+    for (const touchpoint of stream) {
+      const { snapshot } = enricher.process(touchpoint);
+      offers.handle(snapshot.customerId, touchpoint, snapshot, out);
+    }
+    expect(out.decisions.length).toBe(2);
+    for (const decision of out.decisions) {
+      const { offers: sent, suppressed } = decisionRecords(decision, catalog.version);
+      for (const record of sent) roundTrip(offerContracts.offer.type, record.value);
+      for (const record of suppressed) roundTrip(offerContracts.suppressed.type, record.value);
+    }
+    const { customers } = offers.takeChanges();
+    for (const [, customer] of customers) {
+      const record = roundTrip(offerContracts.state.type, customerStateRecord(customer));
+      expect(customerFromRecord(record.customer as NonNullable<typeof record.customer>)).toEqual(
+        JSON.parse(JSON.stringify(customer)),
+      );
+    }
+  });
+});

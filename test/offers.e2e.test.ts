@@ -1,0 +1,156 @@
+import { enricherEnvSchema, startEnricher } from "@cx/enricher";
+import { createKafka, createSchemaRegistry } from "@cx/kafka";
+import { createLogger } from "@cx/logging";
+import { type OfferOutcomeRecord, recoveryKinds } from "@cx/offers";
+import {
+  type OfferRecord,
+  offerContracts,
+  offersEnvSchema,
+  type SuppressedRecord,
+  startOffersService,
+} from "@cx/offers-service";
+import { testPipelineVariables, touchpointOnDay, uniqueName } from "@cx/testing";
+import { describe, expect, it } from "vitest";
+import { publishTouchpoints, readAvroTopic, waitForGroups } from "./support/pipeline";
+
+const logger = createLogger("offers-e2e", process.env.TEST_LOG_LEVEL ?? "warn");
+
+describe("next-best offers on the real broker and registry", () => {
+  it("decides per customer under the contact policy, puts service first, joins outcomes, fires follow-ups", async () => {
+    const variables = {
+      ...testPipelineVariables(),
+      ENRICHER_IDENTITY_GROUP_ID: uniqueName("identity"),
+      ENRICHER_IDENTITY_TRANSACTIONAL_ID: uniqueName("identity-tx"),
+      ENRICHER_PROFILE_GROUP_ID: uniqueName("profile"),
+      OFFERS_GROUP_ID: uniqueName("offers"),
+      OFFERS_TRANSACTIONAL_ID: uniqueName("offers-tx"),
+      OFFERS_TICK_MS: "0",
+      // The test runs at any hour; quiet hours have their own unit test.
+      OFFERS_QUIET_FROM_HOUR: "0",
+      OFFERS_QUIET_TO_HOUR: "0",
+    };
+    const enricherEnv = enricherEnvSchema.parse(variables);
+    const env = offersEnvSchema.parse(variables);
+    const kafka = createKafka(env, logger);
+    const registry = createSchemaRegistry(env.SCHEMA_REGISTRY_URL);
+    const enricher = await startEnricher({ kafka, registry, logger, env: enricherEnv });
+    const offers = await startOffersService({ kafka, registry, logger, env });
+    const caughtUp = () =>
+      waitForGroups(kafka, [
+        { groupId: enricherEnv.ENRICHER_IDENTITY_GROUP_ID, topic: env.TOUCHPOINTS_TOPIC },
+        { groupId: enricherEnv.ENRICHER_PROFILE_GROUP_ID, topic: env.IDENTIFIED_TOPIC },
+        { groupId: env.OFFERS_GROUP_ID, topic: env.ENRICHED_TOPIC },
+      ]);
+    const readOffers = () =>
+      readAvroTopic<OfferRecord>(kafka, env, env.OFFERS_TOPIC, offerContracts.offer.schema);
+    const card = { loyaltyId: "L-offers" };
+    let restarted: Awaited<ReturnType<typeof startOffersService>> | undefined;
+    try {
+      await publishTouchpoints(kafka, env, [
+        touchpointOnDay(0, {
+          channel: "web",
+          type: "consent_change",
+          consent: { scope: "email", granted: true },
+          identifiers: card,
+        }),
+        touchpointOnDay(1, {
+          type: "purchase",
+          amount: { minor: 5000, currency: "EUR", discountMinor: 0, marginMinor: null },
+          identifiers: card,
+        }),
+      ]);
+      await caughtUp();
+      const [first] = (await readOffers()).map((record) => record.value as OfferRecord);
+      expect(first).toMatchObject({
+        offerId: "getting-started-guide",
+        channel: "email",
+        trigger: "purchase",
+      });
+      expect(first?.explanation.priority).toBeGreaterThan(0);
+
+      await publishTouchpoints(kafka, env, [
+        touchpointOnDay(2, {
+          channel: "web",
+          type: "offer_response",
+          offerResponse: {
+            decisionId: first?.decisionId as string,
+            offerId: "getting-started-guide",
+            outcome: "accepted",
+          },
+          identifiers: card,
+        }),
+        touchpointOnDay(2.5, {
+          channel: "web",
+          type: "consent_change",
+          consent: { scope: "phone", granted: false },
+          identifiers: card,
+        }),
+        touchpointOnDay(3, { channel: "phone", type: "complaint", sentiment: -0.9, identifiers: card }),
+        touchpointOnDay(4, {
+          channel: "phone",
+          type: "service_resolved",
+          experience: {
+            satisfaction: null,
+            effort: null,
+            nps: null,
+            waitSeconds: 30,
+            handleSeconds: 300,
+            resolved: true,
+          },
+          identifiers: card,
+        }),
+      ]);
+      await caughtUp();
+      const outcomes = await readAvroTopic<OfferOutcomeRecord>(
+        kafka,
+        env,
+        env.OFFER_OUTCOMES_TOPIC,
+        offerContracts.outcome.schema,
+      );
+      expect(outcomes.map((record) => record.value)).toEqual([
+        expect.objectContaining({ decisionId: first?.decisionId, outcome: "accepted" }),
+      ]);
+      const afterComplaint = (await readOffers())
+        .map((record) => record.value as OfferRecord)
+        .filter((offer) => offer.trigger === "complaint");
+      // Phone consent withdrawn: the call is refused and recorded; recovery goes out by e-mail.
+      expect(afterComplaint).toHaveLength(1);
+      expect(recoveryKinds).toContain(afterComplaint[0]?.kind);
+      const suppressed = await readAvroTopic<SuppressedRecord>(
+        kafka,
+        env,
+        env.SUPPRESSED_TOPIC,
+        offerContracts.suppressed.schema,
+      );
+      expect(suppressed.map((record) => [record.value?.channel, record.value?.reason])).toContainEqual([
+        "phone",
+        "no_consent",
+      ]);
+      expect(afterComplaint.map((offer) => offer.channel)).toEqual(["email"]);
+
+      // Three days after the service was resolved (wall clock far later), the survey goes out once.
+      await offers.tick();
+      await offers.tick();
+      const surveys = (await readOffers())
+        .map((record) => record.value as OfferRecord)
+        .filter((offer) => offer.trigger === "followup_survey");
+      expect(surveys).toHaveLength(1);
+
+      // A restart reads the state back: the survey is not sent again, nothing is decided twice.
+      await offers.stop();
+      restarted = await startOffersService({ kafka, registry, logger, env });
+      await publishTouchpoints(kafka, env, [
+        touchpointOnDay(5, { channel: "web", type: "visit", identifiers: card }),
+      ]);
+      await caughtUp();
+      await restarted.tick();
+      const afterRestart = (await readOffers()).map((record) => record.value as OfferRecord);
+      expect(afterRestart.filter((offer) => offer.trigger === "followup_survey")).toHaveLength(1);
+      const ids = afterRestart.map((offer) => offer.decisionId);
+      expect(new Set(ids).size).toBe(ids.length);
+    } finally {
+      await (restarted ?? offers).stop().catch(() => undefined);
+      await enricher.stop();
+    }
+  }, 120_000);
+});
