@@ -36,3 +36,37 @@ describe("enricher start-up", () => {
     expect(result.stdout).toContain("IDENTITY_LIMITS");
   });
 });
+
+describe("offers start-up", () => {
+  it("refuses a catalog with a bad entry, naming the entry and the field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cx-catalog-"));
+    const file = join(dir, "catalog.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: "test",
+        offers: [
+          {
+            id: "winback-x",
+            kind: "win_back",
+            title: "Come back",
+            channels: ["carrier-pigeon"],
+            triggers: ["stage_lapsed"],
+            businessValueMinor: 100,
+            costMinor: 10,
+            validForHours: 24,
+          },
+        ],
+      }),
+    );
+    const result = spawnSync("npx", ["tsx", "services/offers/src/main.ts"], {
+      env: { ...process.env, OFFERS_CATALOG_FILE: file, OFFERS_DEFAULT_TIME_ZONE: "Mars/Olympus" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain("OFFERS_CATALOG_FILE");
+    expect(result.stdout).toContain("offers[0] winback-x: channels.0");
+    expect(result.stdout).toContain("OFFERS_DEFAULT_TIME_ZONE");
+  });
+});
