@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from "kafkajs";
+import { type Kafka, Partitioners, type Producer } from "kafkajs";
 
 /**
  * One transactional producer per input partition, its id derived from the partition: whoever owns
@@ -21,6 +21,7 @@ export class PartitionProducers {
           transactionalId: `${this.prefix}.${partition}`,
           idempotent: true,
           maxInFlightRequests: 1,
+          createPartitioner: Partitioners.DefaultPartitioner,
           // See the identity stage: a transaction right after a commit waits for its markers.
           retry: { initialRetryTime: 10, maxRetryTime: 2000, retries: Number.MAX_SAFE_INTEGER },
         });
