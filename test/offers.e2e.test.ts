@@ -1,3 +1,4 @@
+import { migrate } from "@cx/clickhouse";
 import { enricherEnvSchema, startEnricher } from "@cx/enricher";
 import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
@@ -9,7 +10,8 @@ import {
   type SuppressedRecord,
   startOffersService,
 } from "@cx/offers-service";
-import { testPipelineVariables, touchpointOnDay, uniqueName } from "@cx/testing";
+import { sinkEnvSchema, startSink } from "@cx/sink";
+import { freshClickHouse, testPipelineVariables, touchpointOnDay, uniqueName } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import { publishTouchpoints, readAvroTopic, waitForGroups } from "./support/pipeline";
 
@@ -33,8 +35,16 @@ describe("next-best offers on the real broker and registry", () => {
     const env = offersEnvSchema.parse(variables);
     const kafka = createKafka(env, logger);
     const registry = createSchemaRegistry(env.SCHEMA_REGISTRY_URL);
+    const clickhouse = freshClickHouse("offers");
+    await migrate(clickhouse, logger);
+    const sinkEnv = sinkEnvSchema.parse({
+      ...variables,
+      SINK_GROUP_ID: uniqueName("sink"),
+      CLICKHOUSE_DATABASE: clickhouse.database,
+    });
     const enricher = await startEnricher({ kafka, registry, logger, env: enricherEnv });
     const offers = await startOffersService({ kafka, registry, logger, env });
+    const sink = await startSink({ kafka, registry, clickhouse, logger, env: sinkEnv });
     const caughtUp = () =>
       waitForGroups(kafka, [
         { groupId: enricherEnv.ENRICHER_IDENTITY_GROUP_ID, topic: env.TOUCHPOINTS_TOPIC },
@@ -148,9 +158,37 @@ describe("next-best offers on the real broker and registry", () => {
       expect(afterRestart.filter((offer) => offer.trigger === "followup_survey")).toHaveLength(1);
       const ids = afterRestart.map((offer) => offer.decisionId);
       expect(new Set(ids).size).toBe(ids.length);
+
+      // The sink has every output in ClickHouse, once.
+      await waitForGroups(
+        kafka,
+        [
+          sinkEnv.OFFERS_TOPIC,
+          sinkEnv.OFFER_OUTCOMES_TOPIC,
+          sinkEnv.SUPPRESSED_TOPIC,
+          sinkEnv.ENRICHED_TOPIC,
+        ].map((topic) => ({
+          groupId: sinkEnv.SINK_GROUP_ID,
+          topic,
+        })),
+      );
+      const count = async (table: string) => {
+        const result = await clickhouse.client.query({
+          query: `SELECT count() AS rows FROM ${clickhouse.table(table)} FINAL`,
+          format: "JSONEachRow",
+        });
+        return Number((await result.json<{ rows: string }>())[0]?.rows);
+      };
+      expect(await count("offers")).toBe(ids.length);
+      expect(await count("offer_outcomes")).toBe(2);
+      expect(await count("suppressed_decisions")).toBeGreaterThanOrEqual(1);
+      expect(await count("enriched_touchpoints")).toBe(7);
+      expect(await count("customer_profiles")).toBe(1);
     } finally {
+      await sink.stop();
       await (restarted ?? offers).stop().catch(() => undefined);
       await enricher.stop();
+      await clickhouse.close();
     }
   }, 120_000);
 });

@@ -9,7 +9,7 @@ import {
   deadLetterHeaders,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
-import { type SinkEnv, sinkEnvSchema, startTouchpointSink, type TouchpointSink } from "@cx/sink";
+import { type Sink, type SinkEnv, sinkEnvSchema, startSink } from "@cx/sink";
 import { freshClickHouse, readTopic, testPipelineVariables, uniqueName, waitFor } from "@cx/testing";
 import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,10 +20,10 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
   let clickhouse: ClickHouse;
   let env: SinkEnv;
   let kafka: Kafka;
-  let sink: TouchpointSink | undefined;
+  let sink: Sink | undefined;
   const registry = () => createSchemaRegistry(env.SCHEMA_REGISTRY_URL);
-  const startSink = async () => {
-    sink = await startTouchpointSink({ kafka, registry: registry(), clickhouse, logger, env });
+  const runSink = async () => {
+    sink = await startSink({ kafka, registry: registry(), clickhouse, logger, env });
   };
   const stopSink = async () => {
     await sink?.stop();
@@ -73,7 +73,7 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
   });
 
   it("writes every touchpoint once and dead-letters malformed records with their reason", async () => {
-    await startSink();
+    await runSink();
     const publisher = await createTouchpointPublisher(kafka, registry(), env);
     await publisher.publish(firstWave);
     await publisher.close();
@@ -124,7 +124,7 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
     const publisher = await createTouchpointPublisher(kafka, registry(), env);
     await publisher.publish(secondWave);
     await publisher.close();
-    await startSink();
+    await runSink();
     await caughtUp();
     const total = firstWave.length + secondWave.length;
     expect(await counts()).toEqual({ events: total, ids: total });
@@ -137,7 +137,7 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
     await admin.resetOffsets({ groupId: env.SINK_GROUP_ID, topic: env.TOUCHPOINTS_TOPIC, earliest: true });
     expect(await consumerLag(admin, env.SINK_GROUP_ID, env.TOUCHPOINTS_TOPIC)).toBeGreaterThan(0);
     await admin.disconnect();
-    await startSink();
+    await runSink();
     await caughtUp();
     const total = firstWave.length + secondWave.length;
     expect(await counts()).toEqual({ events: total, ids: total });

@@ -5,7 +5,7 @@ import { createTouchpointPublisher, sampleTouchpoints, startOfTodayUtc } from "@
 import { consumerLag, createKafka, createSchemaRegistry } from "@cx/kafka";
 import { acquireServers } from "@cx/local-servers";
 import { runService } from "@cx/runtime";
-import { startTouchpointSink } from "@cx/sink";
+import { startSink } from "@cx/sink";
 import { pipelineEnvSchema } from "./config";
 import { channelSummary } from "./summary";
 
@@ -21,7 +21,7 @@ await runService("pipeline", async (logger) => {
   const registry = createSchemaRegistry(env.SCHEMA_REGISTRY_URL);
   const clickhouse = createClickHouse(env);
   await migrate(clickhouse, logger);
-  const sink = await startTouchpointSink({ kafka, registry, clickhouse, logger, env });
+  const sink = await startSink({ kafka, registry, clickhouse, logger, env });
   const publisher = await createTouchpointPublisher(kafka, registry, env);
 
   const run = async () => {

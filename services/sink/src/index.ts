@@ -1,3 +1,3 @@
 export { type SinkEnv, sinkEnvSchema } from "./config";
+export { type Sink, startSink } from "./sink";
 export { type TouchpointRow, touchpointRow } from "./touchpoint-row";
-export { startTouchpointSink, type TouchpointSink } from "./touchpoint-sink";

@@ -3,13 +3,13 @@ import { loadConfig } from "@cx/config";
 import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { runService } from "@cx/runtime";
 import { sinkEnvSchema } from "./config";
-import { startTouchpointSink } from "./touchpoint-sink";
+import { startSink } from "./sink";
 
 await runService("sink", async (logger) => {
   const env = loadConfig(sinkEnvSchema);
   const clickhouse = createClickHouse(env);
   await migrate(clickhouse, logger);
-  const sink = await startTouchpointSink({
+  const sink = await startSink({
     kafka: createKafka(env, logger),
     registry: createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
     clickhouse,
