@@ -12,6 +12,8 @@ export interface DecodedRecord<T> {
   readonly offset: string;
   readonly timestampMs: number;
   readonly headers: IHeaders;
+  /** The record's bytes as received, for a dead letter if a later stage refuses it. */
+  readonly raw: Buffer;
 }
 
 export interface BatchContext {
@@ -100,6 +102,7 @@ async function sortBatch<T>(
       offset: message.offset,
       timestampMs: Number(message.timestamp),
       headers: message.headers ?? {},
+      raw: message.value,
     });
   }
   return sorted;

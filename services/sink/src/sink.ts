@@ -23,6 +23,7 @@ import {
   stageChangeRow,
   suppressedRow,
 } from "./output-rows";
+import { insertIsolatingRejects } from "./rejected-rows";
 import { touchpointRow } from "./touchpoint-row";
 
 export interface SinkDeps {
@@ -105,6 +106,7 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
       codec: await createAvroCodec<unknown>(registry, feed.topic, feed.schema),
     });
   const producer = await createIdempotentProducer(kafka);
+  const deadLetters = new DeadLetterPublisher(producer, env.DEAD_LETTER_TOPIC);
 
   const consumer = await startBatchConsumer<unknown>({
     kafka,
@@ -115,7 +117,7 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
       ...(feed.validate ? { validate: feed.validate } : {}),
     })),
     stage: "sink",
-    deadLetters: new DeadLetterPublisher(producer, env.DEAD_LETTER_TOPIC),
+    deadLetters,
     logger,
     async handleBatch(records, context) {
       const feed = byTopic.get(context.topic);
@@ -123,16 +125,44 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
       const started = performance.now();
       const ingestedAt = new Date();
       const table = clickhouse.table(feed.table);
-      await clickhouse.client.insert({
-        table,
-        values: records.map((record) => feed.row(record.value as never, record, ingestedAt)),
-        format: "JSONEachRow",
-        clickhouse_settings: {
-          insert_deduplication_token: `${context.topic}/${context.partition}/${context.firstOffset}-${context.lastOffset}`,
+      const origin = `${context.topic}/${context.partition}`;
+      const rejected = await insertIsolatingRejects(
+        records.map((record) => feed.row(record.value as never, record, ingestedAt)),
+        async (values, token) => {
+          await clickhouse.client.insert({
+            table,
+            values: [...values],
+            format: "JSONEachRow",
+            clickhouse_settings: { insert_deduplication_token: token },
+          });
         },
-      });
+        `${origin}/${context.firstOffset}-${context.lastOffset}`,
+        (index) => `${origin}/${records[index]?.offset}`,
+      );
+      if (rejected.length > 0) {
+        await deadLetters.publish(
+          rejected.map(({ index, reason }) => {
+            const record = records[index] as (typeof records)[number];
+            return {
+              key: record.key,
+              value: record.raw,
+              headers: record.headers,
+              reason,
+              stage: "sink",
+              source: { topic: record.topic, partition: record.partition, offset: record.offset },
+            };
+          }),
+        );
+        for (const { reason } of rejected) logger.warn({ table, ...context, reason }, "dead-lettered a row");
+      }
       logger.info(
-        { table, rows: records.length, ...context, ms: Math.round(performance.now() - started) },
+        {
+          table,
+          rows: records.length - rejected.length,
+          rejected: rejected.length,
+          ...context,
+          ms: Math.round(performance.now() - started),
+        },
         "wrote batch",
       );
     },
