@@ -31,7 +31,8 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
   };
   const counts = async () => {
     const result = await clickhouse.client.query({
-      query: `SELECT count() AS events, uniqExact(event_id) AS ids FROM ${clickhouse.table("touchpoints")} FINAL`,
+      // No FINAL: the sink must not have written a row twice, not merely have it collapsed later.
+      query: `SELECT count() AS events, uniqExact(event_id) AS ids FROM ${clickhouse.table("touchpoints")}`,
       format: "JSONEachRow",
     });
     const [row] = await result.json<{ events: string; ids: string }>();

@@ -1,7 +1,8 @@
--- Raw tables for what the enricher and the offer service publish, one row per record. Each is a
--- ReplacingMergeTree keyed on the record's identity, so a redelivered record collapses into one
--- row (count with FINAL); ORDER BY starts with the customer, so one customer's rows are read
--- together, and partitions are months.
+-- Raw tables for what the enricher and the offer service publish, one row per record. Every row
+-- keeps its Kafka partition and offset: the sink skips records at or below the highest offset a
+-- table already holds for that partition, so a redelivered batch adds nothing (and materialized
+-- aggregates count each record once). Each table is also a ReplacingMergeTree keyed on the
+-- record's identity, a second guard; ORDER BY starts with the customer, partitions are months.
 
 CREATE TABLE IF NOT EXISTS {{database}}.enriched_touchpoints
 (
@@ -37,7 +38,9 @@ CREATE TABLE IF NOT EXISTS {{database}}.lifecycle_stage_changes
     to_stage LowCardinality(String),
     changed_at DateTime64(3, 'UTC'),
     event_id String,
-    ingested_at DateTime64(3, 'UTC')
+    ingested_at DateTime64(3, 'UTC'),
+    source_partition UInt32,
+    source_offset UInt64
 )
 ENGINE = ReplacingMergeTree(ingested_at)
 PARTITION BY toYYYYMM(changed_at)
@@ -61,7 +64,9 @@ CREATE TABLE IF NOT EXISTS {{database}}.offers
     lever Float64,
     priority Float64,
     context LowCardinality(String),
-    ingested_at DateTime64(3, 'UTC')
+    ingested_at DateTime64(3, 'UTC'),
+    source_partition UInt32,
+    source_offset UInt64
 )
 ENGINE = ReplacingMergeTree(ingested_at)
 PARTITION BY toYYYYMM(decided_at)
@@ -77,7 +82,9 @@ CREATE TABLE IF NOT EXISTS {{database}}.suppressed_decisions
     reason LowCardinality(String),
     trigger LowCardinality(String),
     decided_at DateTime64(3, 'UTC'),
-    ingested_at DateTime64(3, 'UTC')
+    ingested_at DateTime64(3, 'UTC'),
+    source_partition UInt32,
+    source_offset UInt64
 )
 ENGINE = ReplacingMergeTree(ingested_at)
 PARTITION BY toYYYYMM(decided_at)
@@ -93,7 +100,9 @@ CREATE TABLE IF NOT EXISTS {{database}}.offer_outcomes
     outcome LowCardinality(String),
     answered_at DateTime64(3, 'UTC'),
     value_minor Int64,
-    ingested_at DateTime64(3, 'UTC')
+    ingested_at DateTime64(3, 'UTC'),
+    source_partition UInt32,
+    source_offset UInt64
 )
 ENGINE = ReplacingMergeTree(ingested_at)
 PARTITION BY toYYYYMM(answered_at)
@@ -121,6 +130,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.customer_profiles
     average_sentiment Nullable(Float64),
     nps_class LowCardinality(Nullable(String)),
     channels Array(LowCardinality(String)),
+    source_partition UInt32,
     source_offset UInt64
 )
 ENGINE = ReplacingMergeTree(source_offset)

@@ -35,7 +35,7 @@ export function enrichedRow(record: EnrichedTouchpointRecord, source: RowSource,
   };
 }
 
-export function stageChangeRow(record: StageChangeRecord, _source: RowSource, ingestedAt: Date) {
+export function stageChangeRow(record: StageChangeRecord, source: RowSource, ingestedAt: Date) {
   return {
     customer_id: record.customerId,
     from_stage: record.from,
@@ -43,10 +43,12 @@ export function stageChangeRow(record: StageChangeRecord, _source: RowSource, in
     changed_at: iso(record.at),
     event_id: record.eventId,
     ingested_at: ingestedAt.toISOString(),
+    source_partition: source.partition,
+    source_offset: source.offset,
   };
 }
 
-export function offerRow(record: OfferRecord, _source: RowSource, ingestedAt: Date) {
+export function offerRow(record: OfferRecord, source: RowSource, ingestedAt: Date) {
   const { explanation } = record;
   return {
     decision_id: record.decisionId,
@@ -65,10 +67,12 @@ export function offerRow(record: OfferRecord, _source: RowSource, ingestedAt: Da
     priority: explanation.priority,
     context: explanation.context,
     ingested_at: ingestedAt.toISOString(),
+    source_partition: source.partition,
+    source_offset: source.offset,
   };
 }
 
-export function suppressedRow(record: SuppressedRecord, _source: RowSource, ingestedAt: Date) {
+export function suppressedRow(record: SuppressedRecord, source: RowSource, ingestedAt: Date) {
   return {
     decision_id: record.decisionId,
     customer_id: record.customerId,
@@ -78,10 +82,12 @@ export function suppressedRow(record: SuppressedRecord, _source: RowSource, inge
     trigger: record.trigger,
     decided_at: iso(record.at),
     ingested_at: ingestedAt.toISOString(),
+    source_partition: source.partition,
+    source_offset: source.offset,
   };
 }
 
-export function outcomeRow(record: OfferOutcomeRecord, _source: RowSource, ingestedAt: Date) {
+export function outcomeRow(record: OfferOutcomeRecord, source: RowSource, ingestedAt: Date) {
   return {
     decision_id: record.decisionId,
     customer_id: record.customerId,
@@ -91,6 +97,8 @@ export function outcomeRow(record: OfferOutcomeRecord, _source: RowSource, inges
     answered_at: iso(record.at),
     value_minor: record.valueMinor,
     ingested_at: ingestedAt.toISOString(),
+    source_partition: source.partition,
+    source_offset: source.offset,
   };
 }
 
@@ -114,6 +122,7 @@ export function profileRow(record: CustomerProfileRecord, source: RowSource) {
     average_sentiment: snapshot?.traits.averageSentiment ?? null,
     nps_class: snapshot?.traits.npsClass ?? null,
     channels: state ? Object.keys(state.channels).sort() : [],
+    source_partition: source.partition,
     source_offset: source.offset,
   };
 }

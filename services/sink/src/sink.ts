@@ -92,9 +92,10 @@ function feeds(env: SinkEnv): TableFeed[] {
 
 /**
  * Pipeline topics → ClickHouse tables, a topic per table. Each Kafka batch is one insert; its offset
- * is committed only after ClickHouse has acknowledged the rows. The insert's deduplication token
- * names the batch's offsets, so retrying the same batch writes nothing twice, and each table's
- * ReplacingMergeTree collapses a record redelivered in a differently cut batch.
+ * is committed only after ClickHouse has acknowledged the rows. Exactly once: every row keeps its
+ * partition and offset, and records at or below the highest offset a table holds for their
+ * partition are skipped (a batch redelivered after a crash, however it is cut); a retried insert
+ * carries the same deduplication token, so ClickHouse drops it if the first attempt landed.
  */
 export async function startSink(deps: SinkDeps): Promise<Sink> {
   const { kafka, registry, clickhouse, logger, env } = deps;
@@ -107,6 +108,21 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
     });
   const producer = await createIdempotentProducer(kafka);
   const deadLetters = new DeadLetterPublisher(producer, env.DEAD_LETTER_TOPIC);
+  /** Per topic and partition, the highest offset the table holds: what comes again is skipped. */
+  const stored = new Map<string, bigint>();
+  const storedOffset = async (table: string, origin: string, partition: number) => {
+    const known = stored.get(origin);
+    if (known !== undefined) return known;
+    const result = await clickhouse.client.query({
+      query: `SELECT count() AS rows, max(source_offset) AS last FROM ${table} WHERE source_partition = {partition:UInt32}`,
+      query_params: { partition },
+      format: "JSONEachRow",
+    });
+    const [row] = await result.json<{ rows: string; last: string }>();
+    const last = Number(row?.rows ?? 0) === 0 ? -1n : BigInt(row?.last ?? -1);
+    stored.set(origin, last);
+    return last;
+  };
 
   const consumer = await startBatchConsumer<unknown>({
     kafka,
@@ -119,13 +135,22 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
     stage: "sink",
     deadLetters,
     logger,
-    async handleBatch(records, context) {
+    // Another instance may have written since: read the stored offsets again.
+    onAssignment: () => stored.clear(),
+    async handleBatch(batch, context) {
       const feed = byTopic.get(context.topic);
       if (!feed) throw new Error(`no table for topic ${context.topic}`);
       const started = performance.now();
       const ingestedAt = new Date();
       const table = clickhouse.table(feed.table);
       const origin = `${context.topic}/${context.partition}`;
+      const last = await storedOffset(table, origin, context.partition);
+      const records = batch.filter((record) => BigInt(record.offset) > last);
+      if (records.length === 0) {
+        logger.info({ table, skipped: batch.length, ...context }, "batch already in ClickHouse");
+        return;
+      }
+      stored.delete(origin); // unknown until this insert is settled
       const rejected = await insertIsolatingRejects(
         records.map((record) => feed.row(record.value as never, record, ingestedAt)),
         async (values, token) => {
@@ -136,7 +161,7 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
             clickhouse_settings: { insert_deduplication_token: token },
           });
         },
-        `${origin}/${context.firstOffset}-${context.lastOffset}`,
+        `${origin}/${records[0]?.offset}-${context.lastOffset}`,
         (index) => `${origin}/${records[index]?.offset}`,
       );
       if (rejected.length > 0) {
@@ -155,10 +180,12 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
         );
         for (const { reason } of rejected) logger.warn({ table, ...context, reason }, "dead-lettered a row");
       }
+      stored.set(origin, BigInt(context.lastOffset));
       logger.info(
         {
           table,
           rows: records.length - rejected.length,
+          skipped: batch.length - records.length,
           rejected: rejected.length,
           ...context,
           ms: Math.round(performance.now() - started),
