@@ -184,6 +184,28 @@ describe("next-best offers on the real broker and registry", () => {
       expect(await count("suppressed_decisions")).toBeGreaterThanOrEqual(1);
       expect(await count("enriched_touchpoints")).toBe(7);
       expect(await count("customer_profiles")).toBe(1);
+      // The offer aggregates agree with the raw rows.
+      const figures = async (query: string) =>
+        (await clickhouse.client.query({ query, format: "JSONEachRow" })).json<Record<string, unknown>>();
+      expect(
+        await figures(`SELECT offer_id, sum(decisions) AS decisions, sum(accepted) AS accepted, sum(declined) AS declined
+                       FROM ${clickhouse.table("offer_performance_daily")} GROUP BY offer_id HAVING decisions > 0 ORDER BY offer_id`),
+      ).toEqual(
+        await figures(`SELECT o.offer_id AS offer_id, count() AS decisions,
+                              countIf(x.outcome = 'accepted') AS accepted, countIf(x.outcome = 'declined') AS declined
+                       FROM ${clickhouse.table("offers")} AS o
+                       LEFT JOIN ${clickhouse.table("offer_outcomes")} AS x ON x.decision_id = o.decision_id
+                       GROUP BY offer_id ORDER BY offer_id`),
+      );
+      expect(
+        await figures(
+          `SELECT reason, sum(suppressed) AS n FROM ${clickhouse.table("suppressions_daily")} GROUP BY reason ORDER BY reason`,
+        ),
+      ).toEqual(
+        await figures(
+          `SELECT reason, count() AS n FROM ${clickhouse.table("suppressed_decisions")} GROUP BY reason ORDER BY reason`,
+        ),
+      );
     } finally {
       await sink.stop();
       await (restarted ?? offers).stop().catch(() => undefined);

@@ -143,4 +143,30 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
     const total = firstWave.length + secondWave.length;
     expect(await counts()).toEqual({ events: total, ids: total });
   });
+
+  it("keeps the aggregates equal to the same figures computed from the raw rows", async () => {
+    const rows = async (query: string) =>
+      (await clickhouse.client.query({ query, format: "JSONEachRow" })).json<Record<string, unknown>>();
+    const touchpoints = clickhouse.table("touchpoints");
+    expect(
+      await rows(`SELECT day, channel, type, sum(touchpoints) AS n, sum(revenue_minor) AS revenue
+                  FROM ${clickhouse.table("daily_channel_activity")} GROUP BY day, channel, type ORDER BY day, channel, type`),
+    ).toEqual(
+      await rows(`SELECT toDate(occurred_at) AS day, channel, type, count() AS n,
+                         sum(if(type IN ('purchase', 'return'), coalesce(amount_minor, 0), 0)) AS revenue
+                  FROM ${touchpoints} GROUP BY day, channel, type ORDER BY day, channel, type`),
+    );
+    expect(
+      await rows(`SELECT day, channel, sum(complaints) AS complaints, round(avgMerge(wait_seconds), 6) AS wait
+                  FROM ${clickhouse.table("service_daily")} GROUP BY day, channel ORDER BY day, channel`),
+    ).toEqual(
+      await rows(`SELECT toDate(occurred_at) AS day, channel, countIf(type = 'complaint') AS complaints,
+                         round(avg(wait_seconds), 6) AS wait
+                  FROM ${touchpoints} GROUP BY day, channel ORDER BY day, channel`),
+    );
+    const [activity] = await rows(
+      `SELECT sum(touchpoints) AS n FROM ${clickhouse.table("daily_channel_activity")}`,
+    );
+    expect(Number(activity?.n)).toBe(firstWave.length + secondWave.length);
+  });
 });
