@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { addClvFitCommand } from "./clv-fit-command";
 import { addIdentityCommands } from "./identity-command";
+import { addQueryCommand } from "./query-command";
 import { UsageError } from "./usage-error";
 
 /**
@@ -13,6 +14,7 @@ const program = new Command("cx")
   .exitOverride();
 addClvFitCommand(program.command("clv").description("customer lifetime value models"));
 addIdentityCommands(program.command("identity").description("operator commands to the identity graph"));
+addQueryCommand(program);
 
 try {
   await program.parseAsync(process.argv);
