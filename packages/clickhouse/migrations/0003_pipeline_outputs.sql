@@ -1,7 +1,7 @@
 -- Raw tables for what the enricher and the offer service publish, one row per record. Every row
--- keeps its Kafka partition and offset: the sink skips records at or below the highest offset a
--- table already holds for that partition, so a redelivered batch adds nothing (and materialized
--- aggregates count each record once). Each table is also a ReplacingMergeTree keyed on the
+-- keeps its Kafka cluster id, partition and offset: the sink skips records at or below the highest
+-- offset a table already holds for that cluster and partition, so a redelivered batch adds nothing
+-- (and materialized aggregates count each record once). Each table is also a ReplacingMergeTree keyed on the
 -- record's identity, a second guard; ORDER BY starts with the customer, partitions are months.
 
 CREATE TABLE IF NOT EXISTS {{database}}.enriched_touchpoints
@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.enriched_touchpoints
     probability_alive Nullable(Float64),
     negative_value Bool,
     ingested_at DateTime64(3, 'UTC'),
+    source_cluster LowCardinality(String),
     source_partition UInt32,
     source_offset UInt64
 )
@@ -39,6 +40,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.lifecycle_stage_changes
     changed_at DateTime64(3, 'UTC'),
     event_id String,
     ingested_at DateTime64(3, 'UTC'),
+    source_cluster LowCardinality(String),
     source_partition UInt32,
     source_offset UInt64
 )
@@ -65,6 +67,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.offers
     priority Float64,
     context LowCardinality(String),
     ingested_at DateTime64(3, 'UTC'),
+    source_cluster LowCardinality(String),
     source_partition UInt32,
     source_offset UInt64
 )
@@ -83,6 +86,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.suppressed_decisions
     trigger LowCardinality(String),
     decided_at DateTime64(3, 'UTC'),
     ingested_at DateTime64(3, 'UTC'),
+    source_cluster LowCardinality(String),
     source_partition UInt32,
     source_offset UInt64
 )
@@ -101,6 +105,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.offer_outcomes
     answered_at DateTime64(3, 'UTC'),
     value_minor Int64,
     ingested_at DateTime64(3, 'UTC'),
+    source_cluster LowCardinality(String),
     source_partition UInt32,
     source_offset UInt64
 )
@@ -130,6 +135,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.customer_profiles
     average_sentiment Nullable(Float64),
     nps_class LowCardinality(Nullable(String)),
     channels Array(LowCardinality(String)),
+    source_cluster LowCardinality(String),
     source_partition UInt32,
     source_offset UInt64
 )

@@ -6,6 +6,8 @@ import type { OfferRecord, SuppressedRecord } from "@cx/offers-service";
 
 const iso = (at: number) => new Date(at).toISOString();
 export interface RowSource {
+  /** The Kafka cluster id: offsets are only comparable within one cluster. */
+  readonly cluster: string;
   readonly partition: number;
   readonly offset: string;
 }
@@ -30,6 +32,7 @@ export function enrichedRow(record: EnrichedTouchpointRecord, source: RowSource,
     probability_alive: profile.value.probabilityAlive,
     negative_value: profile.value.negative,
     ingested_at: ingestedAt.toISOString(),
+    source_cluster: source.cluster,
     source_partition: source.partition,
     source_offset: source.offset,
   };
@@ -43,6 +46,7 @@ export function stageChangeRow(record: StageChangeRecord, source: RowSource, ing
     changed_at: iso(record.at),
     event_id: record.eventId,
     ingested_at: ingestedAt.toISOString(),
+    source_cluster: source.cluster,
     source_partition: source.partition,
     source_offset: source.offset,
   };
@@ -67,6 +71,7 @@ export function offerRow(record: OfferRecord, source: RowSource, ingestedAt: Dat
     priority: explanation.priority,
     context: explanation.context,
     ingested_at: ingestedAt.toISOString(),
+    source_cluster: source.cluster,
     source_partition: source.partition,
     source_offset: source.offset,
   };
@@ -82,6 +87,7 @@ export function suppressedRow(record: SuppressedRecord, source: RowSource, inges
     trigger: record.trigger,
     decided_at: iso(record.at),
     ingested_at: ingestedAt.toISOString(),
+    source_cluster: source.cluster,
     source_partition: source.partition,
     source_offset: source.offset,
   };
@@ -97,6 +103,7 @@ export function outcomeRow(record: OfferOutcomeRecord, source: RowSource, ingest
     answered_at: iso(record.at),
     value_minor: record.valueMinor,
     ingested_at: ingestedAt.toISOString(),
+    source_cluster: source.cluster,
     source_partition: source.partition,
     source_offset: source.offset,
   };
@@ -122,6 +129,7 @@ export function profileRow(record: CustomerProfileRecord, source: RowSource) {
     average_sentiment: snapshot?.traits.averageSentiment ?? null,
     nps_class: snapshot?.traits.npsClass ?? null,
     channels: state ? Object.keys(state.channels).sort() : [],
+    source_cluster: source.cluster,
     source_partition: source.partition,
     source_offset: source.offset,
   };

@@ -106,16 +106,20 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
       ...feed,
       codec: await createAvroCodec<unknown>(registry, feed.topic, feed.schema),
     });
+  const admin = kafka.admin();
+  await admin.connect();
+  const { clusterId: cluster } = await admin.describeCluster().finally(() => admin.disconnect());
   const producer = await createIdempotentProducer(kafka);
   const deadLetters = new DeadLetterPublisher(producer, env.DEAD_LETTER_TOPIC);
-  /** Per topic and partition, the highest offset the table holds: what comes again is skipped. */
+  /** Per topic and partition of this cluster, the highest offset the table holds: what comes again is skipped. */
   const stored = new Map<string, bigint>();
   const storedOffset = async (table: string, origin: string, partition: number) => {
     const known = stored.get(origin);
     if (known !== undefined) return known;
     const result = await clickhouse.client.query({
-      query: `SELECT count() AS rows, max(source_offset) AS last FROM ${table} WHERE source_partition = {partition:UInt32}`,
-      query_params: { partition },
+      query: `SELECT count() AS rows, max(source_offset) AS last FROM ${table}
+              WHERE source_cluster = {cluster:String} AND source_partition = {partition:UInt32}`,
+      query_params: { cluster, partition },
       format: "JSONEachRow",
     });
     const [row] = await result.json<{ rows: string; last: string }>();
@@ -152,7 +156,13 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
       }
       stored.delete(origin); // unknown until this insert is settled
       const rejected = await insertIsolatingRejects(
-        records.map((record) => feed.row(record.value as never, record, ingestedAt)),
+        records.map((record) =>
+          feed.row(
+            record.value as never,
+            { cluster, partition: record.partition, offset: record.offset },
+            ingestedAt,
+          ),
+        ),
         async (values, token) => {
           await clickhouse.client.insert({
             table,

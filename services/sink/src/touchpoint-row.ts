@@ -37,13 +37,14 @@ export interface TouchpointRow {
   referred_key: string | null;
   referral_converted: boolean | null;
   attributes: Record<string, string>;
+  source_cluster: string;
   source_partition: number;
   source_offset: string;
 }
 
 export function touchpointRow(
   touchpoint: Touchpoint,
-  source: { partition: number; offset: string },
+  source: { cluster: string; partition: number; offset: string },
   ingestedAt: Date,
 ): TouchpointRow {
   const { identifiers: ids, amount, experience, offerResponse, consent, social, referral } = touchpoint;
@@ -88,6 +89,7 @@ export function touchpointRow(
     referred_key: referral?.referredKey ?? null,
     referral_converted: referral?.converted ?? null,
     attributes: touchpoint.attributes,
+    source_cluster: source.cluster,
     source_partition: source.partition,
     source_offset: source.offset,
   };
