@@ -144,6 +144,15 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
     expect(await counts()).toEqual({ events: total, ids: total });
   });
 
+  it("writes an event sent again as a new Kafka record only once (a channel system's retry)", async () => {
+    const publisher = await createTouchpointPublisher(kafka, registry(), env);
+    await publisher.publish(firstWave.slice(0, 100));
+    await publisher.close();
+    await caughtUp();
+    const total = firstWave.length + secondWave.length;
+    expect(await counts()).toEqual({ events: total, ids: total });
+  });
+
   it("keeps the aggregates equal to the same figures computed from the raw rows", async () => {
     const rows = async (query: string) =>
       (await clickhouse.client.query({ query, format: "JSONEachRow" })).json<Record<string, unknown>>();

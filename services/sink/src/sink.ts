@@ -14,6 +14,7 @@ import { offerContracts } from "@cx/offers-service";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka } from "kafkajs";
 import type { SinkEnv } from "./config";
+import { newRows, type RowIdentity, stageChangeIdentity, touchpointIdentity } from "./event-dedup";
 import {
   enrichedRow,
   offerRow,
@@ -45,6 +46,8 @@ interface TableFeed {
   readonly table: string;
   readonly validate?: (value: unknown) => string | undefined;
   readonly row: (value: never, source: RowSource, ingestedAt: Date) => object;
+  /** For tables feeding aggregates: the record's identity, so a repeated event is written once. */
+  readonly identity?: RowIdentity<never>;
 }
 
 function feeds(env: SinkEnv): TableFeed[] {
@@ -55,6 +58,7 @@ function feeds(env: SinkEnv): TableFeed[] {
       table: "touchpoints",
       validate: (value) => validateTouchpoint(value),
       row: touchpointRow,
+      identity: touchpointIdentity,
     },
     {
       topic: env.ENRICHED_TOPIC,
@@ -67,6 +71,7 @@ function feeds(env: SinkEnv): TableFeed[] {
       schema: enricherContracts.stageChange.schema,
       table: "lifecycle_stage_changes",
       row: stageChangeRow,
+      identity: stageChangeIdentity,
     },
     {
       topic: env.PROFILES_TOPIC,
@@ -155,14 +160,17 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
         return;
       }
       stored.delete(origin); // unknown until this insert is settled
-      const rejected = await insertIsolatingRejects(
-        records.map((record) =>
-          feed.row(
-            record.value as never,
-            { cluster, partition: record.partition, offset: record.offset },
-            ingestedAt,
-          ),
+      const all = records.map((record) => ({
+        record,
+        row: feed.row(
+          record.value as never,
+          { cluster, partition: record.partition, offset: record.offset },
+          ingestedAt,
         ),
+      }));
+      const pairs = feed.identity ? await withoutStoredEvents(table, all, feed.identity) : all;
+      const rejected = await insertIsolatingRejects(
+        pairs.map((pair) => pair.row),
         async (values, token) => {
           await clickhouse.client.insert({
             table,
@@ -172,12 +180,12 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
           });
         },
         `${origin}/${records[0]?.offset}-${context.lastOffset}`,
-        (index) => `${origin}/${records[index]?.offset}`,
+        (index) => `${origin}/${pairs[index]?.record.offset}`,
       );
       if (rejected.length > 0) {
         await deadLetters.publish(
           rejected.map(({ index, reason }) => {
-            const record = records[index] as (typeof records)[number];
+            const { record } = pairs[index] as (typeof pairs)[number];
             return {
               key: record.key,
               value: record.raw,
@@ -194,8 +202,9 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
       logger.info(
         {
           table,
-          rows: records.length - rejected.length,
+          rows: pairs.length - rejected.length,
           skipped: batch.length - records.length,
+          repeated: records.length - pairs.length,
           rejected: rejected.length,
           ...context,
           ms: Math.round(performance.now() - started),
@@ -211,4 +220,16 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
       await producer.disconnect();
     },
   };
+
+  async function withoutStoredEvents<Pair extends { row: object }>(
+    table: string,
+    pairs: Pair[],
+    identity: RowIdentity<never>,
+  ): Promise<Pair[]> {
+    const rows = pairs.map((pair) => pair.row as never);
+    const { query, params } = identity.stored(table, rows);
+    const result = await clickhouse.client.query({ query, query_params: params, format: "JSONEachRow" });
+    const held = new Set((await result.json<{ key: string }>()).map((row) => row.key));
+    return newRows(rows, identity, held).map((index) => pairs[index] as Pair);
+  }
 }
