@@ -7,6 +7,7 @@ import { measureInProcessEnrichment } from "./enrichment-in-process";
 import { measureKafkaEnrichment } from "./enrichment-kafka";
 import { measureGatewayThroughput } from "./gateway-throughput";
 import { measureProfileMemory } from "./profile-memory";
+import { measureQueryLatency } from "./query-latency";
 
 /**
  * `npm run bench [-- --out FILE] [-- --quick]`: measures on this machine against real servers
@@ -33,6 +34,7 @@ try {
   );
   // About two customers per person: not every person links all their channels (see the setup).
   const memory = measureProfileMemory(quick ? 100_000 : 500_000);
+  const queries = await measureQueryLatency(logger, { touchpoints: quick ? 1_000_000 : 10_000_000 });
   const report = {
     measuredAt: new Date().toISOString(),
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
@@ -40,11 +42,13 @@ try {
     enrichmentInProcessTouchpointsPerSecond: inProcess.touchpointsPerSecond,
     enrichmentKafkaTouchpointsPerSecond: throughKafka.touchpointsPerSecond,
     profileBytesPerCustomer: memory.profileBytesPerCustomer,
+    queryP95Ms: queries.queryP95Ms,
     setups: {
       gateway: gateway.setup,
       enrichmentInProcess: inProcess.setup,
       enrichmentKafka: throughKafka.setup,
       profileMemory: memory.setup,
+      queries: queries.setup,
     },
   };
   mkdirSync(dirname(values.out), { recursive: true });
@@ -62,6 +66,11 @@ try {
       ...throughKafka.setup,
     },
     { figure: "profile bytes/customer", value: memory.profileBytesPerCustomer, ...memory.setup },
+    ...Object.entries(queries.queryP95Ms).map(([name, ms]) => ({
+      figure: `query p95 ms: ${name}`,
+      value: ms,
+      ...queries.setup,
+    })),
   ]);
   console.log(`written to ${values.out}`);
 } finally {
