@@ -8,6 +8,7 @@ import { measureKafkaEnrichment } from "./enrichment-kafka";
 import { measureGatewayThroughput } from "./gateway-throughput";
 import { measureProfileMemory } from "./profile-memory";
 import { measureQueryLatency } from "./query-latency";
+import { measureSinkThroughput } from "./sink-throughput";
 
 /**
  * `npm run bench [-- --out FILE] [-- --quick]`: measures on this machine against real servers
@@ -34,6 +35,7 @@ try {
   );
   // About two customers per person: not every person links all their channels (see the setup).
   const memory = measureProfileMemory(quick ? 100_000 : 500_000);
+  const sink = await measureSinkThroughput(servers, logger, { touchpoints: quick ? 50_000 : 300_000 });
   const queries = await measureQueryLatency(logger, { touchpoints: quick ? 1_000_000 : 10_000_000 });
   const report = {
     measuredAt: new Date().toISOString(),
@@ -42,12 +44,14 @@ try {
     enrichmentInProcessTouchpointsPerSecond: inProcess.touchpointsPerSecond,
     enrichmentKafkaTouchpointsPerSecond: throughKafka.touchpointsPerSecond,
     profileBytesPerCustomer: memory.profileBytesPerCustomer,
+    sinkRowsPerSecond: sink.sinkRowsPerSecond,
     queryP95Ms: queries.queryP95Ms,
     setups: {
       gateway: gateway.setup,
       enrichmentInProcess: inProcess.setup,
       enrichmentKafka: throughKafka.setup,
       profileMemory: memory.setup,
+      sink: sink.setup,
       queries: queries.setup,
     },
   };
@@ -66,6 +70,7 @@ try {
       ...throughKafka.setup,
     },
     { figure: "profile bytes/customer", value: memory.profileBytesPerCustomer, ...memory.setup },
+    { figure: "sink rows/s (embedded engine)", value: sink.sinkRowsPerSecond, ...sink.setup },
     ...Object.entries(queries.queryP95Ms).map(([name, ms]) => ({
       figure: `query p95 ms: ${name}`,
       value: ms,
