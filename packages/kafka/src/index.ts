@@ -19,6 +19,7 @@ export { encodeRecords, type KeyedRecord } from "./encode-records";
 export { createGroupSender } from "./group-sender";
 export { createKafka, type KafkaEnv, kafkaEnvSchema } from "./kafka-config";
 export { PartitionProducers } from "./partition-producers";
+export { PartitionStates, readLatestPerKey } from "./partition-state";
 export {
   ensurePipelineTopics,
   type PipelineTopicsEnv,

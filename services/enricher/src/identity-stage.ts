@@ -1,13 +1,12 @@
 import { type Touchpoint, touchpointContract, validateTouchpoint } from "@cx/contracts";
 import { type IdentityChangelogValue, IdentityGraph, type IdentityLimits } from "@cx/identity";
 import {
-  type AvroCodec,
   chunkTopicMessages,
   createAvroCodec,
   createIdempotentProducer,
   DeadLetterPublisher,
   encodeRecords,
-  readPartitionsToEnd,
+  readLatestPerKey,
   singleOwnerAssigner,
   startBatchConsumer,
 } from "@cx/kafka";
@@ -85,22 +84,10 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
 
   const restore = async (): Promise<IdentityGraph> => {
     const started = performance.now();
-    const latest = new Map<string, IdentityChangelogValue | null>();
-    await readPartitionsToEnd(
-      kafka,
-      env.IDENTITY_CHANGELOG_TOPIC,
-      [0],
-      async (message) => {
-        const key = message.key?.toString("utf8") ?? "";
-        if (message.value === null) {
-          latest.set(key, null);
-          return;
-        }
-        latest.set(key, await decodeOrThrow(codecs.changelog, message.value, env.IDENTITY_CHANGELOG_TOPIC));
-      },
-      log,
+    const latest = await readLatestPerKey(kafka, env.IDENTITY_CHANGELOG_TOPIC, [0], codecs.changelog, log);
+    const values = [...(latest.get(0)?.values() ?? [])].filter(
+      (value): value is IdentityChangelogValue => value !== null,
     );
-    const values = [...latest.values()].filter((value): value is IdentityChangelogValue => value !== null);
     const restored = IdentityGraph.fromChangelog(values, limits);
     log.info(
       { entries: values.length, ms: Math.round(performance.now() - started) },
@@ -219,15 +206,4 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
       await deadLetterProducer.disconnect();
     },
   };
-}
-
-/** State that cannot be decoded cannot be rebuilt; stop rather than run with a partial graph. */
-export async function decodeOrThrow<T>(
-  codec: Pick<AvroCodec<T>, "decode">,
-  value: Buffer,
-  topic: string,
-): Promise<T> {
-  const result = await codec.decode(value);
-  if (!result.ok) throw new Error(`cannot restore from ${topic}: ${result.reason}`);
-  return result.value;
 }

@@ -6,10 +6,11 @@ import {
   createIdempotentProducer,
   DeadLetterPublisher,
   encodeRecords,
-  readPartitionsToEnd,
+  PartitionStates,
+  readLatestPerKey,
   startBatchConsumer,
 } from "@cx/kafka";
-import { decodeOrThrow, type RunningStage, type StageDeps } from "./identity-stage";
+import type { RunningStage, StageDeps } from "./identity-stage";
 import { handleIdentified, noProfileOutputs, profileChangelog } from "./profile-handler";
 import {
   type CustomerProfileRecord,
@@ -54,34 +55,11 @@ export async function startProfileStage(
     ),
   };
   const producer = await createIdempotentProducer(kafka);
-  const stores = new Map<number, ProfileStore>();
-  let memberId: string | undefined;
-
-  let assigned = new Set<number>();
-
   /** Rebuilds the stores of these partitions in one read of the profiles topic. */
-  const restore = async (partitions: number[]): Promise<void> => {
+  const stores = new PartitionStates(async (partitions) => {
     const started = performance.now();
-    const latest = new Map(
-      partitions.map((partition) => [partition, new Map<string, CustomerProfileRecord | null>()]),
-    );
-    await readPartitionsToEnd(
-      kafka,
-      env.PROFILES_TOPIC,
-      partitions,
-      async (message, partition) => {
-        const key = message.key?.toString("utf8") ?? "";
-        latest
-          .get(partition)
-          ?.set(
-            key,
-            message.value === null
-              ? null
-              : await decodeOrThrow(codecs.profile, message.value, env.PROFILES_TOPIC),
-          );
-      },
-      log,
-    );
+    const latest = await readLatestPerKey(kafka, env.PROFILES_TOPIC, partitions, codecs.profile, log);
+    const restored = new Map<number, ProfileStore>();
     for (const [partition, records] of latest) {
       const store = new ProfileStore(options);
       for (const record of records.values()) {
@@ -89,41 +67,29 @@ export async function startProfileStage(
           store.restore({ profile: record.state, stage: record.snapshot.lifecycle.stage }, record.snapshot);
         else if (record?.mergedInto) store.restoreForward(record.customerId, record.mergedInto);
       }
-      stores.set(partition, store);
+      restored.set(partition, store);
     }
     log.info(
       {
         partitions,
-        customers: partitions.map((partition) => stores.get(partition)?.size ?? 0),
+        customers: partitions.map((partition) => restored.get(partition)?.size ?? 0),
         ms: Math.round(performance.now() - started),
       },
       "profiles restored from the changelog",
     );
-  };
+    return restored;
+  });
 
   const consumer = await startBatchConsumer<IdentifiedRecord>({
     kafka,
     groupId: env.ENRICHER_PROFILE_GROUP_ID,
     stage: "enricher-profile",
     sources: [{ topic: env.IDENTIFIED_TOPIC, codec: codecs.identified }],
-    onAssignment(assignment, joinedAs) {
-      // A partition kept under the same member id was never anyone else's; any other is read anew.
-      assigned = new Set(assignment[env.IDENTIFIED_TOPIC] ?? []);
-      for (const partition of [...stores.keys()])
-        if (joinedAs !== memberId || !assigned.has(partition)) stores.delete(partition);
-      memberId = joinedAs;
-    },
+    onAssignment: (assignment, joinedAs) => stores.assign(assignment[env.IDENTIFIED_TOPIC] ?? [], joinedAs),
     deadLetters: new DeadLetterPublisher(producer, env.DEAD_LETTER_TOPIC),
     logger: log,
     async handleBatch(records, context) {
-      if (!stores.has(context.partition)) {
-        // Every partition this member was given and has not read yet, in one pass.
-        const missing = [...new Set([...assigned, context.partition])].filter(
-          (partition) => !stores.has(partition),
-        );
-        await restore(missing.sort((a, b) => a - b));
-      }
-      const store = stores.get(context.partition) as ProfileStore;
+      const store = await stores.get(context.partition);
       const started = performance.now();
       try {
         const out = noProfileOutputs();
@@ -155,7 +121,7 @@ export async function startProfileStage(
         );
       } catch (error) {
         // The store holds changes that were not published; rebuild it from what was.
-        stores.delete(context.partition);
+        stores.drop(context.partition);
         throw error;
       }
     },

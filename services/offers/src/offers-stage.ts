@@ -7,7 +7,8 @@ import {
   encodeRecords,
   ensurePipelineTopics,
   PartitionProducers,
-  readPartitionsToEnd,
+  PartitionStates,
+  readLatestPerKey,
   startBatchConsumer,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
@@ -87,10 +88,25 @@ export async function startOffersService({
   );
   const producers = new PartitionProducers(kafka, env.OFFERS_TRANSACTIONAL_ID);
   const deadLetterProducer = await createIdempotentProducer(kafka);
-  const partitions = new Map<number, PartitionOffers>();
   const locks = new Map<number, Promise<unknown>>();
-  let assigned = new Set<number>();
-  let memberId: string | undefined;
+  const partitions = new PartitionStates(async (wanted) => {
+    const started = performance.now();
+    const latest = await readLatestPerKey(kafka, env.OFFER_STATE_TOPIC, wanted, codecs.state, log);
+    const restored = new Map<number, PartitionOffers>();
+    for (const [partition, records] of latest) {
+      const offers = PartitionOffers.create(
+        catalog,
+        settings,
+        records.get(learnerKey(partition))?.learner ?? undefined,
+      );
+      for (const record of records.values())
+        if (record?.customer)
+          offers.customers.set(record.customer.customerId, customerFromRecord(record.customer));
+      restored.set(partition, offers);
+    }
+    log.info({ partitions: wanted, ms: Math.round(performance.now() - started) }, "offer state restored");
+    return restored;
+  });
 
   /** A partition's batches and ticks take turns: both change its state. */
   const exclusively = <T>(partition: number, work: () => Promise<T>): Promise<T> => {
@@ -100,41 +116,6 @@ export async function startOffersService({
       result.catch(() => undefined),
     );
     return result;
-  };
-
-  const restore = async (wanted: number[]) => {
-    const started = performance.now();
-    const records = new Map(
-      wanted.map((partition) => [partition, new Map<string, OfferStateRecord | null>()]),
-    );
-    await readPartitionsToEnd(
-      kafka,
-      env.OFFER_STATE_TOPIC,
-      wanted,
-      async (message, partition) => {
-        const key = message.key?.toString("utf8") ?? "";
-        if (message.value === null) {
-          records.get(partition)?.set(key, null);
-          return;
-        }
-        const decoded = await codecs.state.decode(message.value);
-        if (!decoded.ok) throw new Error(`cannot restore from ${env.OFFER_STATE_TOPIC}: ${decoded.reason}`);
-        records.get(partition)?.set(key, decoded.value);
-      },
-      log,
-    );
-    for (const [partition, latest] of records) {
-      const offers = PartitionOffers.create(
-        catalog,
-        settings,
-        latest.get(learnerKey(partition))?.learner ?? undefined,
-      );
-      for (const record of latest.values())
-        if (record?.customer)
-          offers.customers.set(record.customer.customerId, customerFromRecord(record.customer));
-      partitions.set(partition, offers);
-    }
-    log.info({ partitions: wanted, ms: Math.round(performance.now() - started) }, "offer state restored");
   };
 
   /** Everything a partition produced, with its changelog, in one transaction (with the input offsets). */
@@ -213,45 +194,36 @@ export async function startOffersService({
     stage: "offers",
     sources: [{ topic: env.ENRICHED_TOPIC, codec: codecs.enriched }],
     onAssignment(assignment, joinedAs) {
-      assigned = new Set(assignment[env.ENRICHED_TOPIC] ?? []);
-      for (const partition of [...partitions.keys()])
-        if (joinedAs !== memberId || !assigned.has(partition)) partitions.delete(partition);
-      memberId = joinedAs;
-      void producers.release((partition) => assigned.has(partition));
+      partitions.assign(assignment[env.ENRICHED_TOPIC] ?? [], joinedAs);
+      void producers.release((partition) => partitions.isAssigned(partition));
     },
     deadLetters: new DeadLetterPublisher(deadLetterProducer, env.DEAD_LETTER_TOPIC),
     logger: log,
     handleBatch: (records, context) =>
       exclusively(context.partition, async () => {
-        if (!partitions.has(context.partition)) {
-          const missing = [...new Set([...assigned, context.partition])].filter(
-            (partition) => !partitions.has(partition),
-          );
-          await restore(missing.sort((a, b) => a - b));
-        }
-        const offers = partitions.get(context.partition) as PartitionOffers;
+        const offers = await partitions.get(context.partition);
         try {
           const out: PartitionOutputs = { decisions: [], outcomes: [] };
           for (const { value } of records)
             offers.handle(value.customerId, value.touchpoint, value.profile, out);
           await publish(context.partition, offers, out, { topic: context.topic, offset: context.nextOffset });
         } catch (error) {
-          partitions.delete(context.partition); // its state ran ahead of what was published
+          partitions.drop(context.partition); // its state ran ahead of what was published
           throw error;
         }
       }),
   });
 
   const tick = async (now = Date.now()) => {
-    for (const [partition, offers] of [...partitions]) {
+    for (const [partition, offers] of partitions.entries()) {
       await exclusively(partition, async () => {
-        if (partitions.get(partition) !== offers) return;
+        if (partitions.current(partition) !== offers) return;
         const out: PartitionOutputs = { decisions: [], outcomes: [] };
         offers.tick(now, out);
         try {
           await publish(partition, offers, out);
         } catch (error) {
-          partitions.delete(partition);
+          partitions.drop(partition);
           log.warn(
             { err: error, partition },
             "follow-ups could not be published; the partition's state is read again",
