@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { enricherEnvSchema, startEnricher } from "@cx/enricher";
 import { createTouchpointPublisher, peopleTouchpoints } from "@cx/generator";
-import { consumerLag, createKafka, createSchemaRegistry } from "@cx/kafka";
+import { consumerLag, createKafka, createSchemaRegistry, pipelineTopicVariables } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { benchModels } from "./enrichment-in-process";
 
@@ -31,23 +31,7 @@ export async function measureKafkaEnrichment(
     SCHEMA_REGISTRY_URL: servers.schemaRegistryUrl,
     KAFKA_PARTITIONS: String(partitions),
     ENRICHER_MODEL_FILE: modelFile,
-    ...Object.fromEntries(
-      [
-        "TOUCHPOINTS",
-        "DEAD_LETTER",
-        "IDENTIFIED",
-        "ENRICHED",
-        "PROFILES",
-        "STAGE_CHANGES",
-        "IDENTITY_EVENTS",
-        "IDENTITY_CHANGELOG",
-        "IDENTITY_COMMANDS",
-        "OFFERS",
-        "SUPPRESSED",
-        "OFFER_OUTCOMES",
-        "OFFER_STATE",
-      ].map((name) => [`${name}_TOPIC`, `${run}.${name.toLowerCase()}`]),
-    ),
+    ...pipelineTopicVariables((base) => `${run}.${base}`),
     ENRICHER_IDENTITY_GROUP_ID: `${run}.identity`,
     ENRICHER_IDENTITY_TRANSACTIONAL_ID: `${run}.identity`,
     ENRICHER_PROFILE_GROUP_ID: `${run}.profile`,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClickHouse, migrate } from "@cx/clickhouse";
 import { createTouchpointPublisher, peopleTouchpoints } from "@cx/generator";
-import { consumerLag, createKafka, createSchemaRegistry } from "@cx/kafka";
+import { consumerLag, createKafka, createSchemaRegistry, pipelineTopicVariables } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { sinkEnvSchema, startSink } from "@cx/sink";
 
@@ -30,23 +30,7 @@ export async function measureSinkThroughput(
     CLICKHOUSE_DATA_DIR: dir,
     CLICKHOUSE_DATABASE: "bench_sink",
     SINK_GROUP_ID: `${run}.group`,
-    ...Object.fromEntries(
-      [
-        "TOUCHPOINTS",
-        "DEAD_LETTER",
-        "IDENTIFIED",
-        "ENRICHED",
-        "PROFILES",
-        "STAGE_CHANGES",
-        "IDENTITY_EVENTS",
-        "IDENTITY_CHANGELOG",
-        "IDENTITY_COMMANDS",
-        "OFFERS",
-        "SUPPRESSED",
-        "OFFER_OUTCOMES",
-        "OFFER_STATE",
-      ].map((name) => [`${name}_TOPIC`, `${run}.${name.toLowerCase()}`]),
-    ),
+    ...pipelineTopicVariables((base) => `${run}.${base}`),
   });
   const kafka = createKafka(env, logger);
   const registry = createSchemaRegistry(env.SCHEMA_REGISTRY_URL);

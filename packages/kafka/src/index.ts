@@ -18,13 +18,14 @@ export { type DeadLetter, DeadLetterPublisher, deadLetterHeaders } from "./dead-
 export { encodeRecords, type KeyedRecord } from "./encode-records";
 export { createGroupSender } from "./group-sender";
 export { createKafka, type KafkaEnv, kafkaEnvSchema } from "./kafka-config";
-export { PartitionProducers } from "./partition-producers";
+export { createTransactionalProducer, PartitionProducers } from "./partition-producers";
 export { PartitionStates, readLatestPerKey } from "./partition-state";
 export {
   ensurePipelineTopics,
   type PipelineTopicsEnv,
   pipelineTopicSpecs,
   pipelineTopicsEnvSchema,
+  pipelineTopicVariables,
 } from "./pipeline-topics";
 export { readPartitionsToEnd } from "./read-to-end";
 export { chunkTopicMessages, maxRequestBytes } from "./send-chunks";

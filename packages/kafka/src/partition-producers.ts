@@ -1,6 +1,23 @@
 import { type Kafka, Partitioners, type Producer } from "kafkajs";
 
 /**
+ * A connected producer for Kafka transactions (fencing by `transactionalId`). A transaction begun
+ * right after the previous commit meets CONCURRENT_TRANSACTIONS until the broker has written the
+ * commit markers (milliseconds); kafkajs' default first retry is 300 ms, so retries start at 10.
+ */
+export async function createTransactionalProducer(kafka: Kafka, transactionalId: string): Promise<Producer> {
+  const producer = kafka.producer({
+    transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { initialRetryTime: 10, maxRetryTime: 2000, retries: Number.MAX_SAFE_INTEGER },
+  });
+  await producer.connect();
+  return producer;
+}
+
+/**
  * One transactional producer per input partition, its id derived from the partition: whoever owns
  * partition p writes with `<prefix>.p`, so a new owner fences a stalled old one for exactly that
  * partition (Kafka's classic exactly-once pattern; kafkajs has no group-metadata fencing).
@@ -16,18 +33,7 @@ export class PartitionProducers {
   get(partition: number): Promise<Producer> {
     let producer = this.producers.get(partition);
     if (!producer) {
-      producer = (async () => {
-        const created = this.kafka.producer({
-          transactionalId: `${this.prefix}.${partition}`,
-          idempotent: true,
-          maxInFlightRequests: 1,
-          createPartitioner: Partitioners.DefaultPartitioner,
-          // See the identity stage: a transaction right after a commit waits for its markers.
-          retry: { initialRetryTime: 10, maxRetryTime: 2000, retries: Number.MAX_SAFE_INTEGER },
-        });
-        await created.connect();
-        return created;
-      })();
+      producer = createTransactionalProducer(this.kafka, `${this.prefix}.${partition}`);
       this.producers.set(partition, producer);
       producer.catch(() => this.producers.delete(partition));
     }

@@ -25,6 +25,19 @@ export const pipelineTopicsEnvSchema = z.object({
   OFFER_STATE_TOPIC: z.string().min(1).default("cx.offer-state"),
 });
 export type PipelineTopicsEnv = z.infer<typeof pipelineTopicsEnvSchema>;
+/**
+ * A name for every pipeline topic, from one function of the topic's base name ("touchpoints",
+ * "offer_state"): how tests and benchmarks get topics of their own. The list is the schema's.
+ */
+export function pipelineTopicVariables(name: (base: string) => string): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(pipelineTopicsEnvSchema.shape).map((variable) => [
+      variable,
+      name(variable.replace(/_TOPIC$/, "").toLowerCase()),
+    ]),
+  );
+}
+
 type TopicsEnv = PipelineTopicsEnv & Pick<KafkaEnv, "KAFKA_PARTITIONS" | "KAFKA_REPLICATION_FACTOR">;
 
 /** Every topic of the pipeline with its shape: partitions, and compaction for state and latest-value topics. */

@@ -1,5 +1,5 @@
 import { type ClickHouse, clickhouseEnvSchema, createClickHouse } from "@cx/clickhouse";
-import { type KafkaEnv, kafkaEnvSchema } from "@cx/kafka";
+import { type KafkaEnv, kafkaEnvSchema, pipelineTopicVariables } from "@cx/kafka";
 import { testServers } from "./test-servers";
 import { uniqueName } from "./unique-name";
 
@@ -14,19 +14,7 @@ export function testPipelineVariables(): Record<string, string> {
     SCHEMA_REGISTRY_URL: servers.schemaRegistryUrl,
     KAFKA_PARTITIONS: "3",
     KAFKA_CLIENT_ID: uniqueName("test"),
-    TOUCHPOINTS_TOPIC: uniqueName("touchpoints"),
-    DEAD_LETTER_TOPIC: uniqueName("dead_letters"),
-    IDENTIFIED_TOPIC: uniqueName("identified"),
-    ENRICHED_TOPIC: uniqueName("enriched"),
-    PROFILES_TOPIC: uniqueName("profiles"),
-    STAGE_CHANGES_TOPIC: uniqueName("stage_changes"),
-    IDENTITY_EVENTS_TOPIC: uniqueName("identity_events"),
-    IDENTITY_CHANGELOG_TOPIC: uniqueName("identity_changelog"),
-    IDENTITY_COMMANDS_TOPIC: uniqueName("identity_commands"),
-    OFFERS_TOPIC: uniqueName("offers"),
-    SUPPRESSED_TOPIC: uniqueName("suppressed"),
-    OFFER_OUTCOMES_TOPIC: uniqueName("offer_outcomes"),
-    OFFER_STATE_TOPIC: uniqueName("offer_state"),
+    ...pipelineTopicVariables(uniqueName),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   chunkTopicMessages,
   createAvroCodec,
   createIdempotentProducer,
+  createTransactionalProducer,
   DeadLetterPublisher,
   encodeRecords,
   readLatestPerKey,
@@ -12,7 +13,7 @@ import {
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import { type Kafka, Partitioners } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import type { EnricherEnv } from "./config";
 import { applyIdentityCommand, identifyTouchpoint, noIdentityOutputs } from "./identify";
 import {
@@ -65,16 +66,8 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
     ),
   };
   const limits: IdentityLimits | undefined = env.IDENTITY_LIMITS;
-  const transactional = kafka.producer({
-    transactionalId: env.ENRICHER_IDENTITY_TRANSACTIONAL_ID,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    // A transaction begun right after the previous commit meets CONCURRENT_TRANSACTIONS until the
-    // broker has written the commit markers (milliseconds); kafkajs' default first retry is 300 ms.
-    retry: { initialRetryTime: 10, maxRetryTime: 2000, retries: Number.MAX_SAFE_INTEGER },
-  });
-  await transactional.connect();
+  // Connected before the graph is read: it fences a previous owner and aborts its open transaction.
+  const transactional = await createTransactionalProducer(kafka, env.ENRICHER_IDENTITY_TRANSACTIONAL_ID);
   const deadLetterProducer = await createIdempotentProducer(kafka);
   const deadLetters = new DeadLetterPublisher(deadLetterProducer, env.DEAD_LETTER_TOPIC);
 
