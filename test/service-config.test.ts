@@ -4,12 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
+/** Starts a service's main with extra variables and waits for it to stop (a bad config stops it). */
+const startService = (main: string, variables: Record<string, string>) =>
+  spawnSync("npx", ["tsx", main], {
+    env: { ...process.env, ...variables },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+
 describe("service start-up", () => {
   it("stops with exit code 2 and names the variable when configuration is wrong", () => {
-    const result = spawnSync("npx", ["tsx", "services/sink/src/main.ts"], {
-      env: { ...process.env, KAFKA_PARTITIONS: "many", CLICKHOUSE_DATABASE: "bad-name!" },
-      encoding: "utf8",
-      timeout: 60_000,
+    const result = startService("services/sink/src/main.ts", {
+      KAFKA_PARTITIONS: "many",
+      CLICKHOUSE_DATABASE: "bad-name!",
     });
     expect(result.status).toBe(2);
     expect(result.stdout).toContain('KAFKA_PARTITIONS=\\"many\\"');
@@ -25,10 +32,9 @@ describe("enricher start-up", () => {
       file,
       JSON.stringify({ bgnbd: { r: 0.2, alpha: -4, a: 0.8, b: 2.4 }, gammaGamma: { p: 6, q: 3, v: 15 } }),
     );
-    const result = spawnSync("npx", ["tsx", "services/enricher/src/main.ts"], {
-      env: { ...process.env, ENRICHER_MODEL_FILE: file, IDENTITY_LIMITS: "email=0" },
-      encoding: "utf8",
-      timeout: 60_000,
+    const result = startService("services/enricher/src/main.ts", {
+      ENRICHER_MODEL_FILE: file,
+      IDENTITY_LIMITS: "email=0",
     });
     expect(result.status).toBe(2);
     expect(result.stdout).toContain("ENRICHER_MODEL_FILE");
@@ -59,10 +65,9 @@ describe("offers start-up", () => {
         ],
       }),
     );
-    const result = spawnSync("npx", ["tsx", "services/offers/src/main.ts"], {
-      env: { ...process.env, OFFERS_CATALOG_FILE: file, OFFERS_DEFAULT_TIME_ZONE: "Mars/Olympus" },
-      encoding: "utf8",
-      timeout: 60_000,
+    const result = startService("services/offers/src/main.ts", {
+      OFFERS_CATALOG_FILE: file,
+      OFFERS_DEFAULT_TIME_ZONE: "Mars/Olympus",
     });
     expect(result.status).toBe(2);
     expect(result.stdout).toContain("OFFERS_CATALOG_FILE");
