@@ -128,6 +128,20 @@ export class ProfileStore {
     return state.profile;
   }
 
+  /**
+   * Forgets a customer on an erasure request: their profile, and where they were merged to if they
+   * had been merged away; the changelog gets a tombstone either way. Returns the snapshot of a
+   * customer known only by the request, which is all downstream learns of them from here on.
+   */
+  erase(customerId: string, request: Touchpoint): ProfileSnapshot {
+    this.release(customerId);
+    this.forwards.delete(customerId);
+    this.dirty.set(customerId, null);
+    const blank = this.snapshot(applyTouchpoint(undefined, customerId, request), null, request.occurredAt);
+    this.distribution.forget(customerId);
+    return blank;
+  }
+
   /** The customer a merged-away customer now lives on as, if they have no profile here any more. */
   forwardOf(customerId: string): string | undefined {
     return this.states.has(customerId) ? undefined : this.forwards.get(customerId);

@@ -149,4 +149,27 @@ describe("IdentityGraph", () => {
     expect(sorted(rebuilt.state())).toEqual(sorted(graph.state()));
     expect(graph.isShared("loyalty:SHOP")).toBe(true);
   });
+  it("erases a customer with the customers merged into them, leaving tombstones and no trace", () => {
+    const graph = new IdentityGraph();
+    const alice = graph.resolve([`email:${hash("alice")}`], "t1").customerId;
+    const bob = graph.resolve([`phone:${hash("bob")}`], "t2").customerId;
+    graph.resolve([`email:${hash("alice")}`, `phone:${hash("bob")}`], "t3");
+    const carol = graph.resolve(["loyalty:C"], "t4").customerId;
+    graph.takeChanges();
+
+    expect(graph.erase(alice)).toEqual([alice, bob]);
+    expect(graph.customerOf(`email:${hash("alice")}`)).toBeUndefined();
+    expect(graph.customerOf(`phone:${hash("bob")}`)).toBeUndefined();
+    expect(graph.customerOf("loyalty:C")).toBe(carol);
+    const changes = graph.takeChanges();
+    expect(changes.every((change) => change.value === null)).toBe(true);
+    expect(changes.map((change) => change.key)).toEqual(
+      expect.arrayContaining([`customer:${alice}`, `customer:${bob}`, expect.stringMatching(/^merge:/)]),
+    );
+    expect(JSON.stringify(graph.state())).not.toMatch(/alice|bob/);
+    expect(graph.erase(alice)).toEqual([]);
+    // Seen again after erasure: a new customer, nothing linked from before.
+    const back = graph.resolve([`phone:${hash("bob")}`], "t5");
+    expect(back.events).toEqual([expect.objectContaining({ type: "customer_created" })]);
+  });
 });

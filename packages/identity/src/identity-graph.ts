@@ -210,6 +210,43 @@ export class IdentityGraph {
     ];
   }
 
+  /**
+   * Forgets a customer (an erasure request): their identifiers, the customers merged into them and
+   * the merge and separation records that name any of them. Returns every customer id erased, the
+   * customer's own first, so downstream can erase what it holds under each. Shared identifiers
+   * stay marked: they describe a shop's card or a family tablet, not this person.
+   */
+  erase(customerId: string): string[] {
+    if (!this.customers.has(customerId)) return [];
+    const erased = [customerId];
+    for (let index = 0; index < erased.length; index++) {
+      const survivorId = erased[index];
+      for (const [mergeId, record] of this.merges) {
+        if (record.survivorId !== survivorId) continue;
+        if (!erased.includes(record.mergedId)) erased.push(record.mergedId);
+        this.merges.delete(mergeId);
+        this.dirty.add(`merge:${mergeId}`);
+      }
+    }
+    const gone = new Set(erased);
+    for (const id of erased) {
+      for (const identifier of this.customers.get(id)?.identifiers ?? []) this.owner.delete(identifier);
+      this.customers.delete(id);
+      this.dirty.add(`customer:${id}`);
+    }
+    for (const [mergeId, record] of this.merges)
+      if (gone.has(record.mergedId)) {
+        this.merges.delete(mergeId);
+        this.dirty.add(`merge:${mergeId}`);
+      }
+    for (const pair of this.separated)
+      if (pair.split("|").some((id) => gone.has(id))) {
+        this.separated.delete(pair);
+        this.dirty.add(`separated:${pair}`);
+      }
+    return erased;
+  }
+
   state(): IdentityGraphState {
     return {
       customers: [...this.customers.values()].map((customer) => ({

@@ -39,6 +39,8 @@ function runStages(stream: Touchpoint[]) {
   const queues = Array.from({ length: partitions }, () => [] as IdentifiedRecord[]);
   const stores = Array.from({ length: partitions }, () => new ProfileStore({ models: cdnowModels }));
   const profiles = new Map<string, CustomerProfile | null>();
+  const tombstones = new Set<string>();
+  const erasures: string[] = [];
   const turns = seededRandom(11);
   const route = (records: KeyedRecord<IdentifiedRecord>[]) => {
     for (const record of records)
@@ -52,11 +54,16 @@ function runStages(stream: Touchpoint[]) {
     const store = stores[partition] as ProfileStore;
     const out = noProfileOutputs();
     handleIdentified(store, record, out);
-    for (const enriched of out.enriched) throughAvro(enricherContracts.enriched.type, enriched.value);
+    for (const enriched of out.enriched) {
+      const value = throughAvro(enricherContracts.enriched.type, enriched.value);
+      if (value.touchpoint.type === "erasure_request") erasures.push(value.customerId);
+    }
     for (const change of out.stageChanges) throughAvro(enricherContracts.stageChange.type, change.value);
     for (const entry of profileChangelog(store, 0)) {
       const value = entry.value ? throughAvro(enricherContracts.profile.type, entry.value) : null;
       profiles.set(entry.key, value?.state ?? null);
+      if (value) tombstones.delete(entry.key);
+      else tombstones.add(entry.key);
     }
     route(out.transfers);
     return true;
@@ -72,7 +79,10 @@ function runStages(stream: Touchpoint[]) {
     if (turns() < 0.02) while (turns() < 0.995) step(Math.floor(turns() * partitions));
   }
   while (queues.some((queue) => queue.length > 0)) step(Math.floor(turns() * partitions));
-  return new Map([...profiles].filter((entry): entry is [string, CustomerProfile] => entry[1] !== null));
+  const live = new Map(
+    [...profiles].filter((entry): entry is [string, CustomerProfile] => entry[1] !== null),
+  );
+  return { profiles: live, tombstones, erasures, graph };
 }
 
 /** Order of remembered ids and the last float digits are the only things arrival order may change. */
@@ -86,7 +96,7 @@ const comparable = (profile: CustomerProfile) =>
 describe("enricher stages", () => {
   it("give the profiles of the one-process enricher, through Avro and merges across partitions", () => {
     const stream = peopleTouchpoints({ people: 60, touchpoints: 1500, seed: 3 });
-    const staged = runStages(stream);
+    const { profiles: staged } = runStages(stream);
     const single = new CustomerEnricher({ models: cdnowModels });
     for (const touchpoint of stream) single.process(touchpoint);
     expect(staged.size).toBe(single.customers);
@@ -97,5 +107,48 @@ describe("enricher stages", () => {
       expect(expected, customerId).toBeDefined();
       expect(comparable(profile)).toEqual(comparable(expected as CustomerProfile));
     }
+  });
+
+  it("erase a customer and everyone merged into them: graph, profiles and merge records", () => {
+    const stream = peopleTouchpoints({ people: 30, touchpoints: 600, seed: 5 });
+    const before = runStages(stream);
+    const [customerId, profile] = [...before.profiles].find(
+      ([, candidate]) => Object.keys(candidate.channels).length >= 3,
+    ) as [string, CustomerProfile];
+    const identifiers = before.graph.identifiersOf(customerId);
+    const last = stream.at(-1) as Touchpoint;
+    const card = identifiers.find((key) => key.startsWith("loyalty:"))?.slice("loyalty:".length);
+    const request: Touchpoint = {
+      ...last,
+      eventId: "erasure-1",
+      type: "erasure_request",
+      channel: "web",
+      identifiers: {
+        ...last.identifiers,
+        loyaltyId: card ?? null,
+        emailHash: null,
+        phoneHash: null,
+        deviceId: null,
+        socialHandle: null,
+      },
+      amount: null,
+      lineItems: [],
+      occurredAt: last.occurredAt + 1,
+      receivedAt: last.receivedAt + 1,
+    };
+    expect(card, "a stitched customer with a loyalty card").toBeDefined();
+
+    const after = runStages([...stream, request]);
+    expect(after.profiles.has(customerId)).toBe(false);
+    expect(after.tombstones).toContain(customerId);
+    // Everyone merged into the customer leaves a tombstone too, not a "merged into" record.
+    expect(after.erasures).toContain(customerId);
+    expect(after.erasures.length).toBeGreaterThan(1);
+    for (const erased of after.erasures) expect(after.tombstones).toContain(erased);
+    for (const identifier of identifiers) expect(after.graph.customerOf(identifier)).toBeUndefined();
+    expect(JSON.stringify(after.graph.state())).not.toContain(customerId);
+    // Nobody else is touched.
+    expect(after.profiles.size).toBe(before.profiles.size - 1);
+    expect(profile.customerId).toBe(customerId);
   });
 });

@@ -26,6 +26,10 @@ export function identifyTouchpoint(
   at: number,
   out: IdentityOutputs,
 ): void {
+  if (touchpoint.type === "erasure_request") {
+    eraseCustomer(graph, touchpoint, out);
+    return;
+  }
   const { customerId, events } = graph.resolve(identifierKeys(touchpoint.identifiers), touchpoint.eventId);
   for (const event of events) {
     out.identityEvents.push(identityEventRecord(event, at));
@@ -45,6 +49,21 @@ export function identifyTouchpoint(
     key: customerId,
     value: { customerId, touchpoint, mergeOut: null, mergeIn: null },
   });
+}
+
+/**
+ * An erasure request forgets the customer its identifiers point to, and every customer merged into
+ * them, in the graph (the changelog gets tombstones); the request then goes to each erased id's
+ * partition, so the profile and offer stages and the sink erase what they hold under it, after
+ * everything that came before. Identifiers nobody owns erase nothing and pass on unresolved.
+ */
+function eraseCustomer(graph: IdentityGraph, touchpoint: Touchpoint, out: IdentityOutputs): void {
+  const customerId = identifierKeys(touchpoint.identifiers)
+    .map((identifier) => graph.customerOf(identifier))
+    .find((id) => id !== undefined);
+  const erased = customerId ? graph.erase(customerId) : [];
+  for (const id of erased)
+    out.identified.push({ key: id, value: { customerId: id, touchpoint, mergeOut: null, mergeIn: null } });
 }
 
 /**

@@ -27,7 +27,11 @@ const addStageChange = (out: ProfileOutputs, change: StageChange | null) => {
  */
 export function handleIdentified(store: ProfileStore, record: IdentifiedRecord, out: ProfileOutputs): void {
   const { customerId, touchpoint, mergeOut, mergeIn } = record;
-  if (touchpoint) {
+  if (touchpoint?.type === "erasure_request") {
+    // Downstream (offers, sink) erases on seeing the request; the snapshot carries no history.
+    const profile = store.erase(customerId, touchpoint);
+    out.enriched.push({ key: customerId, value: { customerId, touchpoint, profile } });
+  } else if (touchpoint) {
     const update = store.apply(customerId, touchpoint);
     if (!update.changed) return;
     out.enriched.push({ key: customerId, value: { customerId, touchpoint, profile: update.snapshot } });
@@ -51,6 +55,10 @@ export function handleIdentified(store: ProfileStore, record: IdentifiedRecord, 
       out.transfers.push({ key: forward, value: { ...record, customerId: forward } });
       return;
     }
+    // A survivor with no profile here was erased while this profile was on its way (a survivor
+    // always has a profile before a transfer reaches it: its earlier touchpoints come first on its
+    // partition). The merged customer is erased too, so the profile goes nowhere.
+    if (!store.get(customerId)) return;
     addStageChange(out, store.absorb(customerId, mergeIn.profile, mergeIn.mergeId).stageChange);
   }
 }

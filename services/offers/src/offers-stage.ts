@@ -132,7 +132,7 @@ export async function startOffersService({
         codecs.state,
         changes.customers.map(([customerId, customer]) => ({
           key: customerId,
-          value: customerStateRecord(customer),
+          value: customer && customerStateRecord(customer),
         })),
       )),
       ...(changes.learner

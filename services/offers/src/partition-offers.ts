@@ -63,11 +63,12 @@ export class PartitionOffers {
   }
 
   /** The changed customers (and whether the learner changed) since the last call. */
-  takeChanges(): { customers: [string, OfferCustomer][]; learner: LearnerState | null } {
-    const customers = [...this.changed].flatMap((id): [string, OfferCustomer][] => {
-      const customer = this.customers.get(id);
-      return customer ? [[id, customer]] : [];
-    });
+  takeChanges(): { customers: [string, OfferCustomer | null][]; learner: LearnerState | null } {
+    // A changed customer no longer held was erased: null, a tombstone in the changelog.
+    const customers = [...this.changed].map((id): [string, OfferCustomer | null] => [
+      id,
+      this.customers.get(id) ?? null,
+    ]);
     const learner = this.learnerChanged ? this.learner.state() : null;
     this.changed.clear();
     this.learnerChanged = false;
@@ -92,7 +93,9 @@ export class PartitionOffers {
     out: PartitionOutputs,
   ): void {
     if (this.customers.get(customerId)?.state === customer.state) return;
-    this.customers.set(customerId, customer);
+    // An erasure request leaves nothing behind; a redelivered one erases nothing more.
+    if (customer.state.erased) this.customers.delete(customerId);
+    else this.customers.set(customerId, customer);
     this.changed.add(customerId);
     if (result.outcomes.length > 0) this.learnerChanged = true;
     out.decisions.push(...result.decisions);

@@ -52,10 +52,35 @@ describe("offer records", () => {
     }
     const { customers } = offers.takeChanges();
     for (const [, customer] of customers) {
+      if (!customer) continue;
       const record = roundTrip(offerContracts.state.type, customerStateRecord(customer));
       expect(customerFromRecord(record.customer as NonNullable<typeof record.customer>)).toEqual(
         JSON.parse(JSON.stringify(customer)),
       );
     }
+  });
+
+  it("tombstone an erased customer's state, and decide nothing on a redelivered request", () => {
+    const enricher = new CustomerEnricher();
+    const offers = PartitionOffers.create(catalog, defaultSettings);
+    const out = { decisions: [] as never[], outcomes: [] as never[] } as Parameters<
+      PartitionOffers["handle"]
+    >[3];
+    const consent = touchpointOnDay(0, {
+      type: "consent_change",
+      channel: "web",
+      consent: { scope: "email", granted: true },
+    });
+    const erasure = touchpointOnDay(1, { type: "erasure_request", channel: "web" });
+    const { snapshot } = enricher.process(consent);
+    offers.handle(snapshot.customerId, consent, snapshot, out);
+    offers.takeChanges();
+    offers.handle(snapshot.customerId, erasure, snapshot, out);
+    expect(offers.customers.has(snapshot.customerId)).toBe(false);
+    expect(offers.takeChanges().customers).toEqual([[snapshot.customerId, null]]);
+    const decided = out.decisions.length;
+    offers.handle(snapshot.customerId, erasure, snapshot, out);
+    expect(out.decisions.length).toBe(decided);
+    expect(offers.customers.has(snapshot.customerId)).toBe(false);
   });
 });
