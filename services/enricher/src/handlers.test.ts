@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import {
   enricherContracts,
   handleIdentified,
+  type EnrichedTouchpointRecord,
   type IdentifiedRecord,
   identifyTouchpoint,
   noIdentityOutputs,
@@ -55,7 +56,7 @@ function runStages(stream: Touchpoint[]) {
     const out = noProfileOutputs();
     handleIdentified(store, record, out);
     for (const enriched of out.enriched) {
-      const value = throughAvro(enricherContracts.enriched.type, enriched.value);
+      const value = throughAvro(enricherContracts.enriched.type, enriched.value as EnrichedTouchpointRecord);
       if (value.touchpoint.type === "erasure_request") erasures.push(value.customerId);
     }
     for (const change of out.stageChanges) throughAvro(enricherContracts.stageChange.type, change.value);
