@@ -9,9 +9,9 @@ import { cdnowModels } from "@cx/testing";
 import type { Type } from "avsc";
 import { describe, expect, it } from "vitest";
 import {
+  type EnrichedTouchpointRecord,
   enricherContracts,
   handleIdentified,
-  type EnrichedTouchpointRecord,
   type IdentifiedRecord,
   identifyTouchpoint,
   noIdentityOutputs,
