@@ -1,0 +1,5 @@
+export { type DeadLetterCategory, deadLetterCategories, deadLetterCategory } from "./dead-letter-category";
+export { type LagSource, metrics, observeClickHouseInsert, PipelineMetrics } from "./metrics";
+export { defaultMetricsPorts, type OperationsEnv, operationsEnvSchema } from "./operations-config";
+export { type OperationsServer, startOperationsServer } from "./operations-server";
+export { Readiness, type ReadinessCheck, readiness } from "./readiness";
