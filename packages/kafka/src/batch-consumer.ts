@@ -31,6 +31,11 @@ export interface ConsumedTopic<T> {
   readonly codec: Pick<AvroCodec<T>, "decode">;
   /** A semantic check after decoding; a returned string is the reason the record is dead-lettered. */
   validate?(value: T): string | undefined;
+  /**
+   * A compacted topic deletes a key with a tombstone (null value): such records are handed on with
+   * a null value instead of being dead-lettered as empty.
+   */
+  readonly tombstones?: boolean;
 }
 
 /** The partitions of each topic this member owns after a rebalance. */
@@ -80,6 +85,19 @@ async function sortBatch<T>(
       source: { topic: source.topic, partition, offset: message.offset },
     });
   for (const message of messages) {
+    if (message.value === null && source.tombstones) {
+      sorted.decoded.push({
+        topic: source.topic,
+        key: message.key?.toString("utf8") ?? null,
+        value: null as T,
+        partition,
+        offset: message.offset,
+        timestampMs: Number(message.timestamp),
+        headers: message.headers ?? {},
+        raw: Buffer.alloc(0),
+      });
+      continue;
+    }
     if (message.value === null || message.value.length === 0) {
       deadLetter(message, "empty value");
       continue;
