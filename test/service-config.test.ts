@@ -4,10 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
-/** Starts a service's main with extra variables and waits for it to stop (a bad config stops it). */
+/**
+ * Starts a service's main with extra variables and waits for it to stop (a bad config stops it);
+ * its operations endpoints on a free port, so it never meets a service running on this machine.
+ */
 const startService = (main: string, variables: Record<string, string>) =>
   spawnSync("npx", ["tsx", main], {
-    env: { ...process.env, ...variables },
+    env: { ...process.env, METRICS_PORT: "0", ...variables },
     encoding: "utf8",
     timeout: 60_000,
   });

@@ -1,6 +1,7 @@
 import type { Kafka, Producer } from "kafkajs";
 import { Partitioners } from "kafkajs";
 import type { AvroCodec } from "./avro-codec";
+import { connectObserved } from "./consumer-observability";
 
 export interface OutgoingRecord<T> {
   /** Records of one customer share a key, so they land on one partition and keep their order. */
@@ -21,7 +22,7 @@ export async function createIdempotentProducer(kafka: Kafka): Promise<Producer> 
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
-  await producer.connect();
+  await connectObserved(producer);
   return producer;
 }
 

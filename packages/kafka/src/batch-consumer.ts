@@ -1,6 +1,8 @@
 import type { Logger } from "@cx/logging";
+import { metrics } from "@cx/observability";
 import type { Consumer, IHeaders, Kafka, KafkaMessage, PartitionAssigner } from "kafkajs";
 import type { AvroCodec } from "./avro-codec";
+import { observeConsumer } from "./consumer-observability";
 import type { DeadLetter, DeadLetterPublisher } from "./dead-letters";
 import { defaultRetryPolicy, type RetryPolicy, retryWhile } from "./retry";
 
@@ -59,6 +61,24 @@ export interface BatchConsumerOptions<T> {
   readonly deadLetters: DeadLetterPublisher;
   readonly logger: Logger;
   readonly retryPolicy?: RetryPolicy;
+  /**
+   * The record's customer-independent id (event or decision id) for the batch's debug log line, so
+   * one event can be followed through the stages; by default `eventId`, `touchpoint.eventId` or
+   * `decisionId` of the value.
+   */
+  readonly recordId?: (value: T) => string | undefined;
+}
+
+/** The event id, or else the decision id, of a pipeline record; never a customer's. */
+export function defaultRecordId(value: unknown): string | undefined {
+  const record = value as {
+    eventId?: unknown;
+    decisionId?: unknown;
+    touchpoint?: { eventId?: unknown };
+  } | null;
+  for (const id of [record?.eventId, record?.touchpoint?.eventId, record?.decisionId])
+    if (typeof id === "string") return id;
+  return undefined;
 }
 
 export interface BatchConsumer {
@@ -174,7 +194,17 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
       ),
     );
   });
-  await consumer.connect();
+  const observation = observeConsumer({
+    kafka: options.kafka,
+    consumer,
+    groupId: options.groupId,
+    stage: options.stage,
+  });
+  const recordId = options.recordId ?? defaultRecordId;
+  await consumer.connect().catch(async (error: unknown) => {
+    await observation.close();
+    throw error;
+  });
   await consumer.subscribe({ topics: [...sources.keys()], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
@@ -183,7 +213,9 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
       const first = batch.messages[0];
       const last = batch.messages.at(-1);
       if (!first || !last) return;
+      const started = performance.now();
       const { topic } = batch;
+      const labels = { stage: options.stage, topic };
       const source = sources.get(topic);
       if (!source) throw new Error(`consumer of ${[...sources.keys()]} was given a batch of ${topic}`);
       const context: BatchContext = {
@@ -195,10 +227,12 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
       };
       const keepTrying = () => isRunning() && !isStale();
       const onFailure = (error: unknown, attempt: number, delayMs: number) => {
+        metrics.batchRetries.inc(labels);
         logger.warn({ err: error, ...context, attempt, retryInMs: delayMs }, "batch failed, retrying");
         void heartbeat().catch(() => undefined);
       };
       let sorted: Sorted<T> | undefined;
+      let deadLettered = 0;
       const done = await retryWhile(
         async () => {
           sorted ??= await sortBatch(options, source, batch.partition, batch.messages);
@@ -210,6 +244,7 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
                 "dead-lettered a record",
               );
             }
+            deadLettered += sorted.dead.length;
             sorted.dead = [];
           }
           if (sorted.decoded.length > 0) await options.handleBatch(sorted.decoded, context);
@@ -224,6 +259,20 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
       }
       resolveOffset(batch.lastOffset());
       await commit(topic, batch.partition, BigInt(context.nextOffset));
+      const seconds = (performance.now() - started) / 1000;
+      metrics.recordsConsumed.inc(labels, batch.messages.length);
+      metrics.batchDuration.observe(labels, seconds);
+      if (logger.isLevelEnabled("debug"))
+        logger.debug(
+          {
+            ...context,
+            records: batch.messages.length,
+            deadLettered,
+            ms: Math.round(seconds * 1000),
+            ids: (sorted?.decoded ?? []).flatMap((record) => recordId(record.value) ?? []),
+          },
+          "batch committed",
+        );
       await heartbeat();
     },
   });
@@ -231,6 +280,7 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
     async stop() {
       await consumer.stop();
       await consumer.disconnect();
+      await observation.close();
     },
   };
 }

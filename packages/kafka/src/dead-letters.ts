@@ -1,3 +1,4 @@
+import { type DeadLetterCategory, deadLetterCategory, metrics } from "@cx/observability";
 import type { IHeaders, Producer } from "kafkajs";
 
 /** Where a dead letter came from: a position in a topic, or the system that posted it to the gateway. */
@@ -12,6 +13,8 @@ export interface DeadLetter {
   readonly headers?: IHeaders;
   /** Why it could not be processed, for the operator who reads the dead-letter topic. */
   readonly reason: string;
+  /** The bounded label for the dead-letter metric; by default read from the reason's wording. */
+  readonly category?: DeadLetterCategory;
   /** Which stage gave up on it (service name). */
   readonly stage: string;
   readonly source: DeadLetterSource;
@@ -67,5 +70,10 @@ export class DeadLetterPublisher {
         },
       })),
     });
+    for (const letter of letters)
+      metrics.deadLetters.inc({
+        stage: letter.stage,
+        reason: letter.category ?? deadLetterCategory(letter.reason),
+      });
   }
 }

@@ -1,4 +1,5 @@
 import { type Kafka, Partitioners, type Producer } from "kafkajs";
+import { connectObserved } from "./consumer-observability";
 
 /**
  * A connected producer for Kafka transactions (fencing by `transactionalId`). A transaction begun
@@ -13,7 +14,7 @@ export async function createTransactionalProducer(kafka: Kafka, transactionalId:
     createPartitioner: Partitioners.DefaultPartitioner,
     retry: { initialRetryTime: 10, maxRetryTime: 2000, retries: Number.MAX_SAFE_INTEGER },
   });
-  await producer.connect();
+  await connectObserved(producer, transactionalId);
   return producer;
 }
 

@@ -1,1 +1,1 @@
-export { type RunningService, runService } from "./run-service";
+export { type RunningService, runService, type ServiceOptions } from "./run-service";

@@ -1,5 +1,11 @@
-import { ConfigError } from "@cx/config";
+import { ConfigError, loadConfig } from "@cx/config";
 import { createLogger, type Logger } from "@cx/logging";
+import {
+  type OperationsServer,
+  operationsEnvSchema,
+  readiness,
+  startOperationsServer,
+} from "@cx/observability";
 
 export interface RunningService {
   /** Finishes or hands back in-flight work, commits nothing unprocessed, then releases connections. */
@@ -8,19 +14,41 @@ export interface RunningService {
   readonly done?: Promise<void>;
 }
 
+export interface ServiceOptions {
+  /**
+   * Serve /health/live, /health/ready and /metrics on METRICS_PORT (this port when it is unset;
+   * 0 picks a free one) and METRICS_HOST. Without it the process has no operations endpoints.
+   */
+  readonly metricsPort?: number;
+}
+
 const shutdownTimeoutMs = 30_000;
 
 /**
  * The one place a process is wired to its environment: it starts the service, stops it on
  * SIGTERM/SIGINT, and turns a bad configuration into a message naming the variable and exit code 2.
+ * With `metricsPort` it also serves the operations endpoints from before the start (live at once,
+ * ready once started and every consumer and producer says so) until the process ends.
  */
 export async function runService(
   name: string,
   start: (logger: Logger) => Promise<RunningService>,
+  options: ServiceOptions = {},
 ): Promise<void> {
   const logger = createLogger(name);
+  let phase: string | undefined = "starting";
+  readiness.register("service", () => phase);
   let service: RunningService;
+  let operations: OperationsServer | undefined;
   try {
+    if (options.metricsPort !== undefined) {
+      const env = loadConfig(operationsEnvSchema(options.metricsPort));
+      operations = await startOperationsServer({ port: env.METRICS_PORT, host: env.METRICS_HOST });
+      logger.info(
+        { metricsPort: operations.port, metricsHost: env.METRICS_HOST },
+        "operations endpoints listening (/health/live, /health/ready, /metrics)",
+      );
+    }
     service = await start(logger);
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -30,12 +58,14 @@ export async function runService(
     logger.fatal({ err: error }, "failed to start");
     process.exit(1);
   }
+  phase = undefined;
   logger.info("started");
 
   let stopping = false;
   const stop = async (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
+    phase = "stopping";
     logger.info({ reason }, "stopping");
     const timer = setTimeout(() => {
       logger.error({ timeoutMs: shutdownTimeoutMs }, "shutdown timed out");
@@ -44,6 +74,7 @@ export async function runService(
     timer.unref();
     try {
       await service.stop();
+      await operations?.close();
       logger.info("stopped");
       process.exit(exitCode);
     } catch (error) {

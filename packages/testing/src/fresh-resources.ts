@@ -14,6 +14,8 @@ export function testPipelineVariables(): Record<string, string> {
     SCHEMA_REGISTRY_URL: servers.schemaRegistryUrl,
     KAFKA_PARTITIONS: "3",
     KAFKA_CLIENT_ID: uniqueName("test"),
+    // A service started as a process under test serves its operations endpoints on a free port.
+    METRICS_PORT: "0",
     ...pipelineTopicVariables(uniqueName),
   };
 }
