@@ -3,6 +3,7 @@ import type { IdentifierHasher } from "@cx/channel-adapters";
 import { type Channel, channels, describeIssues, type Touchpoint } from "@cx/contracts";
 import type { DeadLetter } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
+import { metrics } from "@cx/observability";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, {
   type FastifyBaseLogger,
@@ -96,12 +97,18 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
       ),
   });
 
-  const deadLetter = (request: FastifyRequest, value: Buffer | string, reason: string): DeadLetter => {
+  const deadLetter = (
+    request: FastifyRequest,
+    value: Buffer | string,
+    reason: string,
+    category?: DeadLetter["category"],
+  ): DeadLetter => {
     const key = request.apiKey as ApiKeyConfig;
     return {
       key: key.name,
       value,
       reason,
+      ...(category ? { category } : {}),
       stage: "gateway",
       source: { system: key.name, channel: key.channel },
     };
@@ -144,6 +151,21 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     sourceSystem: (request.apiKey as ApiKeyConfig).name,
   });
   const unlimited = { config: { rateLimit: false } } as const;
+  /** Counts the request's events and logs their ids (never identifiers) to follow them downstream. */
+  const settled = (request: FastifyRequest, accepted: readonly Touchpoint[], rejected: number) => {
+    const channel = channelOf(request);
+    if (accepted.length > 0) metrics.gatewayEvents.inc({ channel, outcome: "accepted" }, accepted.length);
+    if (rejected > 0) metrics.gatewayEvents.inc({ channel, outcome: "rejected" }, rejected);
+    logger.debug(
+      {
+        source: request.apiKey?.name,
+        channel,
+        rejected,
+        eventIds: accepted.map((touchpoint) => touchpoint.eventId),
+      },
+      "events ingested",
+    );
+  };
 
   app.get("/health", unlimited, async () => ({ status: "ok" }));
   app.get("/openapi.yaml", unlimited, async (_request, reply) =>
@@ -154,10 +176,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     const [outcome] = ingestItems(channelOf(request), [request.body], context(request));
     if (!outcome) throw new HttpError(500, "no outcome");
     if (!outcome.ok) {
-      await writer.deadLetter([deadLetter(request, request.rawBody ?? "", describeIssues(outcome.issues))]);
+      await writer.deadLetter([
+        deadLetter(request, request.rawBody ?? "", describeIssues(outcome.issues), "invalid"),
+      ]);
+      settled(request, [], 1);
       throw new HttpError(400, "invalid event", { issues: outcome.issues });
     }
     await writer.write(outcome.touchpoints);
+    settled(request, outcome.touchpoints, 0);
     return reply.code(202).send({ accepted: outcome.touchpoints.map((touchpoint) => touchpoint.eventId) });
   });
 
@@ -184,12 +210,18 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
         };
       }
       rejected.push(
-        deadLetter(request, JSON.stringify(events[index]) ?? "null", describeIssues(outcome.issues)),
+        deadLetter(
+          request,
+          JSON.stringify(events[index]) ?? "null",
+          describeIssues(outcome.issues),
+          "invalid",
+        ),
       );
       return { index, status: "rejected", issues: outcome.issues };
     });
     await writer.deadLetter(rejected);
     await writer.write(accepted);
+    settled(request, accepted, rejected.length);
     const statusCode = rejected.length === 0 ? 202 : rejected.length === events.length ? 400 : 207;
     return reply
       .code(statusCode)

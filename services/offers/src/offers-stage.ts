@@ -16,6 +16,7 @@ import type { OfferOutcomeRecord } from "@cx/offers";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Message, TopicMessages } from "kafkajs";
 import { type OffersEnv, offerSettings } from "./config";
+import { countDecisions, decisionLog } from "./decision-metrics";
 import { PartitionOffers, type PartitionOutputs } from "./partition-offers";
 import {
   customerFromRecord,
@@ -179,11 +180,19 @@ export async function startOffersService({
       await transaction.abort().catch(() => undefined);
       throw error;
     }
+    countDecisions(out.decisions);
     const offered = decided.reduce((sum, entry) => sum + entry.offers.length, 0);
     const suppressed = decided.reduce((sum, entry) => sum + entry.suppressed.length, 0);
     if (offered + suppressed + out.outcomes.length > 0)
       log.debug(
-        { partition, decisions: out.decisions.length, offered, suppressed, outcomes: out.outcomes.length },
+        {
+          ...(offsets ? { topic: offsets.topic, nextOffset: offsets.offset } : { tick: true }),
+          partition,
+          offered,
+          suppressed,
+          outcomes: out.outcomes.length,
+          decisions: decisionLog(out.decisions),
+        },
         "offers published",
       );
   };

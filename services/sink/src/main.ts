@@ -1,25 +1,32 @@
 import { createClickHouse, migrate } from "@cx/clickhouse";
 import { loadConfig } from "@cx/config";
 import { createKafka, createSchemaRegistry } from "@cx/kafka";
+import { defaultMetricsPorts } from "@cx/observability";
 import { runService } from "@cx/runtime";
 import { sinkEnvSchema } from "./config";
 import { startSink } from "./sink";
+import { timeInserts } from "./timed-inserts";
 
-await runService("sink", async (logger) => {
-  const env = loadConfig(sinkEnvSchema);
-  const clickhouse = createClickHouse(env);
-  await migrate(clickhouse, logger);
-  const sink = await startSink({
-    kafka: createKafka(env, logger),
-    registry: createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-    clickhouse,
-    logger,
-    env,
-  });
-  return {
-    async stop() {
-      await sink.stop();
-      await clickhouse.close();
-    },
-  };
-});
+await runService(
+  "sink",
+  async (logger) => {
+    const env = loadConfig(sinkEnvSchema);
+    const clickhouse = createClickHouse(env);
+    await migrate(clickhouse, logger);
+    timeInserts(clickhouse);
+    const sink = await startSink({
+      kafka: createKafka(env, logger),
+      registry: createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
+      clickhouse,
+      logger,
+      env,
+    });
+    return {
+      async stop() {
+        await sink.stop();
+        await clickhouse.close();
+      },
+    };
+  },
+  { metricsPort: defaultMetricsPorts.sink },
+);
