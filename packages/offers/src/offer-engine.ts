@@ -52,6 +52,8 @@ export interface OfferOutcomeRecord {
   readonly at: number;
   /** What the accepted offer brought (the touchpoint's amount), 0 otherwise. */
   readonly valueMinor: number;
+  /** The decision's context cell (stage|tier|channel), so outcomes can be read per stage. */
+  readonly context: string;
 }
 
 export interface EngineResult {
@@ -252,6 +254,7 @@ export class OfferEngine {
           outcome,
           at,
           valueMinor: outcome === "accepted" ? valueMinor : 0,
+          context: sent.context,
         },
       ],
     };

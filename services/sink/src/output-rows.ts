@@ -102,6 +102,7 @@ export function outcomeRow(record: OfferOutcomeRecord, source: RowSource, ingest
     outcome: record.outcome,
     answered_at: iso(record.at),
     value_minor: record.valueMinor,
+    context: record.context,
     ingested_at: ingestedAt.toISOString(),
     source_cluster: source.cluster,
     source_partition: source.partition,

@@ -42,12 +42,22 @@ export interface TouchpointRow {
   source_offset: string;
 }
 
+const noIdentifiers: Touchpoint["identifiers"] = {
+  loyaltyId: null,
+  emailHash: null,
+  phoneHash: null,
+  deviceId: null,
+  socialHandle: null,
+};
+
 export function touchpointRow(
   touchpoint: Touchpoint,
   source: { cluster: string; partition: number; offset: string },
   ingestedAt: Date,
 ): TouchpointRow {
-  const { identifiers: ids, amount, experience, offerResponse, consent, social, referral } = touchpoint;
+  const { amount, experience, offerResponse, consent, social, referral } = touchpoint;
+  // An erasure request is kept as the record that it was asked and when, without whom it was about.
+  const ids = touchpoint.type === "erasure_request" ? noIdentifiers : touchpoint.identifiers;
   return {
     event_id: touchpoint.eventId,
     occurred_at: new Date(touchpoint.occurredAt).toISOString(),
