@@ -1,3 +1,4 @@
+import { parseArgs } from "node:util";
 import { positiveInt } from "@cx/config";
 import { kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
 import { z } from "zod";
@@ -5,6 +6,40 @@ import { z } from "zod";
 export const generatorEnvSchema = z.object({
   ...kafkaEnvSchema.shape,
   ...pipelineTopicsEnvSchema.shape,
-  GENERATOR_EVENTS: positiveInt.default(1000),
+  /** Starting population of the workload (promoters' referrals add some). */
+  GENERATOR_CUSTOMERS: positiveInt.default(500),
+  /** Days of activity, ending at the start of today (UTC). */
+  GENERATOR_DAYS: positiveInt.default(90),
   GENERATOR_SEED: z.coerce.number().int().default(42),
+  /** Stop after this many touchpoints; unset = the whole period. */
+  GENERATOR_EVENTS: positiveInt.optional(),
+  /** The gateway's identifier HMAC key, so hashed emails and phones match what it would send. */
+  IDENTIFIER_HASH_KEY: z.string().min(32, "must have at least 32 characters").optional(),
 });
+
+const flags = {
+  customers: "GENERATOR_CUSTOMERS",
+  days: "GENERATOR_DAYS",
+  seed: "GENERATOR_SEED",
+  events: "GENERATOR_EVENTS",
+} as const;
+
+/**
+ * The environment with command-line flags laid over it: `npm run generate -- --customers 5000
+ * --days 180 --seed 7 --events 100000` sets the GENERATOR_* variables of the same meaning.
+ */
+export function generatorEnv(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+): Record<string, string | undefined> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: Object.fromEntries(Object.keys(flags).map((flag) => [flag, { type: "string" as const }])),
+    strict: true,
+  });
+  const overrides = Object.entries(flags).flatMap(([flag, variable]) => {
+    const value = values[flag];
+    return typeof value === "string" ? [[variable, value] as const] : [];
+  });
+  return { ...env, ...Object.fromEntries(overrides) };
+}

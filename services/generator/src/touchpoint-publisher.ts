@@ -10,8 +10,11 @@ import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka } from "kafkajs";
 
 export interface TouchpointPublisher {
-  /** Sends touchpoints keyed by customer, in chunks; resolves when the broker has them all. */
-  publish(touchpoints: readonly Touchpoint[]): Promise<void>;
+  /**
+   * Sends touchpoints keyed by customer, in chunks, in order; resolves with how many were sent when
+   * the broker has them all. Takes any iterable, so a lazy stream of millions never sits in memory.
+   */
+  publish(touchpoints: Iterable<Touchpoint>): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -27,10 +30,18 @@ export async function createTouchpointPublisher(
   const producer = await createAvroProducer(kafka, env.TOUCHPOINTS_TOPIC, codec);
   return {
     async publish(touchpoints) {
-      for (let start = 0; start < touchpoints.length; start += chunkSize) {
-        const chunk = touchpoints.slice(start, start + chunkSize);
-        await producer.send(chunk.map((value) => ({ key: customerKey(value.identifiers), value })));
+      let sent = 0;
+      let chunk: { key: string; value: Touchpoint }[] = [];
+      for (const value of touchpoints) {
+        chunk.push({ key: customerKey(value.identifiers), value });
+        if (chunk.length === chunkSize) {
+          await producer.send(chunk);
+          sent += chunk.length;
+          chunk = [];
+        }
       }
+      if (chunk.length > 0) await producer.send(chunk);
+      return sent + chunk.length;
     },
     close: () => producer.disconnect(),
   };
