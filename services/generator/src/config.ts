@@ -13,6 +13,14 @@ export const generatorEnvSchema = z.object({
   GENERATOR_SEED: z.coerce.number().int().default(42),
   /** Stop after this many touchpoints; unset = the whole period. */
   GENERATOR_EVENTS: positiveInt.optional(),
+  /** Also answer the pipeline's offers (cx.offers) as the workload's customers would. */
+  GENERATOR_ANSWER_OFFERS: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
+  /** With answers on: stop once the stream is sent and no offer came for this long. */
+  GENERATOR_ANSWER_IDLE_SECONDS: positiveInt.default(30),
+  GENERATOR_ANSWER_GROUP_ID: z.string().min(1).default("cx-generator-answers"),
   /** The gateway's identifier HMAC key, so hashed emails and phones match what it would send. */
   IDENTIFIER_HASH_KEY: z.string().min(32, "must have at least 32 characters").optional(),
 });
@@ -23,10 +31,12 @@ const flags = {
   seed: "GENERATOR_SEED",
   events: "GENERATOR_EVENTS",
 } as const;
+const switches = { "answer-offers": "GENERATOR_ANSWER_OFFERS" } as const;
 
 /**
  * The environment with command-line flags laid over it: `npm run generate -- --customers 5000
- * --days 180 --seed 7 --events 100000` sets the GENERATOR_* variables of the same meaning.
+ * --days 180 --seed 7 --events 100000 --answer-offers` sets the GENERATOR_* variables of the same
+ * meaning.
  */
 export function generatorEnv(
   argv: readonly string[],
@@ -34,12 +44,18 @@ export function generatorEnv(
 ): Record<string, string | undefined> {
   const { values } = parseArgs({
     args: [...argv],
-    options: Object.fromEntries(Object.keys(flags).map((flag) => [flag, { type: "string" as const }])),
+    options: {
+      ...Object.fromEntries(Object.keys(flags).map((flag) => [flag, { type: "string" as const }])),
+      ...Object.fromEntries(Object.keys(switches).map((flag) => [flag, { type: "boolean" as const }])),
+    },
     strict: true,
   });
   const overrides = Object.entries(flags).flatMap(([flag, variable]) => {
     const value = values[flag];
     return typeof value === "string" ? [[variable, value] as const] : [];
   });
-  return { ...env, ...Object.fromEntries(overrides) };
+  const switched = Object.entries(switches).flatMap(([flag, variable]) =>
+    values[flag] === true ? [[variable, "true"] as const] : [],
+  );
+  return { ...env, ...Object.fromEntries(overrides), ...Object.fromEntries(switched) };
 }

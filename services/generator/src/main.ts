@@ -1,17 +1,17 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { loadConfig } from "@cx/config";
 import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { runService } from "@cx/runtime";
 import { generatorEnv, generatorEnvSchema } from "./config";
+import { type OfferAnswerer, startOfferAnswerer } from "./offer-answers";
 import { createTouchpointPublisher } from "./touchpoint-publisher";
 import { workloadTouchpoints } from "./workload-touchpoints";
 
 await runService("generator", async (logger) => {
   const env = loadConfig(generatorEnvSchema, generatorEnv(process.argv.slice(2)));
-  const publisher = await createTouchpointPublisher(
-    createKafka(env, logger),
-    createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-    env,
-  );
+  const kafka = createKafka(env, logger);
+  const registry = createSchemaRegistry(env.SCHEMA_REGISTRY_URL);
+  const publisher = await createTouchpointPublisher(kafka, registry, env);
   const { workload, touchpoints } = workloadTouchpoints({
     seed: env.GENERATOR_SEED,
     customers: env.GENERATOR_CUSTOMERS,
@@ -19,8 +19,21 @@ await runService("generator", async (logger) => {
     ...(env.GENERATOR_EVENTS === undefined ? {} : { limit: env.GENERATOR_EVENTS }),
     ...(env.IDENTIFIER_HASH_KEY === undefined ? {} : { hashKey: env.IDENTIFIER_HASH_KEY }),
   });
+  const answerer: OfferAnswerer | undefined = env.GENERATOR_ANSWER_OFFERS
+    ? await startOfferAnswerer({
+        kafka,
+        registry,
+        offersTopic: env.OFFERS_TOPIC,
+        groupId: env.GENERATOR_ANSWER_GROUP_ID,
+        workload,
+        publisher,
+        logger,
+      })
+    : undefined;
+  let stopped = false;
   const started = Date.now();
-  const done = publisher.publish(touchpoints).then((events) => {
+  const done = (async () => {
+    const events = await publisher.publish(touchpoints);
     logger.info(
       {
         events,
@@ -32,6 +45,17 @@ await runService("generator", async (logger) => {
       },
       "published",
     );
-  });
-  return { done, stop: () => publisher.close() };
+    if (answerer === undefined) return;
+    const idleMs = env.GENERATOR_ANSWER_IDLE_SECONDS * 1000;
+    while (!stopped && answerer.idleMs() < idleMs) await sleep(1000);
+    logger.info({ ...answerer.counts(), topic: env.OFFERS_TOPIC }, "answered offers");
+  })();
+  return {
+    done,
+    stop: async () => {
+      stopped = true;
+      await answerer?.stop();
+      await publisher.close();
+    },
+  };
 });
