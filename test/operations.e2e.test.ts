@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { enricherEnvSchema } from "@cx/enricher";
 import { createKafka } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { sinkEnvSchema } from "@cx/sink";
@@ -12,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { publishTouchpoints } from "./support/pipeline";
 
 const logger = createLogger("operations-e2e", "warn");
+const enricherMain = fileURLToPath(new URL("../services/enricher/src/main.ts", import.meta.url));
 const gatewayMain = fileURLToPath(new URL("../services/gateway/src/main.ts", import.meta.url));
 const sinkMain = fileURLToPath(new URL("../services/sink/src/main.ts", import.meta.url));
 
@@ -147,6 +149,56 @@ describe("operations endpoints of services run as processes on the real broker",
     }
     expect(await service.exited).toBe(0);
   }, 180_000);
+
+  it("the enricher's: both stages ready, records counted and lag back to zero, transactional commits included", async () => {
+    const variables: Record<string, string> = {
+      ...testPipelineVariables(),
+      ENRICHER_IDENTITY_GROUP_ID: uniqueName("identity"),
+      ENRICHER_IDENTITY_TRANSACTIONAL_ID: uniqueName("identity-tx"),
+      ENRICHER_PROFILE_GROUP_ID: uniqueName("profile"),
+    };
+    const env = enricherEnvSchema.parse(variables);
+    const kafka = createKafka(env, logger);
+    const service = startServiceProcess(enricherMain, variables);
+    try {
+      await service.listening();
+      await waitFor(
+        () => service.get("/health/ready"),
+        (answer) => answer.status === 200,
+        { timeoutMs: 90_000, what: "the enricher to be ready" },
+      );
+      const touchpoints = [0, 1, 2, 3].map((day) =>
+        touchpointOnDay(day, { identifiers: { loyaltyId: `L-ops-${day % 2}` } }),
+      );
+      await publishTouchpoints(kafka, env, touchpoints);
+      const text = await waitFor(
+        async () => (await service.get("/metrics")).text,
+        (scraped) =>
+          total(scraped, "cx_records_consumed_total", { stage: "enricher-profile" }) >= touchpoints.length &&
+          total(scraped, "cx_consumer_lag", { stage: "enricher-identity" }) === 0 &&
+          total(scraped, "cx_consumer_lag", { stage: "enricher-profile" }) === 0,
+        { timeoutMs: 60_000, what: "both stages to have handled the touchpoints" },
+      );
+      expect(
+        total(text, "cx_records_consumed_total", {
+          stage: "enricher-identity",
+          topic: env.TOUCHPOINTS_TOPIC,
+        }),
+      ).toBe(touchpoints.length);
+      // The identity stage owns every partition of the touchpoints topic (one writer).
+      expect(
+        text
+          .split("\n")
+          .filter((line) =>
+            line.startsWith(`cx_consumer_lag{stage="enricher-identity",topic="${env.TOUCHPOINTS_TOPIC}"`),
+          ),
+      ).toHaveLength(3);
+      expect(text).not.toContain("L-ops-");
+    } finally {
+      service.process.kill("SIGTERM");
+    }
+    expect(await service.exited).toBe(0);
+  }, 150_000);
 
   it("the gateway's: ready once its producer is connected, and counts events per channel and outcome", async () => {
     const secret = "s".repeat(30);
