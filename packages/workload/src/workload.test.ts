@@ -103,6 +103,16 @@ describe("createWorkload", () => {
   it("has every kind, with identifiers that overlap across channels", () => {
     const kinds = new Set(year.workload.persons.map((person) => person.kind));
     expect(kinds.size).toBe(8);
+    // New customers join during the period, never before their first touchpoint.
+    const firstSeen = new Map<Person, number>();
+    for (const [touchpoint, person] of year.owned)
+      if (!firstSeen.has(person)) firstSeen.set(person, touchpoint.occurredAt);
+    const newcomers = year.workload.persons.filter((person) => person.kind === "new");
+    expect(
+      newcomers.filter((person) => person.joinedAt > year.workload.startAt + 30 * dayMs).length,
+    ).toBeGreaterThan(newcomers.length / 2);
+    for (const person of newcomers)
+      expect(firstSeen.get(person) ?? Number.POSITIVE_INFINITY).toBeGreaterThanOrEqual(person.joinedAt);
     const channelsOf = new Map<number, Set<string>>();
     for (const [touchpoint, person] of year.owned) {
       const seen = channelsOf.get(person.index) ?? new Set();

@@ -102,6 +102,7 @@ const stores = [
   "leipzig-hbf",
   "online-hub",
 ];
+const storeAttributes = stores.map((store) => Object.freeze({ store }));
 const networks = ["x", "instagram", "tiktok", "facebook"];
 const lapseFactor = 0.06;
 
@@ -116,7 +117,10 @@ interface Purchase {
 class Agent {
   readonly random: Uniform;
   /** Channel weights (store, phone, web, social) with channels the person cannot be seen on at 0. */
-  readonly weights: Float64Array;
+  readonly storeWeight: number;
+  readonly phoneWeight: number;
+  readonly webWeight: number;
+  readonly socialWeight: number;
   /** The largest weekday-weighted sum of the weights: the thinning bound. */
   readonly bound: number;
   /** The weights' mix averaged over the week: the rate is per average day. */
@@ -147,13 +151,15 @@ class Agent {
   ) {
     const random = seededRandom(mix32(seed, person.index, 0x5eed));
     this.random = random;
-    const weights = new Float64Array(4);
-    for (let channel = 0; channel < 4; channel++) {
-      weights[channel] = (behaviour.channels[channel] ?? 0) * (0.5 + random());
-    }
+    const weights = behaviour.channels.map((weight) => weight * (0.5 + random()));
     if (person.socialHandle === null) weights[3] = 0;
     if (!person.hasPhone && person.loyaltyId === null) weights[1] = (weights[1] ?? 0) * 0.3;
-    this.weights = weights;
+    [this.storeWeight, this.phoneWeight, this.webWeight, this.socialWeight] = weights as [
+      number,
+      number,
+      number,
+      number,
+    ];
     let bound = 0;
     for (let weekday = 0; weekday < 7; weekday++) {
       let sum = 0;
@@ -173,7 +179,9 @@ class Agent {
     this.complaint = behaviour.complaint;
     this.mood = Math.max(-1, Math.min(1, behaviour.mood + 0.2 * normal(random)));
     this.reach = Math.round(behaviour.reach * Math.exp(normal(random)));
-    this.homeStore = Object.freeze({ store: stores[Math.floor(random() * stores.length)] as string });
+    this.homeStore = storeAttributes[Math.floor(random() * storeAttributes.length)] as Readonly<
+      Record<string, string>
+    >;
     this.driftFrom = Number.POSITIVE_INFINITY;
     this.halfLifeDays = 8 + random() * 25;
   }
@@ -664,7 +672,6 @@ export function createWorkload(options: WorkloadOptions): Workload {
    */
   const scheduleNext = (agent: Agent, from: number) => {
     const random = agent.random;
-    const weights = agent.weights;
     const fromDay = localDay(from);
     let t = from;
     for (;;) {
@@ -678,10 +685,10 @@ export function createWorkload(options: WorkloadOptions): Workload {
       if (t >= endAt || t >= agent.erasureAt) return;
       const day = localDay(t);
       const weekday = weekdayOf(day);
-      const w0 = (weights[0] as number) * weekdayFactor("store", weekday);
-      const w1 = (weights[1] as number) * weekdayFactor("phone", weekday);
-      const w2 = (weights[2] as number) * weekdayFactor("web", weekday);
-      const w3 = (weights[3] as number) * weekdayFactor("social", weekday);
+      const w0 = agent.storeWeight * weekdayFactor("store", weekday);
+      const w1 = agent.phoneWeight * weekdayFactor("phone", weekday);
+      const w2 = agent.webWeight * weekdayFactor("web", weekday);
+      const w3 = agent.socialWeight * weekdayFactor("social", weekday);
       const sum = w0 + w1 + w2 + w3;
       const intensity = agent.rate * agent.activity(t) * dayTable.factor(day) * (sum / agent.averageMix);
       if (random() * bound >= intensity) continue;
