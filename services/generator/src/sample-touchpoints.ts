@@ -32,7 +32,7 @@ export function startOfTodayUtc(now: number = Date.now()): number {
 
 /**
  * A small, seeded stream of plausible touchpoints (the walking skeleton's data; the realistic
- * workload with customer kinds and rhythms builds on it). Same options, same touchpoints.
+ * workload with customer kinds and rhythms is packages/workload). Same options, same touchpoints.
  */
 export function sampleTouchpoints(options: SampleOptions): Touchpoint[] {
   const random = seededRandom(options.seed);
