@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS {{database}}.closed_customers
     customer_id String,
     closed_at DateTime64(3, 'UTC'),
     reason LowCardinality(String),
-    stage_nets Array(Tuple(stage String, net Int64))
+    stage_nets Array(Tuple(stage String, net Int64)),
+    recorded_at DateTime64(3, 'UTC') DEFAULT now64(3)
 )
 ENGINE = MergeTree
 ORDER BY (customer_id, closed_at)

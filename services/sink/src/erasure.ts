@@ -44,6 +44,15 @@ const identifierColumns = {
   socialHandle: "social_handle",
 } as const satisfies Record<keyof Touchpoint["identifiers"], string>;
 
+/**
+ * A delete is a mutation of every part holding matching rows, which takes seconds on a table of
+ * many small parts; waiting for each would hold the sink's partition that long per erasure. The
+ * mutation is recorded durably when the statement returns and runs in the background (rows are
+ * gone within seconds; `system.mutations` shows any still running); rows written after it are
+ * not its concern, and those about the erased customer are not written at all.
+ */
+const asyncDelete = { lightweight_deletes_sync: "0" };
+
 const iso = (at: number) => new Date(at).toISOString();
 
 /**
@@ -152,7 +161,7 @@ async function insertClosingRows(
       customer_id: row.customerId,
       closed_at: iso(row.at),
       reason: row.reason,
-      stage_nets: row.nets,
+      stage_nets: row.nets.map(([stage, net]) => ({ stage, net })),
     })),
     format: "JSONEachRow",
     clickhouse_settings: { insert_deduplication_token: token },
@@ -174,7 +183,7 @@ export function erasureOf(value: unknown): ErasureRequest | undefined {
 /** The erased customers and when, so rows about them that arrive late are not written. */
 export async function loadErasedCustomers(clickhouse: ClickHouse): Promise<Map<string, number>> {
   const result = await clickhouse.client.query({
-    query: `SELECT customer_id, toUnixTimestamp64Milli(max(closed_at)) AS at
+    query: `SELECT customer_id, toUnixTimestamp64Milli(greatest(max(closed_at), max(recorded_at))) AS at
             FROM ${clickhouse.table("closed_customers")} WHERE reason = 'erased' GROUP BY customer_id`,
     format: "JSONEachRow",
   });
@@ -187,15 +196,25 @@ export async function loadErasedCustomers(clickhouse: ClickHouse): Promise<Map<s
 }
 
 /**
+ * Rows about the customer dated up to here are erased (and not written if they come later): the
+ * request's own time, or the moment it is carried out if that is later, since some rows are dated
+ * when a stage wrote them (a merged-away customer's record), not by the customer's events.
+ */
+export const erasedUntil = (request: ErasureRequest, now = Date.now()) => Math.max(request.at, now);
+
+/**
  * Removes the customers' rows from every table that holds personal data, with lightweight deletes
- * (rows vanish from queries at once; parts are rewritten by later merges). The per-day aggregates
+ * (asynchronous: see asyncDelete; parts are rewritten by later merges). The per-day aggregates
  * hold no customer and keep their counts, except the stage counts, which the closing row corrects.
  * Idempotent: a redelivered request finds nothing more to delete and adds no second closing row.
  */
-export async function eraseCustomers(clickhouse: ClickHouse, request: ErasureRequest): Promise<void> {
+export async function eraseCustomers(
+  clickhouse: ClickHouse,
+  request: ErasureRequest,
+  until = erasedUntil(request),
+): Promise<void> {
   const { client } = clickhouse;
   const ids = [...request.customerIds];
-  const until = iso(request.at);
   await keepWatermarks(clickhouse);
   await closeCustomers(
     clickhouse,
@@ -222,15 +241,17 @@ export async function eraseCustomers(clickhouse: ClickHouse, request: ErasureReq
     .map(({ column }, index) => ` OR ${column} = {identifier${index}:String}`)
     .join("");
   await client.command({
+    clickhouse_settings: asyncDelete,
     query: `DELETE FROM ${clickhouse.table("touchpoints")}
-            WHERE (event_id IN {events:Array(String)}${byIdentifier}) AND occurred_at <= {until:DateTime64(3, 'UTC')}`,
+            WHERE (event_id IN {events:Array(String)}${byIdentifier}) AND occurred_at <= fromUnixTimestamp64Milli({until:Int64}, 'UTC')`,
     query_params: { events: eventIds, until, ...identifierParams },
   });
   for (const { table, customer, time } of customerTables) {
-    const bound = time ? ` AND ${time} <= {until:DateTime64(3, 'UTC')}` : "";
+    const bound = time ? ` AND ${time} <= fromUnixTimestamp64Milli({until:Int64}, 'UTC')` : "";
     await client.command({
       query: `DELETE FROM ${clickhouse.table(table)} WHERE ${customer} IN {ids:Array(String)}${bound}`,
       query_params: { ids, until },
+      clickhouse_settings: asyncDelete,
     });
   }
 }

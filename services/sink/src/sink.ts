@@ -20,6 +20,7 @@ import {
   closeCustomers,
   closedCustomers,
   eraseCustomers,
+  erasedUntil,
   erasureOf,
   loadErasedCustomers,
 } from "./erasure";
@@ -233,8 +234,9 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
         }
         await write(feed, origin, segment, tally);
         segment = [];
-        await eraseCustomers(clickhouse, erasure);
-        for (const customerId of erasure.customerIds) erased.set(customerId, erasure.at);
+        const until = erasedUntil(erasure);
+        await eraseCustomers(clickhouse, erasure, until);
+        for (const customerId of erasure.customerIds) erased.set(customerId, until);
         tally.erasures++;
         logger.info({ table, eventId: erasure.eventId, ...context }, "erased a customer");
       }
