@@ -127,7 +127,7 @@ describe("analytics through the whole pipeline on the real broker, registry and 
       );
       expect(survivor, "the workload stitches customers across channels").toBeDefined();
       const customerId = String(survivor?.id);
-      const erasedIds = [customerId, ...(survivor?.merged as string[])];
+      const erasedIds = [customerId, ...((survivor?.merged ?? []) as string[])];
       const eventIds = (
         await rows(
           `SELECT event_id FROM ${t("enriched_touchpoints")} WHERE customer_id IN {ids:Array(String)}`,
