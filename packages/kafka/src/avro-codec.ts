@@ -25,14 +25,17 @@ export function createSchemaRegistry(url: string): SchemaRegistry {
 
 const wireHeaderBytes = 5;
 
-function isNotFound(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { status?: unknown }).status === 404;
-}
+const hasStatus = (error: unknown, status: number): boolean =>
+  typeof error === "object" && error !== null && (error as { status?: unknown }).status === status;
+const isNotFound = (error: unknown) => hasStatus(error, 404);
 
 /**
  * Registers `schema` under `<topic>-value` (Confluent's TopicNameStrategy) with FULL_TRANSITIVE
  * compatibility, so every version can be read by every reader, old or new; the registry refuses a
- * version that breaks that.
+ * version that breaks that. Services starting together may race to register a new subject: each sees
+ * no rule yet and sets it, and the registry refuses all but the first (409). The one retry then
+ * finds the rule set and checks it matches; a schema the registry refuses as incompatible (also
+ * 409) fails again and is thrown.
  */
 export async function createAvroCodec<T>(
   registry: SchemaRegistry,
@@ -40,10 +43,15 @@ export async function createAvroCodec<T>(
   schema: object,
 ): Promise<AvroCodec<T>> {
   const subject = `${topic}-value`;
-  const { id } = await registry.register(
-    { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-    { subject, compatibility: COMPATIBILITY.FULL_TRANSITIVE },
-  );
+  const register = () =>
+    registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+      { subject, compatibility: COMPATIBILITY.FULL_TRANSITIVE },
+    );
+  const { id } = await register().catch((error: unknown) => {
+    if (hasStatus(error, 409)) return register();
+    throw error;
+  });
   // The registry client would build the reader type and a resolver on every decode (measured: most
   // of a consumer's CPU); both are built once here, the resolver once per writer schema.
   const readerType = avro.Type.forSchema(schema as avro.Schema);
