@@ -3,6 +3,11 @@ import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { acquireServers } from "@cx/local-servers";
 import { createLogger } from "@cx/logging";
+import { measureBareKafkaLoop } from "./bare-kafka-loop";
+import { createBenchPipeline, workloadFor } from "./bench-pipeline";
+import { measureDecisionLatency } from "./decision-latency";
+import { measureE2eThroughput } from "./e2e-throughput";
+import { measureEmbeddedThroughput } from "./embedded-throughput";
 import { measureInProcessEnrichment } from "./enrichment-in-process";
 import { measureKafkaEnrichment } from "./enrichment-kafka";
 import { measureGatewayThroughput } from "./gateway-throughput";
@@ -24,6 +29,26 @@ const logger = createLogger("bench", process.env.LOG_LEVEL ?? "warn");
 const servers = await acquireServers(process.env, logger);
 try {
   const quick = values.quick;
+  const benchStarted = performance.now();
+  // End to end first, on a quiet machine: the whole pipeline, then decision latency with it
+  // running, then (pipeline stopped) the bare Kafka loop over the same touchpoint topic.
+  const size = workloadFor(quick ? 60_000 : 400_000);
+  const partitions = 6;
+  const pipeline = await createBenchPipeline(servers, logger, { partitions });
+  let e2e: Awaited<ReturnType<typeof measureE2eThroughput>>;
+  let latency: Awaited<ReturnType<typeof measureDecisionLatency>>;
+  try {
+    e2e = await measureE2eThroughput(pipeline, size);
+    latency = await measureDecisionLatency(pipeline, logger, { perSecond: 200, seconds: quick ? 15 : 60 });
+  } finally {
+    await pipeline.stop();
+  }
+  const bare = await measureBareKafkaLoop(pipeline.kafka, {
+    topic: pipeline.env.offers.TOUCHPOINTS_TOPIC,
+    partitions,
+    averageMessageBytes: e2e.averageMessageBytes,
+  });
+  const embedded = await measureEmbeddedThroughput(logger, size);
   const gateway = await measureGatewayThroughput(servers, logger, { seconds: quick ? 10 : 30 });
   const inProcess = measureInProcessEnrichment(
     quick ? { people: 20_000, touchpoints: 200_000 } : { people: 100_000, touchpoints: 1_000_000 },
@@ -40,13 +65,23 @@ try {
   const report = {
     measuredAt: new Date().toISOString(),
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+    e2eTouchpointsPerSecond: e2e.touchpointsPerSecond,
+    bareKafkaLoopPerSecond: bare.recordsPerSecond,
+    ratioToBare: Number((e2e.touchpointsPerSecond / bare.recordsPerSecond).toFixed(3)),
+    decisionLatencyMs: latency.decisionLatencyMs,
+    embeddedTouchpointsPerSecond: embedded.touchpointsPerSecond,
     gatewayEventsPerSecond: gateway.gatewayEventsPerSecond,
     enrichmentInProcessTouchpointsPerSecond: inProcess.touchpointsPerSecond,
     enrichmentKafkaTouchpointsPerSecond: throughKafka.touchpointsPerSecond,
     profileBytesPerCustomer: memory.profileBytesPerCustomer,
     sinkRowsPerSecond: sink.sinkRowsPerSecond,
     queryP95Ms: queries.queryP95Ms,
+    benchSeconds: 0,
     setups: {
+      e2e: e2e.setup,
+      bareKafkaLoop: bare.setup,
+      decisionLatency: latency.setup,
+      embedded: embedded.setup,
       gateway: gateway.setup,
       enrichmentInProcess: inProcess.setup,
       enrichmentKafka: throughKafka.setup,
@@ -55,9 +90,19 @@ try {
       queries: queries.setup,
     },
   };
+  report.benchSeconds = Math.round((performance.now() - benchStarted) / 1000);
   mkdirSync(dirname(values.out), { recursive: true });
   writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
   console.table([
+    { figure: "end to end touchpoints/s", value: e2e.touchpointsPerSecond, ...e2e.setup },
+    { figure: "bare kafkajs loop records/s", value: bare.recordsPerSecond, ...bare.setup },
+    { figure: "ratio end to end / bare", value: report.ratioToBare },
+    ...(["p50", "p95", "p99"] as const).map((q) => ({
+      figure: `decision latency ${q} ms`,
+      value: latency.decisionLatencyMs[q],
+      ...latency.setup,
+    })),
+    { figure: "embedded touchpoints/s", value: embedded.touchpointsPerSecond, ...embedded.setup },
     { figure: "gateway events/s", value: gateway.gatewayEventsPerSecond, ...gateway.setup },
     {
       figure: "enrichment in-process touchpoints/s",
