@@ -1,0 +1,10 @@
+import { KafkaJSNonRetriableError, KafkaJSProtocolError } from "kafkajs";
+
+/** The error kafkajs raises for a broker's error code, with its `type` and `code`. */
+export function protocolError(type: string, code: number, message: string, retriable = false): Error {
+  return new KafkaJSProtocolError(Object.assign(new Error(message), { type, code, retriable }));
+}
+
+export function nonRetriable(message: string): Error {
+  return new KafkaJSNonRetriableError(message);
+}
