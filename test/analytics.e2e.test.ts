@@ -226,7 +226,7 @@ describe("analytics through the whole pipeline on the real broker, registry and 
         if (offerState.has(id)) expect(offerState.get(id), id).toBeNull();
       }
       expect(offerState.get(customerId)).toBeNull();
-      expect(JSON.stringify([...identity.values()])).not.toContain(String(card?.loyalty_id));
+      expect(JSON.stringify([...identity.values()])).not.toContain(`"loyalty:${String(card?.loyalty_id)}"`);
     } finally {
       await sink.stop();
       await offers.stop();

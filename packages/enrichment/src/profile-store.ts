@@ -60,8 +60,17 @@ export interface ProfileUpdate {
 
 export type ProfileChange =
   | { readonly customerId: string; readonly state: CustomerState; readonly snapshot: ProfileSnapshot }
-  /** Gone: merged into another customer (mergedInto) or erased (null). */
-  | { readonly customerId: string; readonly state: null; readonly mergedInto: string | null };
+  /**
+   * Gone: merged into another customer (mergedInto) or erased (null). `lastSeenAt` is the time of
+   * the customer's last touchpoint here, if they had one: when they stopped being a customer of
+   * their own, for analytics that count customers over time.
+   */
+  | {
+      readonly customerId: string;
+      readonly state: null;
+      readonly mergedInto: string | null;
+      readonly lastSeenAt: number | null;
+    };
 
 const mergeMarker = (mergeId: string) => `merge:${mergeId}`;
 
@@ -79,6 +88,8 @@ export class ProfileStore {
    * into a third (merges in a chain, each a round trip between partitions) is passed on from here.
    */
   private readonly forwards = new Map<string, string>();
+  /** When released customers were last seen, until their changelog entry is taken. */
+  private readonly releasedLastSeen = new Map<string, number>();
 
   constructor(private readonly options: ProfileOptions = {}) {}
 
@@ -124,6 +135,7 @@ export class ProfileStore {
     this.states.delete(customerId);
     this.distribution.forget(customerId);
     if (survivorId) this.forwards.set(customerId, survivorId);
+    this.releasedLastSeen.set(customerId, state.profile.lastSeenAt);
     this.dirty.set(customerId, null);
     return state.profile;
   }
@@ -181,10 +193,16 @@ export class ProfileStore {
       changes.push(
         state && snapshot
           ? { customerId, state, snapshot }
-          : { customerId, state: null, mergedInto: this.forwards.get(customerId) ?? null },
+          : {
+              customerId,
+              state: null,
+              mergedInto: this.forwards.get(customerId) ?? null,
+              lastSeenAt: this.releasedLastSeen.get(customerId) ?? null,
+            },
       );
     }
     this.dirty.clear();
+    this.releasedLastSeen.clear();
     return changes;
   }
 

@@ -86,7 +86,8 @@ export function profileChangelog(store: ProfileStore, at: number): KeyedRecord<C
       key: change.customerId,
       value: {
         customerId: change.customerId,
-        updatedAt: at,
+        // The merged customer's last own touchpoint, so a replay writes the same record.
+        updatedAt: change.lastSeenAt ?? at,
         mergedInto: change.mergedInto,
         snapshot: null,
         state: null,
