@@ -1,6 +1,11 @@
 import { migrate } from "@cx/clickhouse";
 import type { Touchpoint } from "@cx/contracts";
-import { enricherEnvSchema, startEnricher } from "@cx/enricher";
+import {
+  type EnrichedTouchpointRecord,
+  enricherContracts,
+  enricherEnvSchema,
+  startEnricher,
+} from "@cx/enricher";
 import { createTouchpointPublisher } from "@cx/generator";
 import { consumerLag, createAvroCodec, pipelineTopicVariables, readPartitionsToEnd } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
@@ -225,4 +230,53 @@ describe("the services' own stage code on the in-process transport", () => {
       await clickhouse.close();
     }
   }, 120_000);
+
+  it("hands the identity stage to a standby enricher, which fences the old owner and rebuilds the graph", async () => {
+    const variables = {
+      KAFKA_PARTITIONS: "3",
+      ...pipelineTopicVariables(uniqueName),
+      ENRICHER_IDENTITY_GROUP_ID: uniqueName("identity"),
+      ENRICHER_IDENTITY_TRANSACTIONAL_ID: uniqueName("identity-tx"),
+      ENRICHER_PROFILE_GROUP_ID: uniqueName("profile"),
+    };
+    const env = enricherEnvSchema.parse(variables);
+    const kafka = createInProcessKafka();
+    const registry = createInProcessSchemaRegistry();
+    const owner = await startEnricher({ kafka, registry, logger, env });
+    const standby = await startEnricher({ kafka, registry, logger, env });
+    const stages = [
+      { groupId: env.ENRICHER_IDENTITY_GROUP_ID, topic: env.TOUCHPOINTS_TOPIC },
+      { groupId: env.ENRICHER_PROFILE_GROUP_ID, topic: env.IDENTIFIED_TOPIC },
+    ];
+    const publish = async (touchpoints: Touchpoint[]) => {
+      const publisher = await createTouchpointPublisher(kafka, registry, env);
+      await publisher.publish(touchpoints);
+      await publisher.close();
+    };
+    try {
+      await publish([
+        touchpointOnDay(0, { identifiers: { loyaltyId: "L-takeover" } }),
+        touchpointOnDay(1, {
+          channel: "web",
+          identifiers: { loyaltyId: "L-takeover", deviceId: "D-takeover" },
+        }),
+      ]);
+      await caughtUp(kafka, stages);
+      await owner.stop();
+      // Only the device is known now: the standby must have the link from the changelog.
+      await publish([touchpointOnDay(2, { channel: "web", identifiers: { deviceId: "D-takeover" } })]);
+      await caughtUp(kafka, stages);
+      const enriched = await readAvro<EnrichedTouchpointRecord>(
+        kafka,
+        registry,
+        env.ENRICHED_TOPIC,
+        enricherContracts.enriched.schema,
+      );
+      expect(enriched).toHaveLength(3);
+      expect(new Set(enriched.map((record) => record.customerId)).size).toBe(1);
+    } finally {
+      await standby.stop();
+      await owner.stop().catch(() => undefined);
+    }
+  });
 });
