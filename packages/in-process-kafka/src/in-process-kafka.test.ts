@@ -10,7 +10,7 @@ import {
   startBatchConsumer,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
-import { waitFor } from "@cx/testing";
+import { readTopic, waitFor } from "@cx/testing";
 import { type EachBatchPayload, type Kafka, type KafkaMessage, Partitioners } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { createInProcessKafka } from "./index";
@@ -333,5 +333,56 @@ describe("in-process Kafka", () => {
     });
     await admin.deleteTopics({ topics: ["t"] });
     expect(await admin.listTopics()).toEqual([]);
+  });
+
+  it("crashes a consumer whose handler keeps failing, then restarts it as a new member that gets the batch again", async () => {
+    const kafka = createInProcessKafka();
+    await withTopics(kafka, { work: 1 });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: "work", messages: [{ key: "k", value: "only" }] });
+    let failures = 3;
+    const handled: string[] = [];
+    const members: string[] = [];
+    const crashes: { message: string; restart: boolean }[] = [];
+    const consumer = kafka.consumer({ groupId: "crashing", retry: { retries: 1, initialRetryTime: 5 } });
+    consumer.on(consumer.events.GROUP_JOIN, (event) => members.push(event.payload.memberId));
+    consumer.on(consumer.events.CRASH, (event) =>
+      crashes.push({ message: event.payload.error.message, restart: event.payload.restart }),
+    );
+    await consumer.connect();
+    await consumer.subscribe({ topic: "work", fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (failures-- > 0) throw new Error("not yet");
+        handled.push(String(message.value));
+      },
+    });
+    await waitFor(
+      async () => handled.length,
+      (count) => count === 1,
+    );
+    expect(crashes).toEqual([{ message: "not yet", restart: true }]);
+    expect(new Set(members).size).toBe(2);
+    await consumer.disconnect();
+  });
+
+  it("serves the test helpers' eachMessage readers (auto-commit)", async () => {
+    const kafka = createInProcessKafka();
+    const admin = await withTopics(kafka, { notes: 2 });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: "notes",
+      messages: [{ key: "a", value: "1", headers: { source: "test", tags: ["x", "y"] } }, { value: "2" }],
+    });
+    const messages = await readTopic(kafka, "notes", 2);
+    expect(messages.map((message) => String(message.value)).sort()).toEqual(["1", "2"]);
+    const withHeaders = messages.find((message) => String(message.value) === "1");
+    expect(withHeaders?.headers?.source).toEqual(Buffer.from("test"));
+    expect(withHeaders?.headers?.tags).toEqual([Buffer.from("x"), Buffer.from("y")]);
+    const groups = (await admin.listGroups()).groups.map((group) => group.groupId);
+    expect(groups).toHaveLength(1);
+    expect(await consumerLag(admin, groups[0] as string, "notes")).toBe(0);
   });
 });
