@@ -38,7 +38,7 @@ export const quantile = (sorted: readonly number[], q: number) =>
 export async function measureDecisionLatency(
   pipeline: RunningBenchPipeline,
   logger: Logger,
-  { perSecond, seconds }: { perSecond: number; seconds: number },
+  { perSecond, seconds, tickMs = 20 }: { perSecond: number; seconds: number; tickMs?: number },
 ): Promise<DecisionLatency> {
   const run = Date.now().toString(36);
   const count = Math.round(perSecond * seconds);
@@ -72,6 +72,8 @@ export async function measureDecisionLatency(
   const producer = await createIdempotentProducer(pipeline.kafka);
   const sent = new Map<string, { eventId: string; timestamp: number }>();
   const sends: Promise<unknown>[] = [];
+  /** How long the broker took to acknowledge each send (the purchases' own transport time). */
+  const acks: number[] = [];
   const phaseStarted = Date.now();
   let next = 0;
   while (next < count) {
@@ -91,9 +93,15 @@ export async function measureDecisionLatency(
       sent.set(customerIdFor(key), { eventId: purchase.eventId, timestamp: now });
       messages.push({ key, value: await codec.encode(purchase), timestamp: String(now) });
     }
-    if (messages.length > 0)
-      sends.push(producer.send({ topic: pipeline.env.offers.TOUCHPOINTS_TOPIC, acks: -1, messages }));
-    await sleep(5);
+    if (messages.length > 0) {
+      const sentAt = performance.now();
+      sends.push(
+        producer
+          .send({ topic: pipeline.env.offers.TOUCHPOINTS_TOPIC, acks: -1, messages })
+          .then(() => acks.push(performance.now() - sentAt)),
+      );
+    }
+    await sleep(tickMs);
   }
   await Promise.all(sends);
   const produceSeconds = (Date.now() - phaseStarted) / 1000;
@@ -187,6 +195,10 @@ export async function measureDecisionLatency(
     setup: {
       rate: `${perSecond} purchases/s for ${seconds} s (achieved ${(count / produceSeconds).toFixed(0)}/s)`,
       purchases: count,
+      sends: `every ${tickMs} ms (idempotent, acks=all); ack p50 ${quantile(
+        acks.sort((a, b) => a - b),
+        0.5,
+      ).toFixed(0)} ms, p99 ${quantile(acks, 0.99).toFixed(0)} ms`,
       decisionsTimed: latencies.length,
       timedByOffer: offers,
       timedBySuppression: latencies.length - offers,
