@@ -32,7 +32,37 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
+/**
+ * Local day, week and hour stay the same within a quarter of an hour (UTC-aligned) in every zone
+ * whose offsets and transitions fall on quarter hours, which is every zone today. The contact
+ * policy asks for the same quarters over and over (each candidate offer and channel, each offer
+ * sent), and formatToParts is the costly part, so answers are kept per quarter. A quarter whose
+ * first and last millisecond disagree (a transition off the quarter, as in historic local mean
+ * times) is not kept.
+ */
+const quarterMs = 15 * 60 * 1000;
+const maxKeptQuarters = 100_000;
+const kept = new Map<string, Map<number, LocalTime | null>>();
+
 export function localTime(at: number, timeZone: string): LocalTime {
+  let quarters = kept.get(timeZone);
+  if (!quarters) {
+    quarters = new Map();
+    kept.set(timeZone, quarters);
+  }
+  const quarter = Math.floor(at / quarterMs);
+  const known = quarters.get(quarter);
+  if (known) return known;
+  if (known === null) return computeLocalTime(at, timeZone);
+  if (quarters.size >= maxKeptQuarters) quarters.clear();
+  const first = computeLocalTime(quarter * quarterMs, timeZone);
+  const last = computeLocalTime((quarter + 1) * quarterMs - 1, timeZone);
+  const same = first.day === last.day && first.week === last.week && first.hour === last.hour;
+  quarters.set(quarter, same ? first : null);
+  return same ? first : computeLocalTime(at, timeZone);
+}
+
+function computeLocalTime(at: number, timeZone: string): LocalTime {
   const parts = Object.fromEntries(
     formatterFor(timeZone)
       .formatToParts(at)
