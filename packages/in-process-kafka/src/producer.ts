@@ -12,6 +12,7 @@ import {
 import type { Broker, Topic } from "./broker";
 import { nonRetriable } from "./errors";
 import { Instrumentation, producerEvents, silentLogger } from "./instrumentation";
+import { fastDefaultPartitioner } from "./partitioner";
 
 interface Routed {
   readonly topic: Topic;
@@ -26,7 +27,12 @@ interface Routed {
  */
 export function createProducer(broker: Broker, config: ProducerConfig = {}): Producer {
   const instrumentation = new Instrumentation(Object.values(producerEvents));
-  const partitioner = (config.createPartitioner ?? Partitioners.DefaultPartitioner)();
+  // kafkajs' default partitioner is replaced by the same decisions computed faster; a custom one is used as given.
+  const create =
+    config.createPartitioner === undefined || config.createPartitioner === Partitioners.DefaultPartitioner
+      ? fastDefaultPartitioner
+      : config.createPartitioner;
+  const partitioner = create();
   const autoCreate = config.allowAutoTopicCreation ?? true;
   const { transactionalId } = config;
   let connected = false;
