@@ -67,6 +67,11 @@ export interface BatchConsumerOptions<T> {
    * `decisionId` of the value.
    */
   readonly recordId?: (value: T) => string | undefined;
+  /**
+   * Batches of different partitions handled at the same time (default 1: one after another). Only
+   * for stages whose state and producers are per partition, so their batches cannot interfere.
+   */
+  readonly partitionsConsumedConcurrently?: number;
 }
 
 /** The event id, or else the decision id, of a pipeline record; never a customer's. */
@@ -209,6 +214,7 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
     eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
       const first = batch.messages[0];
       const last = batch.messages.at(-1);

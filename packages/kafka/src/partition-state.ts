@@ -45,6 +45,7 @@ export class PartitionStates<S> {
   private readonly states = new Map<number, S>();
   private assigned = new Set<number>();
   private memberId: string | undefined;
+  private restoring: Promise<void> | undefined;
 
   constructor(private readonly restore: (partitions: number[]) => Promise<Map<number, S>>) {}
 
@@ -61,10 +62,22 @@ export class PartitionStates<S> {
   }
 
   async get(partition: number): Promise<S> {
-    if (!this.states.has(partition)) {
+    // Partitions handled at the same time share one restore: a second read of the changelog could
+    // finish later and replace a state that has moved on since.
+    while (!this.states.has(partition)) {
+      if (this.restoring) {
+        await this.restoring.catch(() => undefined);
+        continue;
+      }
       const missing = [...new Set([...this.assigned, partition])].filter((each) => !this.states.has(each));
-      for (const [restored, state] of await this.restore(missing.sort((a, b) => a - b)))
-        this.states.set(restored, state);
+      this.restoring = this.restore(missing.sort((a, b) => a - b)).then((restored) => {
+        for (const [each, state] of restored) this.states.set(each, state);
+      });
+      try {
+        await this.restoring;
+      } finally {
+        this.restoring = undefined;
+      }
     }
     return this.states.get(partition) as S;
   }
