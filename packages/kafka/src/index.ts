@@ -13,6 +13,7 @@ export {
   type DecodedRecord,
   startBatchConsumer,
 } from "./batch-consumer";
+export { type CaughtUpOptions, type GroupTopic, waitUntilCaughtUp } from "./caught-up";
 export { consumerLag } from "./consumer-lag";
 export { type DeadLetter, DeadLetterPublisher, deadLetterHeaders } from "./dead-letters";
 export { encodeRecords, type KeyedRecord } from "./encode-records";

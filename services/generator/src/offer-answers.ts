@@ -30,6 +30,8 @@ export interface OfferAnswerer {
   };
   /** Milliseconds since the last offer arrived (since the start when none has). */
   readonly idleMs: () => number;
+  /** Publishes the waiting answers that are due by now (a simulated clock moves in jumps). */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,13 +61,16 @@ export async function startOfferAnswerer(options: OfferAnswererOptions): Promise
     answers += await publisher.publish(due.sort((left, right) => left.occurredAt - right.occurredAt));
   };
   let flushing = Promise.resolve();
-  const timer = setInterval(() => {
-    if (waiting.length === 0) return;
+  const flushWaiting = () => {
     const held = waiting;
     waiting = [];
     flushing = flushing
       .then(() => publishDue(held))
       .catch((error: unknown) => logger.error({ err: error }, "publishing waiting answers failed"));
+    return flushing;
+  };
+  const timer = setInterval(() => {
+    if (waiting.length > 0) void flushWaiting();
   }, 1000);
   await consumer.run({
     eachBatch: async ({ batch }) => {
@@ -93,6 +98,7 @@ export async function startOfferAnswerer(options: OfferAnswererOptions): Promise
   return {
     counts: () => ({ offers, answers, waiting: waiting.length, unknown }),
     idleMs: () => now() - lastOfferAt,
+    flush: flushWaiting,
     async stop() {
       clearInterval(timer);
       await consumer.disconnect();

@@ -1,11 +1,23 @@
 import { positiveInt } from "@cx/config";
+import { enricherEnvSchema } from "@cx/enricher";
+import { offersEnvSchema } from "@cx/offers-service";
 import { sinkEnvSchema } from "@cx/sink";
 import { z } from "zod";
 
 export const pipelineEnvSchema = z.object({
+  ...enricherEnvSchema.shape,
+  ...offersEnvSchema.shape,
   ...sinkEnvSchema.shape,
-  /** How many sample touchpoints the run sends through the pipeline. */
-  PIPELINE_EVENTS: positiveInt.default(5000),
+  /** The demo workload: how many customers at the start (referrals add more), over how many days. */
+  PIPELINE_CUSTOMERS: positiveInt.default(3000),
+  PIPELINE_DAYS: positiveInt.default(120),
   PIPELINE_SEED: z.coerce.number().int().default(42),
+  /** Whether the workload's customers answer the offers the pipeline sends (the feedback loop). */
+  PIPELINE_ANSWER_OFFERS: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((value) => value === "true"),
+  /** Also write the closing summary here, as JSON (for scripts and the test). */
+  PIPELINE_SUMMARY_FILE: z.string().min(1).optional(),
 });
 export type PipelineEnv = z.infer<typeof pipelineEnvSchema>;

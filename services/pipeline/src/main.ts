@@ -1,63 +1,59 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { writeFileSync } from "node:fs";
 import { createClickHouse, migrate } from "@cx/clickhouse";
 import { loadConfig } from "@cx/config";
-import { createTouchpointPublisher, sampleTouchpoints, startOfTodayUtc } from "@cx/generator";
-import { consumerLag, createKafka, createSchemaRegistry } from "@cx/kafka";
-import { acquireServers } from "@cx/local-servers";
+import { startOfTodayUtc } from "@cx/generator";
 import { runService } from "@cx/runtime";
-import { startSink } from "@cx/sink";
 import { pipelineEnvSchema } from "./config";
-import { channelSummary } from "./summary";
+import { runDemo } from "./demo";
+import { createProgress } from "./progress";
+import { deadLettersByReason, pipelineSummary, printSummary } from "./summary";
+import { openTransport } from "./transport";
+
+// The demo talks to a person: per-batch info lines would bury the progress bar and the summary.
+process.env.LOG_LEVEL ??= "warn";
 
 await runService("pipeline", async (logger) => {
-  loadConfig(pipelineEnvSchema); // validate before starting anything
-  const servers = await acquireServers(process.env, logger);
-  const env = loadConfig(pipelineEnvSchema, {
-    ...process.env,
-    KAFKA_BROKERS: servers.kafkaBrokers,
-    SCHEMA_REGISTRY_URL: servers.schemaRegistryUrl,
-  });
-  const kafka = createKafka(env, logger);
-  const registry = createSchemaRegistry(env.SCHEMA_REGISTRY_URL);
+  const env = loadConfig(pipelineEnvSchema); // a bad value stops here, before anything starts
+  const transport = openTransport(process.env, env, logger);
   const clickhouse = createClickHouse(env);
+  if (transport.embedded) {
+    // The embedded transport starts empty each run, so the run's data replaces the last run's.
+    await clickhouse.client.command({ query: `DROP DATABASE IF EXISTS ${clickhouse.database}` });
+  }
   await migrate(clickhouse, logger);
-  const sink = await startSink({ kafka, registry, clickhouse, logger, env });
-  const publisher = await createTouchpointPublisher(kafka, registry, env);
+  const where = env.CLICKHOUSE_URL ?? `${env.CLICKHOUSE_DATA_DIR} (database ${env.CLICKHOUSE_DATABASE})`;
 
   const run = async () => {
-    const touchpoints = sampleTouchpoints({
-      count: env.PIPELINE_EVENTS,
-      seed: env.PIPELINE_SEED,
-      endAt: startOfTodayUtc(),
-    });
-    const started = performance.now();
-    await publisher.publish(touchpoints);
-    const admin = kafka.admin();
-    await admin.connect();
-    while ((await consumerLag(admin, env.SINK_GROUP_ID, env.TOUCHPOINTS_TOPIC)) > 0) await sleep(200);
-    await admin.disconnect();
-    const seconds = (performance.now() - started) / 1000;
-    logger.info(
-      {
-        events: touchpoints.length,
-        seconds: Number(seconds.toFixed(2)),
-        perSecond: Math.round(touchpoints.length / seconds),
-      },
-      "all touchpoints are in ClickHouse",
-    );
-    console.table(await channelSummary(clickhouse));
     console.log(
-      `ClickHouse data: ${env.CLICKHOUSE_URL ?? env.CLICKHOUSE_DATA_DIR} (database ${env.CLICKHOUSE_DATABASE})`,
+      `Simulating ${env.PIPELINE_CUSTOMERS} customers over ${env.PIPELINE_DAYS} days (seed ${env.PIPELINE_SEED}) through ${transport.describe}`,
     );
+    const demo = await runDemo(
+      { kafka: transport.kafka, registry: transport.registry, clickhouse, logger, env },
+      {
+        customers: env.PIPELINE_CUSTOMERS,
+        days: env.PIPELINE_DAYS,
+        seed: env.PIPELINE_SEED,
+        answerOffers: env.PIPELINE_ANSWER_OFFERS,
+        endAt: startOfTodayUtc(),
+      },
+      (total) => createProgress(total),
+    );
+    console.log(
+      `${demo.touchpoints} touchpoints and ${demo.answers} offer answers in ${demo.seconds.toFixed(1)} s (${Math.round(demo.touchpoints / demo.seconds)} touchpoints/s)`,
+    );
+    const summary = await pipelineSummary(
+      clickhouse,
+      await deadLettersByReason(transport.kafka, env.DEAD_LETTER_TOPIC, logger),
+    );
+    printSummary(summary, where);
+    if (env.PIPELINE_SUMMARY_FILE)
+      writeFileSync(env.PIPELINE_SUMMARY_FILE, `${JSON.stringify(summary, null, 2)}\n`);
   };
 
   return {
     done: run(),
     async stop() {
-      await publisher.close();
-      await sink.stop();
       await clickhouse.close();
-      await servers.stop();
     },
   };
 });

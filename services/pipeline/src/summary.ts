@@ -1,23 +1,164 @@
-import type { ClickHouse } from "@cx/clickhouse";
+import { type ClickHouse, packedQuerySql, queryPack } from "@cx/clickhouse";
+import { deadLetterHeaders, readPartitionsToEnd } from "@cx/kafka";
+import type { Logger } from "@cx/logging";
+import type { Kafka } from "kafkajs";
 
-export interface ChannelSummaryRow {
-  channel: string;
-  touchpoints: string;
-  customers: string;
-  net_revenue: number;
+type Row = Record<string, unknown>;
+
+/** What a run left in ClickHouse and on the dead-letter topic, as `npm start` prints it. */
+export interface PipelineSummary {
+  readonly touchpoints: number;
+  readonly customers: number;
+  readonly stages: { stage: string; customers: number }[];
+  readonly valueDeciles: {
+    decile: number;
+    customers: number;
+    average_value: number;
+    revenue_share: number;
+  }[];
+  /** Share of net revenue from the 20 % of customers with the highest value (deciles 10 and 9). */
+  readonly topFifthRevenueShare: number;
+  readonly offersDecided: number;
+  readonly suppressedByReason: { reason: string; suppressed: number }[];
+  readonly acceptanceByOffer: {
+    offer_id: string;
+    decisions: number;
+    accepted: number;
+    acceptance_rate: number | null;
+    accepted_value: number;
+  }[];
+  readonly deadLettersByReason: { reason: string; records: number }[];
 }
 
-/** Touchpoints, distinct customers and net revenue per channel, each event counted once. */
-export async function channelSummary(clickhouse: ClickHouse): Promise<ChannelSummaryRow[]> {
+const numeric = (row: Row) =>
+  Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [
+      key,
+      typeof value === "string" && value !== "" && !Number.isNaN(Number(value)) ? Number(value) : value,
+    ]),
+  );
+
+/** Runs a query of the pack (one SQL text for the CLI, the demo and the tests). */
+async function packed(clickhouse: ClickHouse, name: string, params: Record<string, unknown> = {}) {
+  const query = queryPack().find((candidate) => candidate.name === name);
+  if (!query) throw new Error(`no query ${name} in the pack`);
   const result = await clickhouse.client.query({
-    query: `SELECT channel,
-                   count() AS touchpoints,
-                   uniqExact(coalesce(loyalty_id, device_id, social_handle, event_id)) AS customers,
-                   round(sum(coalesce(amount_minor, 0)) / 100, 2) AS net_revenue
-            FROM ${clickhouse.table("touchpoints")} FINAL
-            GROUP BY channel
-            ORDER BY touchpoints DESC`,
+    query: packedQuerySql(query, clickhouse.database),
+    query_params: params,
     format: "JSONEachRow",
   });
-  return result.json<ChannelSummaryRow>();
+  return (await result.json<Row>()).map(numeric);
+}
+
+async function single(clickhouse: ClickHouse, query: string): Promise<number> {
+  const result = await clickhouse.client.query({ query, format: "JSONEachRow" });
+  const [row] = await result.json<{ n: string }>();
+  return Number(row?.n ?? 0);
+}
+
+/** Dead letters per reason (the reason's text up to its first colon: the kind of fault). */
+export async function deadLettersByReason(kafka: Kafka, topic: string, logger: Logger) {
+  const admin = kafka.admin();
+  await admin.connect();
+  const partitions = (await admin.fetchTopicOffsets(topic)).map((end) => end.partition);
+  await admin.disconnect();
+  const counts = new Map<string, number>();
+  await readPartitionsToEnd(
+    kafka,
+    topic,
+    partitions,
+    (message) => {
+      const reason = String(message.headers?.[deadLetterHeaders.reason] ?? "unknown");
+      const kind = reason.split(":")[0] ?? reason;
+      counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    },
+    logger,
+  );
+  return [...counts].map(([reason, records]) => ({ reason, records })).sort((a, b) => b.records - a.records);
+}
+
+export async function pipelineSummary(
+  clickhouse: ClickHouse,
+  deadLetters: PipelineSummary["deadLettersByReason"],
+): Promise<PipelineSummary> {
+  const t = (name: string) => clickhouse.table(name);
+  const wholeTime = { from: "1970-01-01", to: "2149-06-06" };
+  const valueDeciles = (await packed(clickhouse, "value-deciles")) as PipelineSummary["valueDeciles"];
+  const offers = await packed(clickhouse, "offer-performance", wholeTime);
+  const acceptanceByOffer = new Map<string, PipelineSummary["acceptanceByOffer"][number]>();
+  for (const row of offers) {
+    const id = String(row.offer_id);
+    const known = acceptanceByOffer.get(id) ?? {
+      offer_id: id,
+      decisions: 0,
+      accepted: 0,
+      acceptance_rate: null,
+      accepted_value: 0,
+    };
+    const decisions = known.decisions + Number(row.decisions);
+    const accepted = known.accepted + Number(row.accepted);
+    acceptanceByOffer.set(id, {
+      offer_id: id,
+      decisions,
+      accepted,
+      acceptance_rate: decisions > 0 ? Number((accepted / decisions).toFixed(3)) : null,
+      accepted_value: Number((known.accepted_value + Number(row.accepted_value)).toFixed(2)),
+    });
+  }
+  const suppressions = await packed(clickhouse, "suppressions", wholeTime);
+  const suppressedByReason = new Map<string, number>();
+  for (const row of suppressions)
+    suppressedByReason.set(
+      String(row.reason),
+      (suppressedByReason.get(String(row.reason)) ?? 0) + Number(row.suppressed),
+    );
+  const stages = await clickhouse.client.query({
+    query: `SELECT toString(stage) AS stage, count() AS customers FROM ${t("customer_profiles")} FINAL
+            WHERE merged_into IS NULL GROUP BY stage ORDER BY customers DESC, stage`,
+    format: "JSONEachRow",
+  });
+  return {
+    touchpoints: await single(clickhouse, `SELECT count() AS n FROM ${t("touchpoints")}`),
+    customers: await single(
+      clickhouse,
+      `SELECT count() AS n FROM ${t("customer_profiles")} FINAL WHERE merged_into IS NULL`,
+    ),
+    stages: (await stages.json<Row>()).map(numeric) as PipelineSummary["stages"],
+    valueDeciles,
+    topFifthRevenueShare: Number(
+      valueDeciles
+        .filter((row) => row.decile >= 9)
+        .reduce((sum, row) => sum + row.revenue_share, 0)
+        .toFixed(3),
+    ),
+    offersDecided: await single(clickhouse, `SELECT count() AS n FROM ${t("offers")}`),
+    suppressedByReason: [...suppressedByReason]
+      .map(([reason, suppressed]) => ({ reason, suppressed }))
+      .sort((a, b) => b.suppressed - a.suppressed),
+    acceptanceByOffer: [...acceptanceByOffer.values()].sort((a, b) => b.decisions - a.decisions),
+    deadLettersByReason: deadLetters,
+  };
+}
+
+/** The summary as a person reads it at the end of `npm start`. */
+export function printSummary(summary: PipelineSummary, where: string, write = console.log): void {
+  write(`\n${summary.touchpoints} touchpoints, ${summary.customers} customers\n`);
+  write("Customers by lifecycle stage");
+  console.table(summary.stages);
+  write(
+    `Value deciles (predicted + indirect value); the top 20 % of customers bring ${(summary.topFifthRevenueShare * 100).toFixed(1)} % of net revenue`,
+  );
+  console.table(summary.valueDeciles);
+  write(`Offers decided: ${summary.offersDecided}; acceptance by offer`);
+  console.table(summary.acceptanceByOffer);
+  write("Decisions suppressed by the contact policy, by reason");
+  console.table(summary.suppressedByReason);
+  const dead = summary.deadLettersByReason.reduce((sum, row) => sum + row.records, 0);
+  write(`Dead letters: ${dead}`);
+  if (dead > 0) console.table(summary.deadLettersByReason);
+  write(`\nThe data stays in ${where}. Query it further:
+  npx cx query --list
+  npx cx query journey-paths --param limit=10
+  npx cx query lifecycle-stage-counts --param from=<YYYY-MM-DD> --param to=<YYYY-MM-DD>
+  npm run sql -- "SELECT channel, count() FROM cx.touchpoints GROUP BY channel"`);
 }

@@ -1,0 +1,61 @@
+import type { ClickHouse } from "@cx/clickhouse";
+import { startEnricher } from "@cx/enricher";
+import type { GroupTopic } from "@cx/kafka";
+import type { Logger } from "@cx/logging";
+import { startOffersService } from "@cx/offers-service";
+import { startSink } from "@cx/sink";
+import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
+import type { Kafka } from "kafkajs";
+import type { PipelineEnv } from "./config";
+
+export interface PipelineStages {
+  /** Runs due follow-ups and expiries as of `now` (the demo's simulated clock). */
+  tick(now: number): Promise<void>;
+  /** Every consumer group with the topics it reads: all caught up = the pipeline is idle. */
+  readonly groups: readonly GroupTopic[];
+  /** The groups up to the offer decisions (not the sink). */
+  readonly decidingGroups: readonly GroupTopic[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Identity, profiles, offers and the sink in this process: the services' own start functions, so
+ * the embedded mode and the services run the same code over whatever transport `kafka` is.
+ */
+export async function startPipelineStages(deps: {
+  kafka: Kafka;
+  registry: SchemaRegistry;
+  clickhouse: ClickHouse;
+  logger: Logger;
+  env: PipelineEnv;
+}): Promise<PipelineStages> {
+  const { env, logger } = deps;
+  const enricher = await startEnricher({ ...deps, logger: logger.child({ stage: "enricher" }) });
+  const offers = await startOffersService({ ...deps, logger: logger.child({ stage: "offers" }) });
+  const sink = await startSink({ ...deps, logger: logger.child({ stage: "sink" }) });
+  const decidingGroups: GroupTopic[] = [
+    { groupId: env.ENRICHER_IDENTITY_GROUP_ID, topic: env.TOUCHPOINTS_TOPIC },
+    { groupId: env.ENRICHER_IDENTITY_GROUP_ID, topic: env.IDENTITY_COMMANDS_TOPIC },
+    { groupId: env.ENRICHER_PROFILE_GROUP_ID, topic: env.IDENTIFIED_TOPIC },
+    { groupId: env.OFFERS_GROUP_ID, topic: env.ENRICHED_TOPIC },
+  ];
+  const sinkGroups = [
+    env.TOUCHPOINTS_TOPIC,
+    env.ENRICHED_TOPIC,
+    env.STAGE_CHANGES_TOPIC,
+    env.PROFILES_TOPIC,
+    env.OFFERS_TOPIC,
+    env.SUPPRESSED_TOPIC,
+    env.OFFER_OUTCOMES_TOPIC,
+  ].map((topic) => ({ groupId: env.SINK_GROUP_ID, topic }));
+  return {
+    tick: (now) => offers.tick(now),
+    groups: [...decidingGroups, ...sinkGroups],
+    decidingGroups,
+    async stop() {
+      await enricher.stop();
+      await offers.stop();
+      await sink.stop();
+    },
+  };
+}
