@@ -19,7 +19,7 @@ export { type DeadLetter, DeadLetterPublisher, deadLetterHeaders } from "./dead-
 export { encodeRecords, type KeyedRecord } from "./encode-records";
 export { createGroupSender } from "./group-sender";
 export { createKafka, type KafkaEnv, kafkaEnvSchema } from "./kafka-config";
-export { createTransactionalProducer, PartitionProducers } from "./partition-producers";
+export { createTransactionalProducer, inTransaction, PartitionProducers } from "./partition-producers";
 export { PartitionStates, readLatestPerKey } from "./partition-state";
 export {
   ensurePipelineTopics,

@@ -1,4 +1,4 @@
-import { type Kafka, Partitioners, type Producer } from "kafkajs";
+import { type Kafka, Partitioners, type Producer, type Transaction } from "kafkajs";
 import { connectObserved } from "./consumer-observability";
 
 /**
@@ -16,6 +16,35 @@ export async function createTransactionalProducer(kafka: Kafka, transactionalId:
   });
   await connectObserved(producer, transactionalId);
   return producer;
+}
+
+/**
+ * Runs `work` in one transaction of `producer` and commits it; on failure aborts it and rethrows.
+ * When the transaction cannot be begun or aborted (the broker went away mid-transaction), kafkajs
+ * leaves the producer in a state (ABORTING) where it refuses every later transaction, so the
+ * partition would never move again: `onBroken` is called first, and the caller drops the producer
+ * and makes a new one with the same transactional id, whose initialisation fences the old epoch and
+ * has the broker abort the open transaction.
+ */
+export async function inTransaction(
+  producer: Pick<Producer, "transaction">,
+  work: (transaction: Transaction) => Promise<void>,
+  onBroken: () => Promise<void>,
+): Promise<void> {
+  let transaction: Transaction;
+  try {
+    transaction = await producer.transaction();
+  } catch (error) {
+    await onBroken();
+    throw error;
+  }
+  try {
+    await work(transaction);
+    await transaction.commit();
+  } catch (error) {
+    await transaction.abort().catch(onBroken);
+    throw error;
+  }
 }
 
 /**
@@ -39,6 +68,13 @@ export class PartitionProducers {
       producer.catch(() => this.producers.delete(partition));
     }
     return producer;
+  }
+
+  /** Drops a partition's producer (see inTransaction); the next `get` makes a new one with its id. */
+  async discard(partition: number): Promise<void> {
+    const producer = this.producers.get(partition);
+    this.producers.delete(partition);
+    await (await producer?.catch(() => undefined))?.disconnect().catch(() => undefined);
   }
 
   /** Lets go of partitions this member no longer owns. */

@@ -7,13 +7,14 @@ import {
   createTransactionalProducer,
   DeadLetterPublisher,
   encodeRecords,
+  inTransaction,
   readLatestPerKey,
   singleOwnerAssigner,
   startBatchConsumer,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka } from "kafkajs";
+import type { Kafka, Producer } from "kafkajs";
 import type { EnricherEnv } from "./config";
 import { applyIdentityCommand, identifyTouchpoint, noIdentityOutputs } from "./identify";
 import {
@@ -67,7 +68,11 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
   };
   const limits: IdentityLimits | undefined = env.IDENTITY_LIMITS;
   // Connected before the graph is read: it fences a previous owner and aborts its open transaction.
-  const transactional = await createTransactionalProducer(kafka, env.ENRICHER_IDENTITY_TRANSACTIONAL_ID);
+  // Replaced (undefined until the next batch) when a broker outage leaves it unusable; see inTransaction.
+  let transactional: Producer | undefined = await createTransactionalProducer(
+    kafka,
+    env.ENRICHER_IDENTITY_TRANSACTIONAL_ID,
+  );
   const deadLetterProducer = await createIdempotentProducer(kafka);
   const deadLetters = new DeadLetterPublisher(deadLetterProducer, env.DEAD_LETTER_TOPIC);
 
@@ -111,6 +116,9 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
     deadLetters,
     logger: log,
     async handleBatch(records, context) {
+      // A new producer before the graph is read, as at the start: it aborts what the old one left open.
+      transactional ??= await createTransactionalProducer(kafka, env.ENRICHER_IDENTITY_TRANSACTIONAL_ID);
+      const producer = transactional;
       graph ??= await restore();
       const current = graph;
       const out = noIdentityOutputs();
@@ -155,24 +163,27 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
           { topic: env.IDENTITY_CHANGELOG_TOPIC, messages: await encodeRecords(codecs.changelog, changelog) },
         ];
         if (refused.length > 0) await deadLetters.publish(refused);
-        const transaction = await transactional.transaction();
-        try {
-          for (const chunk of chunkTopicMessages(topicMessages))
-            await transaction.sendBatch({ topicMessages: chunk, acks: -1 });
-          await transaction.sendOffsets({
-            consumerGroupId: env.ENRICHER_IDENTITY_GROUP_ID,
-            topics: [
-              {
-                topic: context.topic,
-                partitions: [{ partition: context.partition, offset: context.nextOffset }],
-              },
-            ],
-          });
-          await transaction.commit();
-        } catch (error) {
-          await transaction.abort().catch(() => undefined);
-          throw error;
-        }
+        await inTransaction(
+          producer,
+          async (transaction) => {
+            for (const chunk of chunkTopicMessages(topicMessages))
+              await transaction.sendBatch({ topicMessages: chunk, acks: -1 });
+            await transaction.sendOffsets({
+              consumerGroupId: env.ENRICHER_IDENTITY_GROUP_ID,
+              topics: [
+                {
+                  topic: context.topic,
+                  partitions: [{ partition: context.partition, offset: context.nextOffset }],
+                },
+              ],
+            });
+          },
+          async () => {
+            log.warn("transactional producer unusable; a new one takes its transactional id");
+            transactional = undefined;
+            await producer.disconnect().catch(() => undefined);
+          },
+        );
       } catch (error) {
         // The graph already holds this batch's changes; they were not published, so start again
         // from what was.
@@ -195,7 +206,7 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
   return {
     async stop() {
       await consumer.stop();
-      await transactional.disconnect();
+      await transactional?.disconnect();
       await deadLetterProducer.disconnect();
     },
   };

@@ -6,6 +6,7 @@ import {
   DeadLetterPublisher,
   encodeRecords,
   ensurePipelineTopics,
+  inTransaction,
   PartitionProducers,
   PartitionStates,
   readLatestPerKey,
@@ -166,20 +167,22 @@ export async function startOffersService({
     const chunks = chunkTopicMessages(topicMessages);
     if (chunks.length === 0 && !offsets) return;
     const producer = await producers.get(partition);
-    const transaction = await producer.transaction();
-    try {
-      for (const topicMessagesChunk of chunks)
-        await transaction.sendBatch({ topicMessages: topicMessagesChunk, acks: -1 });
-      if (offsets)
-        await transaction.sendOffsets({
-          consumerGroupId: env.OFFERS_GROUP_ID,
-          topics: [{ topic: offsets.topic, partitions: [{ partition, offset: offsets.offset }] }],
-        });
-      await transaction.commit();
-    } catch (error) {
-      await transaction.abort().catch(() => undefined);
-      throw error;
-    }
+    await inTransaction(
+      producer,
+      async (transaction) => {
+        for (const topicMessagesChunk of chunks)
+          await transaction.sendBatch({ topicMessages: topicMessagesChunk, acks: -1 });
+        if (offsets)
+          await transaction.sendOffsets({
+            consumerGroupId: env.OFFERS_GROUP_ID,
+            topics: [{ topic: offsets.topic, partitions: [{ partition, offset: offsets.offset }] }],
+          });
+      },
+      async () => {
+        log.warn({ partition }, "transactional producer unusable; a new one takes its transactional id");
+        await producers.discard(partition);
+      },
+    );
     countDecisions(out.decisions);
     const offered = decided.reduce((sum, entry) => sum + entry.offers.length, 0);
     const suppressed = decided.reduce((sum, entry) => sum + entry.suppressed.length, 0);
@@ -213,6 +216,9 @@ export async function startOffersService({
     logger: log,
     handleBatch: (records, context) =>
       exclusively(context.partition, async () => {
+        // The partition's producer first: it fences a previous one and aborts its open transaction,
+        // so the state read next is not held up behind it.
+        await producers.get(context.partition);
         const offers = await partitions.get(context.partition);
         try {
           const out: PartitionOutputs = { decisions: [], outcomes: [] };

@@ -1,0 +1,68 @@
+import type { Producer, Transaction } from "kafkajs";
+import { describe, expect, it } from "vitest";
+import { inTransaction } from "./partition-producers";
+
+/** A producer whose transactions do what the test says, recording the calls. */
+function fakeProducer(behaviour: { begin?: Error; work?: Error; commit?: Error; abort?: Error }) {
+  const calls: string[] = [];
+  const step = (name: string, error: Error | undefined) => async () => {
+    calls.push(name);
+    if (error) throw error;
+  };
+  const transaction = {
+    commit: step("commit", behaviour.commit),
+    abort: step("abort", behaviour.abort),
+  } as unknown as Transaction;
+  const producer: Pick<Producer, "transaction"> = {
+    transaction: async () => {
+      calls.push("begin");
+      if (behaviour.begin) throw behaviour.begin;
+      return transaction;
+    },
+  };
+  const run = () =>
+    inTransaction(producer, step("work", behaviour.work), async () => {
+      calls.push("broken");
+    });
+  return { calls, run };
+}
+
+describe("inTransaction", () => {
+  it("commits when the work succeeds", async () => {
+    const { calls, run } = fakeProducer({});
+    await run();
+    expect(calls).toEqual(["begin", "work", "commit"]);
+  });
+
+  it("aborts and rethrows when the work fails, keeping the producer", async () => {
+    const { calls, run } = fakeProducer({ work: new Error("coordinator not found") });
+    await expect(run()).rejects.toThrow("coordinator not found");
+    expect(calls).toEqual(["begin", "work", "abort"]);
+  });
+
+  it("gives the producer up when the abort fails too (a broker outage mid-transaction)", async () => {
+    const { calls, run } = fakeProducer({
+      work: new Error("connection lost"),
+      abort: new Error("broker down"),
+    });
+    await expect(run()).rejects.toThrow("connection lost");
+    expect(calls).toEqual(["begin", "work", "abort", "broken"]);
+  });
+
+  it("gives the producer up when a commit fails and the abort is refused", async () => {
+    const { calls, run } = fakeProducer({
+      commit: new Error("timeout"),
+      abort: new Error("state COMMITTING"),
+    });
+    await expect(run()).rejects.toThrow("timeout");
+    expect(calls).toEqual(["begin", "work", "commit", "abort", "broken"]);
+  });
+
+  it("gives the producer up when no transaction can be begun (left ABORTING)", async () => {
+    const { calls, run } = fakeProducer({
+      begin: new Error('Cannot call "beginTransaction" in state "ABORTING"'),
+    });
+    await expect(run()).rejects.toThrow("ABORTING");
+    expect(calls).toEqual(["begin", "broken"]);
+  });
+});
