@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { addClvFitCommand } from "./clv-fit-command";
+import { addDemoCommand } from "./demo-command";
 import { addIdentityCommands } from "./identity-command";
 import { addQueryCommand } from "./query-command";
 import { UsageError } from "./usage-error";
@@ -15,6 +16,7 @@ const program = new Command("cx")
 addClvFitCommand(program.command("clv").description("customer lifetime value models"));
 addIdentityCommands(program.command("identity").description("operator commands to the identity graph"));
 addQueryCommand(program);
+addDemoCommand(program);
 
 try {
   await program.parseAsync(process.argv);

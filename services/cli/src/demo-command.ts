@@ -1,0 +1,35 @@
+import { runPipeline } from "@cx/pipeline";
+import type { Command } from "commander";
+
+/** `cx demo`: what `npm start` runs, with the size and seed as options. */
+export function addDemoCommand(program: Command): void {
+  program
+    .command("demo")
+    .description(
+      "run the whole pipeline in this process on a generated workload and print a summary (what `npm start` runs). " +
+        "With no KAFKA_BROKERS/SCHEMA_REGISTRY_URL it uses the in-process transport and replaces the last demo's data " +
+        "in the embedded ClickHouse (CLICKHOUSE_DATA_DIR, default .data/clickhouse).",
+    )
+    .option("--customers <n>", "customers at the start (referrals add more)", process.env.PIPELINE_CUSTOMERS)
+    .option("--days <n>", "days simulated, ending today", process.env.PIPELINE_DAYS)
+    .option("--seed <n>", "same seed, same workload", process.env.PIPELINE_SEED)
+    .option("--no-answers", "customers do not answer offers (no feedback loop)")
+    .option("--summary-file <file>", "also write the summary as JSON to this file")
+    .action(
+      async (options: {
+        customers?: string;
+        days?: string;
+        seed?: string;
+        answers: boolean;
+        summaryFile?: string;
+      }) => {
+        await runPipeline({
+          ...(options.customers ? { PIPELINE_CUSTOMERS: options.customers } : {}),
+          ...(options.days ? { PIPELINE_DAYS: options.days } : {}),
+          ...(options.seed ? { PIPELINE_SEED: options.seed } : {}),
+          ...(options.answers ? {} : { PIPELINE_ANSWER_OFFERS: "false" }),
+          ...(options.summaryFile ? { PIPELINE_SUMMARY_FILE: options.summaryFile } : {}),
+        });
+      },
+    );
+}

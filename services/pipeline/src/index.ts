@@ -1,0 +1,2 @@
+export { type PipelineEnv, pipelineEnvSchema } from "./config";
+export { runPipeline } from "./run-pipeline";

@@ -1,0 +1,164 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { testPipelineVariables, uniqueName } from "@cx/testing";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "..");
+const dataDir = mkdtempSync(join(tmpdir(), "cx-demo-test-"));
+const size = { PIPELINE_CUSTOMERS: "80", PIPELINE_DAYS: "30", PIPELINE_SEED: "7", KAFKA_PARTITIONS: "3" };
+
+/** Runs a command of the project to its end; its output comes back for the assertions. */
+function runCommand(args: string[], env: Record<string, string | undefined>) {
+  return new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn("npx", args, { cwd: root, env: env as NodeJS.ProcessEnv });
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+/** Queries one database of the demo's data folder from a process of its own (one chDB holder at a time). */
+async function query(database: string, queries: Record<string, string>) {
+  const { code, output } = await runCommand(
+    ["tsx", "test/support/clickhouse-query.ts", JSON.stringify(queries)],
+    {
+      ...process.env,
+      CLICKHOUSE_DATA_DIR: dataDir,
+      CLICKHOUSE_DATABASE: database,
+      CLICKHOUSE_URL: undefined,
+    },
+  );
+  expect(code, output).toBe(0);
+  const line = output.split("\n").find((candidate) => candidate.startsWith("RESULT "));
+  return JSON.parse(line?.slice("RESULT ".length) ?? "{}") as Record<string, Record<string, unknown>[]>;
+}
+
+const withoutServers = () => {
+  const env: Record<string, string | undefined> = { ...process.env, CLICKHOUSE_DATA_DIR: dataDir };
+  for (const name of ["KAFKA_BROKERS", "SCHEMA_REGISTRY_URL", "CLICKHOUSE_URL"]) delete env[name];
+  return env;
+};
+
+/**
+ * What must not depend on the transport. Customer ids name a customer after the identifier the
+ * identity stage saw first, and value tiers rank a customer among their partition's customers at
+ * that moment, so both follow the interleaving of partitions, which a broker does not fix; the
+ * people, their figures and what they did do not. Offers are decided with the tier as one factor,
+ * so they are compared by their overall volume only (see the test).
+ */
+const figures = {
+  people: `SELECT net_revenue_minor, purchase_days, complaints, current_value_minor, arraySort(channels) AS channels
+           FROM {db}.customer_profiles FINAL WHERE merged_into IS NULL
+           ORDER BY net_revenue_minor, purchase_days, complaints, current_value_minor, channels`,
+  enriched: `SELECT count() AS touchpoints, uniqExact(event_id) AS events FROM {db}.enriched_touchpoints`,
+  activity: `SELECT day, channel, type, sum(touchpoints) AS n, sum(revenue_minor) AS revenue
+             FROM {db}.daily_channel_activity GROUP BY day, channel, type ORDER BY day, channel, type`,
+  service: `SELECT day, channel, sum(complaints) AS complaints, sum(resolved) AS resolved
+            FROM {db}.service_daily GROUP BY day, channel ORDER BY day, channel`,
+};
+
+describe("npm start: the whole pipeline in one process", () => {
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("runs the demo on a clean data folder and prints a summary that matches ClickHouse", async () => {
+    const summaryFile = join(dataDir, "embedded-summary.json");
+    const { code, output } = await runCommand(["tsx", "services/pipeline/src/main.ts"], {
+      ...withoutServers(),
+      ...size,
+      CLICKHOUSE_DATABASE: "demo_embedded",
+      PIPELINE_SUMMARY_FILE: summaryFile,
+    });
+    expect(code, output).toBe(0);
+    expect(output).toContain("the in-process transport");
+    expect(output).toContain("Customers by lifecycle stage");
+    const summary = JSON.parse(readFileSync(summaryFile, "utf8"));
+    const found = await query("demo_embedded", {
+      counts: `SELECT (SELECT count() FROM {db}.touchpoints) AS touchpoints,
+                      (SELECT count() FROM {db}.customer_profiles FINAL WHERE merged_into IS NULL) AS customers,
+                      (SELECT count() FROM {db}.offers) AS offers`,
+      stages: `SELECT toString(stage) AS stage, count() AS customers FROM {db}.customer_profiles FINAL
+               WHERE merged_into IS NULL GROUP BY stage ORDER BY customers DESC, stage`,
+      suppressed: `SELECT reason, count() AS suppressed FROM {db}.suppressed_decisions GROUP BY reason
+                   ORDER BY suppressed DESC, reason`,
+      accepted: `SELECT offer_id, countIf(outcome = 'accepted') AS accepted FROM {db}.offer_outcomes
+                 GROUP BY offer_id ORDER BY offer_id`,
+      topFifth: `SELECT round(sumIf(net_revenue_minor, rank <= ceil(total / 5)) / sum(net_revenue_minor), 2) AS share
+                 FROM (SELECT net_revenue_minor, count() OVER () AS total,
+                              row_number() OVER (ORDER BY coalesce(predicted_value_minor, current_value_minor) + indirect_value_minor DESC) AS rank
+                       FROM {db}.customer_profiles FINAL WHERE merged_into IS NULL)`,
+    });
+    const [counts] = found.counts ?? [];
+    expect(summary.touchpoints).toBe(Number(counts?.touchpoints));
+    expect(summary.touchpoints).toBeGreaterThan(500);
+    expect(summary.customers).toBe(Number(counts?.customers));
+    expect(summary.offersDecided).toBe(Number(counts?.offers));
+    expect(summary.stages).toEqual(
+      found.stages?.map((row) => ({ ...row, customers: Number(row.customers) })),
+    );
+    expect(summary.suppressedByReason).toEqual(
+      found.suppressed?.map((row) => ({ reason: row.reason, suppressed: Number(row.suppressed) })),
+    );
+    const acceptedByOffer = Object.fromEntries(
+      summary.acceptanceByOffer.map((row: { offer_id: string; accepted: number }) => [
+        row.offer_id,
+        row.accepted,
+      ]),
+    );
+    for (const row of found.accepted ?? [])
+      expect(acceptedByOffer[String(row.offer_id)] ?? 0).toBe(Number(row.accepted));
+    // Deciles share customers unevenly when they do not divide by ten, so a rounded comparison.
+    expect(summary.topFifthRevenueShare).toBeCloseTo(Number(found.topFifth?.[0]?.share), 1);
+    expect(summary.deadLettersByReason).toEqual([]);
+  }, 240_000);
+
+  it("gives the same profiles, offers and aggregates over Kafka as in one process", async () => {
+    // Answers to offers are touchpoints too, and offers follow value tiers (see `figures`): the
+    // comparison runs without them so both runs see the very same touchpoints.
+    const quiet = { ...size, PIPELINE_ANSWER_OFFERS: "false" };
+    const embedded = await runCommand(["tsx", "services/pipeline/src/main.ts"], {
+      ...withoutServers(),
+      ...quiet,
+      CLICKHOUSE_DATABASE: "demo_embedded_quiet",
+    });
+    expect(embedded.code, embedded.output).toBe(0);
+    const { code, output } = await runCommand(["tsx", "services/pipeline/src/main.ts"], {
+      ...process.env,
+      ...testPipelineVariables(),
+      ...quiet,
+      CLICKHOUSE_DATA_DIR: dataDir,
+      CLICKHOUSE_DATABASE: "demo_kafka",
+      CLICKHOUSE_URL: undefined,
+      ENRICHER_IDENTITY_GROUP_ID: uniqueName("identity"),
+      ENRICHER_IDENTITY_TRANSACTIONAL_ID: uniqueName("identity-tx"),
+      ENRICHER_PROFILE_GROUP_ID: uniqueName("profile"),
+      OFFERS_GROUP_ID: uniqueName("offers"),
+      OFFERS_TRANSACTIONAL_ID: uniqueName("offers-tx"),
+      SINK_GROUP_ID: uniqueName("sink"),
+    });
+    expect(code, output).toBe(0);
+    expect(output).not.toContain("the in-process transport");
+    const overKafka = await query("demo_kafka", figures);
+    const inProcess = await query("demo_embedded_quiet", figures);
+    expect(overKafka.people?.length).toBeGreaterThan(50);
+    for (const name of Object.keys(figures)) expect(overKafka[name], name).toEqual(inProcess[name]);
+    const decided = async (database: string) => {
+      const { volume } = await query(database, {
+        volume: `SELECT (SELECT count() FROM {db}.offers) + (SELECT uniqExact(decision_id) FROM {db}.suppressed_decisions) AS n`,
+      });
+      return Number(volume?.[0]?.n);
+    };
+    const [kafkaDecisions, embeddedDecisions] = [
+      await decided("demo_kafka"),
+      await decided("demo_embedded_quiet"),
+    ];
+    expect(embeddedDecisions).toBeGreaterThan(100);
+    expect(Math.abs(kafkaDecisions - embeddedDecisions) / embeddedDecisions).toBeLessThan(0.1);
+  }, 400_000);
+});
