@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createIdempotentProducer, ensureTopics } from "@cx/kafka";
+import { chunkTopicMessages, createIdempotentProducer, ensureTopics } from "@cx/kafka";
 import type { Admin, Kafka } from "kafkajs";
 
 export interface BareKafkaLoop {
@@ -10,7 +10,8 @@ export interface BareKafkaLoop {
 /**
  * The transport's ceiling on this machine: a kafkajs consumer (eachBatch, a fresh group from the
  * beginning) that produces every record of `topic` unchanged to an output topic with as many
- * partitions (same partition), with an idempotent acks=all producer like the pipeline's, commits, and
+ * partitions (same partition), with an idempotent acks=all producer like the pipeline's (in sends of
+ * at most 512 KB, as the stages send), commits, and
  * does nothing else: no decoding, no state, no ClickHouse. The clock runs from the consumer's start
  * (group join included, as for the pipeline) until every record read has been acknowledged. One
  * pass over a topic is short, so passes are repeated (at least `rounds`, and until `minSeconds`
@@ -47,7 +48,7 @@ export async function measureBareKafkaLoop(
         partitions,
         averageMessageBytes,
         input: "the end-to-end run's touchpoint topic (the same records and sizes)",
-        loop: "kafkajs eachBatch (defaults: up to 1 MB per partition fetch) → one send per batch (idempotent, acks=all) → auto-commit",
+        loop: "kafkajs eachBatch (defaults: up to 1 MB per partition fetch) → sends of ≤ 512 KB as the stages make them (idempotent, acks=all) → auto-commit",
         averageBatch: Math.round((total * passes.length) / Math.max(batches, 1)),
         includes: "group join at start of each pass",
       },
@@ -65,39 +66,48 @@ async function pass(kafka: Kafka, admin: Admin, topic: string, partitions: numbe
   const consumer = kafka.consumer({ groupId });
   let moved = 0;
   let batches = 0;
+  let finished = 0;
   let resolveDone: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => {
+  let rejectDone: (error: unknown) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => {
     resolveDone = resolve;
+    rejectDone = reject;
   });
+  consumer.on(consumer.events.CRASH, ({ payload }) => rejectDone(payload.error));
   const started = performance.now();
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
       if (batch.messages.length === 0) return;
-      await producer.send({
-        topic: output,
-        acks: -1,
-        messages: batch.messages.map((message) => ({
-          key: message.key,
-          value: message.value,
-          ...(message.headers ? { headers: message.headers } : {}),
-          partition: batch.partition,
-        })),
-      });
+      const messages = batch.messages.map((message) => ({
+        key: message.key,
+        value: message.value,
+        ...(message.headers ? { headers: message.headers } : {}),
+        partition: batch.partition,
+      }));
+      // In sends of at most 512 KB, as the pipeline's stages send (a fetched batch can exceed the
+      // broker's largest accepted request).
+      for (const topicMessages of chunkTopicMessages([{ topic: output, messages }]))
+        await producer.sendBatch({ topicMessages, acks: -1 });
       resolveOffset(batch.lastOffset());
       await heartbeat();
       moved += batch.messages.length;
       batches++;
-      if (moved >= total) resolveDone();
+      if (moved >= total) {
+        finished = performance.now();
+        resolveDone();
+      }
     },
   });
-  await done;
-  const seconds = (performance.now() - started) / 1000;
-  await consumer.stop();
-  await consumer.disconnect();
-  await producer.disconnect();
-  await admin.deleteGroups([groupId]).catch(() => undefined);
-  await admin.deleteTopics({ topics: [output] }).catch(() => undefined);
-  return { seconds, batches };
+  try {
+    await done;
+  } finally {
+    await consumer.stop();
+    await consumer.disconnect();
+    await producer.disconnect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.deleteTopics({ topics: [output] }).catch(() => undefined);
+  }
+  return { seconds: (finished - started) / 1000, batches };
 }
