@@ -2,7 +2,11 @@ import { Command, CommanderError } from "commander";
 import { addClvFitCommand } from "./clv-fit-command";
 import { addDemoCommand } from "./demo-command";
 import { addIdentityCommands } from "./identity-command";
+import { addMigrateCommand } from "./migrate-command";
+import { addProduceCommand } from "./produce-command";
 import { addQueryCommand } from "./query-command";
+import { addReplayCommand } from "./replay-command";
+import { addTopicsCommand } from "./topics-command";
 import { UsageError } from "./usage-error";
 
 /**
@@ -17,6 +21,10 @@ addClvFitCommand(program.command("clv").description("customer lifetime value mod
 addIdentityCommands(program.command("identity").description("operator commands to the identity graph"));
 addQueryCommand(program);
 addDemoCommand(program);
+addProduceCommand(program);
+addReplayCommand(program);
+addTopicsCommand(program);
+addMigrateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

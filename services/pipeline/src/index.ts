@@ -1,2 +1,3 @@
 export { type PipelineEnv, pipelineEnvSchema } from "./config";
 export { runPipeline } from "./run-pipeline";
+export { createProgress, type Progress } from "./progress";

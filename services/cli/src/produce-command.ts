@@ -1,0 +1,159 @@
+import { readFileSync } from "node:fs";
+import type { Touchpoint } from "@cx/contracts";
+import { createTouchpointPublisher, startOfTodayUtc } from "@cx/generator";
+import { createKafka, createSchemaRegistry, kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
+import { createLogger } from "@cx/logging";
+import { createProgress } from "@cx/pipeline";
+import { createWorkload } from "@cx/workload";
+import type { Command } from "commander";
+import { z } from "zod";
+import { commandEnv, requireBroker } from "./command-env";
+import { readTouchpointFile } from "./touchpoint-file";
+import { UsageError } from "./usage-error";
+
+const produceEnvSchema = z.object({ ...kafkaEnvSchema.shape, ...pipelineTopicsEnvSchema.shape });
+const dayMs = 24 * 60 * 60 * 1000;
+
+interface ProduceOptions {
+  file?: string;
+  customers: string;
+  days: string;
+  seed: string;
+  gateway?: string;
+  channel?: string;
+  apiKey?: string;
+  batch: string;
+}
+
+const whole = (name: string, value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new UsageError(`--${name} must be a whole number ≥ 1, not ${value}`);
+  return number;
+};
+
+/** Canonical touchpoints to the touchpoints topic, in chunks, with progress. */
+export async function publishTouchpoints(touchpoints: Touchpoint[] | Iterable<Touchpoint>, total: number) {
+  requireBroker();
+  const env = commandEnv(produceEnvSchema);
+  const kafka = createKafka(env, createLogger("cx", "error"));
+  const publisher = await createTouchpointPublisher(
+    kafka,
+    createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
+    env,
+  );
+  const progress = createProgress(total);
+  const started = performance.now();
+  let sent = 0;
+  let chunk: Touchpoint[] = [];
+  const flush = async () => {
+    sent += await publisher.publish(chunk);
+    chunk = [];
+    progress.update(sent, {
+      perSecond: Math.round(sent / Math.max((performance.now() - started) / 1000, 0.001)),
+      day: "",
+    });
+  };
+  try {
+    for (const touchpoint of touchpoints) {
+      chunk.push(touchpoint);
+      if (chunk.length === 1000) await flush();
+    }
+    await flush();
+  } finally {
+    progress.stop();
+    await publisher.close();
+  }
+  console.log(`sent ${sent} touchpoints to ${env.TOUCHPOINTS_TOPIC}`);
+}
+
+/** Native channel events (a JSON-lines file) to the gateway's batch endpoint, as a channel system would. */
+async function postToGateway(url: string, channel: string, apiKey: string, file: string, batchSize: number) {
+  const events = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line, index) => {
+      try {
+        return JSON.parse(line) as unknown;
+      } catch (error) {
+        throw new UsageError(`${file}:${index + 1} is not JSON: ${(error as Error).message}`);
+      }
+    });
+  let accepted = 0;
+  let rejected = 0;
+  for (let start = 0; start < events.length; start += batchSize) {
+    const response = await fetch(new URL(`/v1/${channel}/batch`, url), {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ events: events.slice(start, start + batchSize) }),
+    });
+    const body = (await response.json().catch(() => ({}))) as {
+      results?: { status: string }[];
+      error?: string;
+    };
+    if (
+      response.status >= 500 ||
+      response.status === 401 ||
+      response.status === 403 ||
+      response.status === 404
+    )
+      throw new Error(`the gateway answered ${response.status}: ${body.error ?? "no reason given"}`);
+    for (const result of body.results ?? [])
+      if (result.status === "accepted") accepted++;
+      else rejected++;
+  }
+  console.log(
+    `gateway accepted ${accepted} events, rejected ${rejected} (rejected ones are in the dead-letter topic)`,
+  );
+  if (rejected > 0) process.exitCode = 1;
+}
+
+/** `cx produce`: generated or file touchpoints into Kafka, or native events from a file to the gateway. */
+export function addProduceCommand(program: Command): void {
+  program
+    .command("produce")
+    .description(
+      "send touchpoints into the pipeline: the generated workload (default) or a JSON-lines file of canonical " +
+        "touchpoints to Kafka (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, TOUCHPOINTS_TOPIC), or with --gateway a JSON-lines " +
+        "file of a channel's native events to the ingest gateway",
+    )
+    .option("--file <path>", "JSON lines: canonical touchpoints, or native events with --gateway")
+    .option("--customers <n>", "generated workload: customers at the start", "500")
+    .option("--days <n>", "generated workload: days, ending today", "90")
+    .option("--seed <n>", "generated workload: seed", "42")
+    .option("--gateway <url>", "post to this gateway (e.g. http://127.0.0.1:8080) instead of Kafka")
+    .option("--channel <name>", "with --gateway: store, phone, web or social")
+    .option("--api-key <key>", "with --gateway: the channel system's API key (default $CX_API_KEY)")
+    .option("--batch <n>", "with --gateway: events per request", "500")
+    .action(async (options: ProduceOptions) => {
+      if (options.gateway) {
+        const apiKey = options.apiKey ?? process.env.CX_API_KEY;
+        if (!options.file || !options.channel || !apiKey)
+          throw new UsageError("--gateway needs --file, --channel and --api-key (or CX_API_KEY)");
+        await postToGateway(
+          options.gateway,
+          options.channel,
+          apiKey,
+          options.file,
+          whole("batch", options.batch),
+        );
+        return;
+      }
+      if (options.file) {
+        const touchpoints = readTouchpointFile(options.file);
+        await publishTouchpoints(touchpoints, touchpoints.length);
+        return;
+      }
+      const days = whole("days", options.days);
+      const workload = () =>
+        createWorkload({
+          customers: whole("customers", options.customers),
+          days,
+          seed: Number(options.seed),
+          startAt: startOfTodayUtc() - days * dayMs,
+        }).touchpoints();
+      let total = 0;
+      for (const touchpoint of workload()) if (touchpoint) total++;
+      await publishTouchpoints(workload(), total);
+    });
+}
