@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import avro from "avsc";
 
@@ -32,10 +33,11 @@ const isNotFound = (error: unknown) => hasStatus(error, 404);
 /**
  * Registers `schema` under `<topic>-value` (Confluent's TopicNameStrategy) with FULL_TRANSITIVE
  * compatibility, so every version can be read by every reader, old or new; the registry refuses a
- * version that breaks that. Services starting together may race to register a new subject: each sees
- * no rule yet and sets it, and the registry refuses all but the first (409). The one retry then
- * finds the rule set and checks it matches; a schema the registry refuses as incompatible (also
- * 409) fails again and is thrown.
+ * version that breaks that. Services starting together race to register a new subject: one may
+ * set the rule after another did (the registry answers 409), or find the subject registered by
+ * another that has not set its rule yet (the registry's default, NONE, does not match). Either way
+ * the other is about to finish: a few retries find the rule set and check that it matches; a schema
+ * the registry refuses as incompatible, or a subject really set to another level, still fails.
  */
 export async function createAvroCodec<T>(
   registry: SchemaRegistry,
@@ -48,10 +50,19 @@ export async function createAvroCodec<T>(
       { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
       { subject, compatibility: COMPATIBILITY.FULL_TRANSITIVE },
     );
-  const { id } = await register().catch((error: unknown) => {
-    if (hasStatus(error, 409)) return register();
-    throw error;
-  });
+  const racing = (error: unknown) =>
+    hasStatus(error, 409) ||
+    (error as Error | undefined)?.name === "ConfluentSchemaRegistryCompatibilityError";
+  let id: number;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      ({ id } = await register());
+      break;
+    } catch (error) {
+      if (!racing(error) || attempt === 5) throw error;
+      await sleep(50 * attempt);
+    }
+  }
   // The registry client would build the reader type and a resolver on every decode (measured: most
   // of a consumer's CPU); both are built once here, the resolver once per writer schema.
   const readerType = avro.Type.forSchema(schema as avro.Schema);
