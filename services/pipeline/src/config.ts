@@ -9,7 +9,7 @@ export const pipelineEnvSchema = z.object({
   ...offersEnvSchema.shape,
   ...sinkEnvSchema.shape,
   /** The demo workload: how many customers at the start (referrals add more), over how many days. */
-  PIPELINE_CUSTOMERS: positiveInt.default(3000),
+  PIPELINE_CUSTOMERS: positiveInt.default(6000),
   PIPELINE_DAYS: positiveInt.default(120),
   PIPELINE_SEED: z.coerce.number().int().default(42),
   /** Whether the workload's customers answer the offers the pipeline sends (the feedback loop). */
