@@ -5,7 +5,7 @@ import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { offerContracts, offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { sinkEnvSchema, startSink } from "@cx/sink";
-import { freshClickHouse, testPipelineVariables, touchpointOnDay, uniqueName, waitFor } from "@cx/testing";
+import { freshClickHouse, testStageVariables, touchpointOnDay, waitFor } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import { publishTouchpoints, readAvroTopic, waitForGroups } from "./support/pipeline";
 
@@ -18,16 +18,10 @@ const latestPerKey = <T>(records: { key: string; value: T | null }[]) =>
 describe("analytics through the whole pipeline on the real broker, registry and ClickHouse engine", () => {
   it("keeps the aggregates equal to the raw rows, and an erasure leaves nothing about the customer", async () => {
     const variables = {
-      ...testPipelineVariables(),
-      ENRICHER_IDENTITY_GROUP_ID: uniqueName("identity"),
-      ENRICHER_IDENTITY_TRANSACTIONAL_ID: uniqueName("identity-tx"),
-      ENRICHER_PROFILE_GROUP_ID: uniqueName("profile"),
-      OFFERS_GROUP_ID: uniqueName("offers"),
-      OFFERS_TRANSACTIONAL_ID: uniqueName("offers-tx"),
+      ...testStageVariables(),
       OFFERS_TICK_MS: "0",
       OFFERS_QUIET_FROM_HOUR: "0",
       OFFERS_QUIET_TO_HOUR: "0",
-      SINK_GROUP_ID: uniqueName("sink"),
     };
     const enricherEnv = enricherEnvSchema.parse(variables);
     const env = offersEnvSchema.parse(variables);

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,27 +5,13 @@ import { createKafka } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { testPipelineVariables, touchpointOnDay } from "@cx/testing";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCommand } from "./support/run-command";
 
-const root = join(import.meta.dirname, "..");
 const scratch = mkdtempSync(join(tmpdir(), "cx-cli-test-"));
 const variables = testPipelineVariables();
 
-function cx(args: string[], env: Record<string, string | undefined> = variables) {
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn("npx", ["cx", ...args], {
-      cwd: root,
-      env: { ...process.env, ...env } as NodeJS.ProcessEnv,
-    });
-    let output = "";
-    child.stdout.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
+const cx = (args: string[], env: Record<string, string | undefined> = variables) =>
+  runCommand(["cx", ...args], { ...process.env, ...env });
 
 async function records(topic: string): Promise<number> {
   const kafka = createKafka(

@@ -11,7 +11,7 @@ import {
   startOffersService,
 } from "@cx/offers-service";
 import { sinkEnvSchema, startSink } from "@cx/sink";
-import { freshClickHouse, testPipelineVariables, touchpointOnDay, uniqueName } from "@cx/testing";
+import { freshClickHouse, testStageVariables, touchpointOnDay } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import { publishTouchpoints, readAvroTopic, waitForGroups } from "./support/pipeline";
 
@@ -20,12 +20,7 @@ const logger = createLogger("offers-e2e", process.env.TEST_LOG_LEVEL ?? "warn");
 describe("next-best offers on the real broker and registry", () => {
   it("decides per customer under the contact policy, puts service first, joins outcomes, fires follow-ups", async () => {
     const variables = {
-      ...testPipelineVariables(),
-      ENRICHER_IDENTITY_GROUP_ID: uniqueName("identity"),
-      ENRICHER_IDENTITY_TRANSACTIONAL_ID: uniqueName("identity-tx"),
-      ENRICHER_PROFILE_GROUP_ID: uniqueName("profile"),
-      OFFERS_GROUP_ID: uniqueName("offers"),
-      OFFERS_TRANSACTIONAL_ID: uniqueName("offers-tx"),
+      ...testStageVariables(),
       OFFERS_TICK_MS: "0",
       // The test runs at any hour; quiet hours have their own unit test.
       OFFERS_QUIET_FROM_HOUR: "0",
@@ -39,7 +34,6 @@ describe("next-best offers on the real broker and registry", () => {
     await migrate(clickhouse, logger);
     const sinkEnv = sinkEnvSchema.parse({
       ...variables,
-      SINK_GROUP_ID: uniqueName("sink"),
       CLICKHOUSE_DATABASE: clickhouse.database,
     });
     const enricher = await startEnricher({ kafka, registry, logger, env: enricherEnv });

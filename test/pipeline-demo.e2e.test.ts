@@ -1,28 +1,12 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { testPipelineVariables, uniqueName } from "@cx/testing";
+import { testStageVariables } from "@cx/testing";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCommand } from "./support/run-command";
 
-const root = join(import.meta.dirname, "..");
 const dataDir = mkdtempSync(join(tmpdir(), "cx-demo-test-"));
 const size = { PIPELINE_CUSTOMERS: "80", PIPELINE_DAYS: "30", PIPELINE_SEED: "7", KAFKA_PARTITIONS: "3" };
-
-/** Runs a command of the project to its end; its output comes back for the assertions. */
-function runCommand(args: string[], env: Record<string, string | undefined>) {
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn("npx", args, { cwd: root, env: env as NodeJS.ProcessEnv });
-    let output = "";
-    child.stdout.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
 
 /** Queries one database of the demo's data folder from a process of its own (one chDB holder at a time). */
 async function query(database: string, queries: Record<string, string>) {
@@ -130,17 +114,11 @@ describe("npm start: the whole pipeline in one process", () => {
     expect(embedded.code, embedded.output).toBe(0);
     const { code, output } = await runCommand(["tsx", "services/pipeline/src/main.ts"], {
       ...process.env,
-      ...testPipelineVariables(),
+      ...testStageVariables(),
       ...quiet,
       CLICKHOUSE_DATA_DIR: dataDir,
       CLICKHOUSE_DATABASE: "demo_kafka",
       CLICKHOUSE_URL: undefined,
-      ENRICHER_IDENTITY_GROUP_ID: uniqueName("identity"),
-      ENRICHER_IDENTITY_TRANSACTIONAL_ID: uniqueName("identity-tx"),
-      ENRICHER_PROFILE_GROUP_ID: uniqueName("profile"),
-      OFFERS_GROUP_ID: uniqueName("offers"),
-      OFFERS_TRANSACTIONAL_ID: uniqueName("offers-tx"),
-      SINK_GROUP_ID: uniqueName("sink"),
     });
     expect(code, output).toBe(0);
     expect(output).not.toContain("the in-process transport");

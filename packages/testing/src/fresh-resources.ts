@@ -20,6 +20,22 @@ export function testPipelineVariables(): Record<string, string> {
   };
 }
 
+/**
+ * testPipelineVariables plus consumer groups and transactional ids of their own for every stage
+ * (enricher, offers, sink), for tests that run the stages together.
+ */
+export function testStageVariables(): Record<string, string> {
+  return {
+    ...testPipelineVariables(),
+    ENRICHER_IDENTITY_GROUP_ID: uniqueName("identity"),
+    ENRICHER_IDENTITY_TRANSACTIONAL_ID: uniqueName("identity-tx"),
+    ENRICHER_PROFILE_GROUP_ID: uniqueName("profile"),
+    OFFERS_GROUP_ID: uniqueName("offers"),
+    OFFERS_TRANSACTIONAL_ID: uniqueName("offers-tx"),
+    SINK_GROUP_ID: uniqueName("sink"),
+  };
+}
+
 /** Kafka settings pointing at this run's broker and registry. */
 export function testKafkaEnv(): KafkaEnv {
   return kafkaEnvSchema.parse(testPipelineVariables());

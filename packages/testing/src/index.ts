@@ -1,4 +1,4 @@
-export { freshClickHouse, testKafkaEnv, testPipelineVariables } from "./fresh-resources";
+export { freshClickHouse, testKafkaEnv, testPipelineVariables, testStageVariables } from "./fresh-resources";
 export { collectTopic, readTopic, type TopicCollector } from "./read-topic";
 export { type TestServers, testServers } from "./test-servers";
 export { cdnowModels, dayMs, fixtureStart, money, purchaseOf, touchpointOnDay } from "./touchpoint-fixtures";
