@@ -32,7 +32,7 @@ async function readRange(
   if (remaining.size === 0) return;
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  let finish = () => undefined as void;
+  let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
   });
