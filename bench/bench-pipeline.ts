@@ -113,7 +113,14 @@ export interface RunningBenchPipeline {
 export async function createBenchPipeline(
   servers: { kafkaBrokers: string; schemaRegistryUrl: string },
   logger: Logger,
-  { partitions }: { partitions: number },
+  {
+    partitions,
+    transport,
+  }: {
+    partitions: number;
+    /** Another transport for the same services (the embedded mode's in-process one); else the servers. */
+    transport?: { kafka: Kafka; registry: SchemaRegistry };
+  },
 ): Promise<RunningBenchPipeline> {
   const dir = mkdtempSync(join(tmpdir(), "cx-bench-e2e-"));
   const modelFile = join(dir, "models.json");
@@ -128,8 +135,8 @@ export async function createBenchPipeline(
     offers: offersEnvSchema.parse(variables),
     sink: sinkEnvSchema.parse(variables),
   };
-  const kafka = createKafka(env.offers, logger);
-  const registry = createSchemaRegistry(env.offers.SCHEMA_REGISTRY_URL);
+  const kafka = transport?.kafka ?? createKafka(env.offers, logger);
+  const registry = transport?.registry ?? createSchemaRegistry(env.offers.SCHEMA_REGISTRY_URL);
   await ensurePipelineTopics(kafka, env.offers);
   const clickhouse = createClickHouse(env.sink);
   await migrate(clickhouse, logger);

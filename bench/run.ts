@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
+import { createInProcessKafka, createInProcessSchemaRegistry } from "@cx/in-process-kafka";
 import { acquireServers } from "@cx/local-servers";
 import { createLogger } from "@cx/logging";
 import { measureBareKafkaLoop } from "./bare-kafka-loop";
 import { createBenchPipeline, workloadFor } from "./bench-pipeline";
 import { measureDecisionLatency } from "./decision-latency";
 import { measureE2eThroughput } from "./e2e-throughput";
-import { measureEmbeddedThroughput } from "./embedded-throughput";
 import { measureInProcessEnrichment } from "./enrichment-in-process";
 import { measureKafkaEnrichment } from "./enrichment-kafka";
 import { measureGatewayThroughput } from "./gateway-throughput";
@@ -49,7 +49,17 @@ try {
     partitions,
     averageMessageBytes: e2e.averageMessageBytes,
   });
-  const embedded = await measureEmbeddedThroughput(logger, size);
+  // The embedded mode: the same services and finish line over the in-process transport (npm start's).
+  const embeddedPipeline = await createBenchPipeline(servers, logger, {
+    partitions,
+    transport: { kafka: createInProcessKafka(), registry: createInProcessSchemaRegistry() },
+  });
+  let embedded: Awaited<ReturnType<typeof measureE2eThroughput>>;
+  try {
+    embedded = await measureE2eThroughput(embeddedPipeline, size);
+  } finally {
+    await embeddedPipeline.stop();
+  }
   const gateway = await measureGatewayThroughput(servers, logger, { seconds: quick ? 10 : 30 });
   const inProcess = measureInProcessEnrichment(
     quick ? { people: 20_000, touchpoints: 200_000 } : { people: 100_000, touchpoints: 1_000_000 },
@@ -121,7 +131,7 @@ try {
       {
         figure: "embedded touchpoints/s",
         value: embedded.touchpointsPerSecond,
-        setup: `${embedded.setup.touchpoints} touchpoints, same workload; ${embedded.setup.mode}`,
+        setup: `${embedded.setup.touchpoints} touchpoints, same workload and finish line, in ${embedded.setup.seconds} s (steady ${embedded.setup.steadyTouchpointsPerSecond}/s); the same services over the in-process transport (npm start's)`,
       },
       {
         figure: "gateway events/s",
