@@ -15,6 +15,10 @@ export async function createTransactionalProducer(kafka: Kafka, transactionalId:
     retry: { initialRetryTime: 10, maxRetryTime: 2000, retries: Number.MAX_SAFE_INTEGER },
   });
   await connectObserved(producer, transactionalId);
+  // kafkajs registers the transactional id with the broker at the first transaction, not at
+  // connect: an empty one (no EndTxn is sent) does it now, so a previous owner with this id is
+  // fenced and its open transaction aborted before the caller reads any state.
+  await (await producer.transaction()).abort();
   return producer;
 }
 

@@ -1,0 +1,50 @@
+import { createLogger } from "@cx/logging";
+import { testKafkaEnv, uniqueName } from "@cx/testing";
+import { describe, expect, it } from "vitest";
+import { createKafka } from "./kafka-config";
+import { createTransactionalProducer } from "./partition-producers";
+import { ensureTopics } from "./topics";
+
+const logger = createLogger("fencing-test", "fatal");
+
+describe("createTransactionalProducer on the real broker", () => {
+  it("fences the previous owner of its transactional id as soon as it is created", async () => {
+    const kafka = createKafka(testKafkaEnv(), logger);
+    const topic = uniqueName("fencing");
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [{ topic, partitions: 1, replicationFactor: 1 }]);
+    await admin.disconnect();
+    const transactionalId = uniqueName("owner");
+    const old = await createTransactionalProducer(kafka, transactionalId);
+    const open = await old.transaction();
+    await open.send({ topic, messages: [{ key: "k", value: "written by the old owner" }] });
+    // The new owner only connects: no transaction of its own yet, as when a stage reads its state first.
+    const successor = await createTransactionalProducer(kafka, transactionalId);
+    await expect(open.commit()).rejects.toThrow();
+    const ends = await (async () => {
+      await admin.connect();
+      try {
+        return await admin.fetchTopicOffsets(topic);
+      } finally {
+        await admin.disconnect();
+      }
+    })();
+    // The aborted record and its marker are in the log, but a read-committed consumer sees nothing.
+    const consumer = kafka.consumer({ groupId: uniqueName("reader"), readUncommitted: false });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const seen: string[] = [];
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(String(message.value));
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await consumer.disconnect();
+    expect(Number(ends[0]?.high)).toBeGreaterThan(0);
+    expect(seen).toEqual([]);
+    await old.disconnect().catch(() => undefined);
+    await successor.disconnect();
+  }, 60_000);
+});
