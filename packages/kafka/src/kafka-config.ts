@@ -21,6 +21,14 @@ const levelNames: Record<number, "error" | "warn" | "info" | "debug"> = {
   [logLevel.DEBUG]: "debug",
 };
 
+/**
+ * A transaction begun right after the previous commit meets the coordinator still writing that
+ * commit's markers (CONCURRENT_TRANSACTIONS); kafkajs retries it at once and it goes through. It
+ * logs each try as an error, which would bury real errors under routine ones.
+ */
+const routineRetry = (log: { message?: string; error?: unknown }) =>
+  /another concurrent operation on the same transaction/.test(`${log.message} ${String(log.error ?? "")}`);
+
 /** A kafkajs client whose own log lines go through pino, so a service writes one log format. */
 export function createKafka(env: Pick<KafkaEnv, "KAFKA_BROKERS" | "KAFKA_CLIENT_ID">, logger: Logger): Kafka {
   const kafkaLogger = logger.child({ component: "kafkajs" });
@@ -33,7 +41,7 @@ export function createKafka(env: Pick<KafkaEnv, "KAFKA_BROKERS" | "KAFKA_CLIENT_
       ({ level, log }) => {
         // pino adds its own time; kafkajs' timestamp and logger name would only repeat it.
         const { message, timestamp: _timestamp, logger: _logger, ...rest } = log;
-        kafkaLogger[levelNames[level] ?? "info"](rest, message);
+        kafkaLogger[routineRetry(log) ? "debug" : (levelNames[level] ?? "info")](rest, message);
       },
   });
 }
