@@ -1,0 +1,537 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { customerKey, newTouchpoint, type Touchpoint, touchpointContract } from "@cx/contracts";
+import type { CustomerProfile } from "@cx/customer-profile";
+import { type CustomerProfileRecord, type EnrichedTouchpointRecord, enricherContracts } from "@cx/enricher";
+import { CustomerEnricher } from "@cx/enrichment";
+import { peopleTouchpoints } from "@cx/generator";
+import {
+  type AvroCodec,
+  consumerLag,
+  createAvroCodec,
+  createIdempotentProducer,
+  createKafka,
+  createSchemaRegistry,
+  deadLetterHeaders,
+  ensurePipelineTopics,
+  type KafkaEnv,
+  kafkaEnvSchema,
+  type PipelineTopicsEnv,
+  pipelineTopicsEnvSchema,
+} from "@cx/kafka";
+import { type LocalKafka, type ManagedServer, startLocalKafka, startLocalRegistry } from "@cx/local-servers";
+import { createLogger } from "@cx/logging";
+import { type OfferRecord, offerContracts, type SuppressedRecord } from "@cx/offers-service";
+import { cdnowModels, testPipelineVariables, uniqueName, waitFor } from "@cx/testing";
+import type { Kafka, Message, Producer } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readAvroTopic, readWholeTopic } from "./support/pipeline";
+import { type Exit, queryClickHouse, type ServiceName, ServiceProcess } from "./support/service-process";
+
+/**
+ * Fault injection: the services run as processes (as deployed) against a broker of this file's own,
+ * so it can be killed and restarted without disturbing the other test files' shared broker.
+ */
+const logger = createLogger("faults-e2e", process.env.TEST_LOG_LEVEL ?? "warn");
+// The test's own clients see the broker go away on purpose: their connection errors are expected.
+const kafkaLogger = createLogger("faults-e2e", process.env.TEST_LOG_LEVEL ?? "fatal");
+type Env = KafkaEnv & PipelineTopicsEnv;
+
+let dir: string;
+let broker: LocalKafka;
+let registry: ManagedServer & { url: string };
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "cx-faults-"));
+  mkdirSync(join(dir, "kafka"));
+  broker = await startLocalKafka({ dataDir: join(dir, "kafka") });
+  registry = await startLocalRegistry({ logDir: dir });
+}, 240_000);
+
+afterAll(async () => {
+  await Promise.all([registry?.stop(0), broker?.stop(0)]);
+  if (dir && process.env.KEEP_FAULT_LOGS === undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Kills the broker (SIGKILL: no clean shutdown) and starts it again on the same ports and data. */
+async function restartBroker(downMs: number): Promise<void> {
+  await broker.stop(0);
+  await sleep(downMs);
+  broker = await startLocalKafka({
+    dataDir: join(dir, "kafka"),
+    port: broker.port,
+    controllerPort: broker.controllerPort,
+  });
+}
+
+/** Environment of one pipeline on the private broker: topics, groups, transactional ids and a ClickHouse of its own. */
+function pipelineVariables(name: string): Record<string, string> {
+  return {
+    ...testPipelineVariables(),
+    KAFKA_BROKERS: broker.brokers.join(","),
+    SCHEMA_REGISTRY_URL: registry.url,
+    ENRICHER_IDENTITY_GROUP_ID: uniqueName("identity"),
+    ENRICHER_IDENTITY_TRANSACTIONAL_ID: uniqueName("identity-tx"),
+    ENRICHER_PROFILE_GROUP_ID: uniqueName("profile"),
+    OFFERS_GROUP_ID: uniqueName("offers"),
+    OFFERS_TRANSACTIONAL_ID: uniqueName("offers-tx"),
+    // Decisions as events arrive, at any hour of the test run.
+    OFFERS_TICK_MS: "0",
+    OFFERS_QUIET_FROM_HOUR: "0",
+    OFFERS_QUIET_TO_HOUR: "0",
+    SINK_GROUP_ID: uniqueName("sink"),
+    CLICKHOUSE_DATABASE: uniqueName(name),
+    CLICKHOUSE_DATA_DIR: join(dir, `clickhouse-${name}`),
+    LOG_LEVEL: "info",
+  };
+}
+
+/** Every consumer group of the pipeline with every topic it reads. */
+function pipelineGroups(variables: Record<string, string>, env: Env) {
+  const v = (name: string) => variables[name] as string;
+  return [
+    { groupId: v("ENRICHER_IDENTITY_GROUP_ID"), topic: env.TOUCHPOINTS_TOPIC },
+    { groupId: v("ENRICHER_IDENTITY_GROUP_ID"), topic: env.IDENTITY_COMMANDS_TOPIC },
+    { groupId: v("ENRICHER_PROFILE_GROUP_ID"), topic: env.IDENTIFIED_TOPIC },
+    { groupId: v("OFFERS_GROUP_ID"), topic: env.ENRICHED_TOPIC },
+    ...[
+      env.TOUCHPOINTS_TOPIC,
+      env.ENRICHED_TOPIC,
+      env.STAGE_CHANGES_TOPIC,
+      env.PROFILES_TOPIC,
+      env.OFFERS_TOPIC,
+      env.SUPPRESSED_TOPIC,
+      env.OFFER_OUTCOMES_TOPIC,
+    ].map((topic) => ({ groupId: v("SINK_GROUP_ID"), topic })),
+  ];
+}
+
+/**
+ * Waits until every group has committed everything on every topic it reads, twice in a row half a
+ * second apart; on timeout the error names each group and topic still behind (a stuck partition).
+ */
+async function waitForNoLag(
+  kafka: Kafka,
+  groups: readonly { groupId: string; topic: string }[],
+  timeoutMs: number,
+) {
+  const admin = kafka.admin();
+  await admin.connect();
+  const lags = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        groups.map(async ({ groupId, topic }) => [
+          `${groupId} ${topic}`,
+          await consumerLag(admin, groupId, topic),
+        ]),
+      ),
+    ) as Record<string, number>;
+  const caughtUp = (left: Record<string, number>) => Object.values(left).every((lag) => lag === 0);
+  try {
+    for (let quiet = 0; quiet < 2; quiet++) {
+      await waitFor(lags, caughtUp, {
+        timeoutMs,
+        intervalMs: 500,
+        what: "every group to read every topic to the end",
+      });
+      await sleep(500);
+      if (!caughtUp(await lags())) quiet = -1;
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The three services of one pipeline as processes, each logging to its own file in `dir`. */
+function pipelineServices(
+  variables: Record<string, string>,
+  name: string,
+): Record<ServiceName, ServiceProcess> {
+  const service = (service: ServiceName) =>
+    new ServiceProcess(service, variables, join(dir, `${name}-${service}.log`));
+  return { enricher: service("enricher"), offers: service("offers"), sink: service("sink") };
+}
+
+/**
+ * Sends `touchpoints` in order at about `perSecond`, keyed as the publisher keys them, with an
+ * idempotent producer; a send that fails (the broker is down) is retried on a new producer until it
+ * lands, so the stream goes on through a broker outage. Returns how many sends had to be retried.
+ */
+async function streamTouchpoints(
+  kafka: Kafka,
+  codec: AvroCodec<Touchpoint>,
+  topic: string,
+  touchpoints: readonly Touchpoint[],
+  perSecond: number,
+): Promise<number> {
+  const tickMs = 250;
+  const perTick = Math.max(1, Math.round((perSecond * tickMs) / 1000));
+  let producer: Producer | undefined;
+  let retried = 0;
+  for (let start = 0; start < touchpoints.length; start += perTick) {
+    const began = Date.now();
+    const messages: Message[] = await Promise.all(
+      touchpoints.slice(start, start + perTick).map(async (touchpoint) => ({
+        key: customerKey(touchpoint.identifiers),
+        value: await codec.encode(touchpoint),
+      })),
+    );
+    for (;;) {
+      try {
+        producer ??= await createIdempotentProducer(kafka);
+        await producer.send({ topic, acks: -1, messages });
+        break;
+      } catch (error) {
+        retried++;
+        logger.warn({ err: error }, "send failed; retrying on a new producer");
+        await producer?.disconnect().catch(() => undefined);
+        producer = undefined;
+        await sleep(1000);
+      }
+    }
+    await sleep(Math.max(0, tickMs - (Date.now() - began)));
+  }
+  await producer?.disconnect();
+  return retried;
+}
+
+/**
+ * The stream: people seen on several channels (identities to stitch, purchases, returns,
+ * complaints, surveys), each of whom first gives email consent in store so offers go out.
+ */
+function generatedStream(people: number, touchpoints: number, seed: number): Touchpoint[] {
+  const startAt = Date.UTC(2026, 0, 1, 12);
+  const consents = Array.from({ length: people }, (_, person) =>
+    newTouchpoint({
+      eventId: `consent-${seed}-${person}`,
+      occurredAt: startAt - 3_600_000,
+      receivedAt: startAt - 3_600_000,
+      channel: "store",
+      type: "consent_change",
+      sourceSystem: "fault-test",
+      consent: { scope: "email", granted: true },
+      identifiers: {
+        loyaltyId: `L${person}`,
+        emailHash: null,
+        phoneHash: null,
+        deviceId: null,
+        socialHandle: null,
+      },
+    }),
+  );
+  return [...consents, ...peopleTouchpoints({ people, touchpoints, seed, startAt })];
+}
+
+/** Records sent on purpose that no stage can use: each must reach the dead-letter topic, and nothing else may. */
+async function poisonRecords(codec: AvroCodec<Touchpoint>): Promise<Message[]> {
+  const valid = generatedStream(1, 1, 999)[1] as Touchpoint;
+  return [
+    // Not Avro at all (and not the registry's wire format).
+    { key: "poison-undecodable", value: Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x13, 0x37]) },
+    // Valid against the schema, but it happens a month from now: validateTouchpoint refuses it.
+    {
+      key: "poison-invalid",
+      value: await codec.encode({
+        ...valid,
+        eventId: "poison-invalid",
+        occurredAt: Date.now() + 30 * 86_400_000,
+        receivedAt: Date.now() + 30 * 86_400_000,
+      }),
+    },
+    // Valid against the schema, ~300 kB: 300 attributes of 1,000 characters (the contract allows 50).
+    {
+      key: "poison-oversized",
+      value: await codec.encode({
+        ...valid,
+        eventId: "poison-oversized",
+        attributes: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`a${i}`, "x".repeat(1000)])),
+      }),
+    },
+  ];
+}
+
+/** The latest profile per customer on the compacted topic, customers merged away left out. */
+async function latestProfiles(kafka: Kafka, env: Env): Promise<CustomerProfile[]> {
+  const latest = new Map<string, CustomerProfileRecord | null>();
+  for (const { key, value } of await readAvroTopic<CustomerProfileRecord>(
+    kafka,
+    env,
+    env.PROFILES_TOPIC,
+    enricherContracts.profile.schema,
+  ))
+    latest.set(key, value);
+  return [...latest.values()].flatMap((record) => (record?.state ? [record.state] : []));
+}
+
+/** Profiles as run-independent values, keyed by their identifiers (as in the enricher's e2e test). */
+function byIdentifiers(profiles: Iterable<CustomerProfile>): Record<string, unknown> {
+  const normalised: Record<string, unknown> = {};
+  for (const profile of profiles) {
+    const { customerId: _id, recentEventIds, ...rest } = profile;
+    normalised[profile.identifiers.join(" ")] = JSON.parse(
+      JSON.stringify(
+        { ...rest, recentEventIds: recentEventIds.filter((id) => !id.startsWith("merge:")).sort() },
+        (_k, v) => (typeof v === "number" ? Number(v.toPrecision(10)) : v),
+      ),
+    );
+  }
+  return normalised;
+}
+
+/** How often each value occurs, the ones seen more than once only. */
+function repeats(values: Iterable<string>): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return Object.fromEntries([...counts].filter(([, count]) => count > 1));
+}
+
+const header = (message: { headers?: Record<string, unknown> }, name: string) =>
+  String(message.headers?.[name] ?? "");
+
+/** What ClickHouse holds of the run: per table, rows and distinct identities, and the identities. */
+async function clickhouseContents(variables: Record<string, string>) {
+  const rows = await queryClickHouse(variables, {
+    touchpoints: "SELECT event_id AS id FROM {db}.touchpoints",
+    enriched: "SELECT event_id AS id FROM {db}.enriched_touchpoints",
+    offers: "SELECT decision_id AS id FROM {db}.offers",
+    // Fed by a materialized view on enriched_touchpoints: a row written twice is counted twice for good.
+    journeys: "SELECT toString(sum(touchpoints)) AS id FROM {db}.customer_journeys",
+  });
+  const ids = (name: string) => (rows[name] ?? []).map((row) => row.id as string);
+  return {
+    touchpoints: ids("touchpoints"),
+    enriched: ids("enriched"),
+    offers: ids("offers"),
+    journeyTouchpoints: Number(ids("journeys")[0]),
+  };
+}
+
+describe("fault injection on a private broker, with the services as processes", () => {
+  it("loses, repeats and blocks nothing when every service is killed, the broker restarted and ClickHouse away", async () => {
+    const variables = pipelineVariables("faults");
+    const env = { ...kafkaEnvSchema.parse(variables), ...pipelineTopicsEnvSchema.parse(variables) };
+    const kafka = createKafka(env, kafkaLogger);
+    await ensurePipelineTopics(kafka, env);
+    const codec = await createAvroCodec<Touchpoint>(
+      createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
+      env.TOUCHPOINTS_TOPIC,
+      touchpointContract.schema,
+    );
+    const stream = generatedStream(200, 4000, 33);
+    const poison = await poisonRecords(codec);
+    const services = pipelineServices(variables, "faults");
+    for (const service of Object.values(services)) service.start();
+
+    const timeline: string[] = [];
+    const began = Date.now();
+    const note = (what: string) => {
+      timeline.push(`${((Date.now() - began) / 1000).toFixed(1)}s ${what}`);
+    };
+    const killAndRestart = async (name: ServiceName, downMs: number) => {
+      const exit = await services[name].kill("SIGKILL");
+      note(`${name} killed (${exit.signal})`);
+      await sleep(downMs);
+      services[name].start();
+      note(`${name} restarted`);
+    };
+    const faults = async () => {
+      await sleep(6_000);
+      await sendPoison();
+      await sleep(6_000);
+      await killAndRestart("enricher", 1_000);
+      await sleep(12_000);
+      await killAndRestart("offers", 1_000);
+      await sleep(12_000);
+      // The embedded ClickHouse lives in the sink's process: killing it takes ClickHouse away too,
+      // while touchpoints keep arriving; they must all be there once it is back.
+      await killAndRestart("sink", 15_000);
+      // Twice, so that at least one outage is likely to fall inside a stage's transaction.
+      for (const pause of [8_000, 3_000]) {
+        await sleep(pause);
+        note("broker killed");
+        await restartBroker(2_000);
+        note("broker restarted");
+      }
+    };
+    const sendPoison = async () => {
+      const producer = await createIdempotentProducer(kafka);
+      await producer.send({ topic: env.TOUCHPOINTS_TOPIC, acks: -1, messages: poison });
+      await producer.disconnect();
+      note("poison records sent");
+    };
+
+    let failure: unknown;
+    const exits: Partial<Record<ServiceName, Exit>> = {};
+    let retriedSends = 0;
+    try {
+      const [retried] = await Promise.all([
+        streamTouchpoints(kafka, codec, env.TOUCHPOINTS_TOPIC, stream, 50),
+        faults(),
+      ]);
+      retriedSends = retried;
+      note(`stream sent (${stream.length} touchpoints, ${retriedSends} sends retried)`);
+      // No stuck partition: every group of every stage reads its topics to the end.
+      await waitForNoLag(kafka, pipelineGroups(variables, env), 240_000);
+      note("every group caught up");
+    } catch (error) {
+      failure = error;
+    } finally {
+      // Graceful stops: each must finish its work and exit 0.
+      for (const name of ["enricher", "offers", "sink"] as const)
+        exits[name] = await services[name].kill("SIGTERM");
+      note("services stopped");
+      console.info(`fault timeline (logs in ${dir}):\n  ${timeline.join("\n  ")}`);
+    }
+    if (failure) throw failure;
+    expect(Object.values(services).flatMap((service) => service.unexpectedExits)).toEqual([]);
+    expect(exits).toEqual({
+      enricher: { code: 0, signal: null },
+      offers: { code: 0, signal: null },
+      sink: { code: 0, signal: null },
+    });
+
+    const sent = stream.map((touchpoint) => touchpoint.eventId).sort();
+
+    // ClickHouse: every touchpoint exactly once (no FINAL: duplicates must never be written).
+    const stored = await clickhouseContents(variables);
+    expect(repeats(stored.touchpoints)).toEqual({});
+    expect([...stored.touchpoints].sort()).toEqual(sent);
+    // The enricher's profile stage is at-least-once (a crash between its outputs and its changelog
+    // repeats outputs): the enriched topic may hold a touchpoint twice, ClickHouse must not.
+    expect([...new Set(stored.enriched)].sort()).toEqual(sent);
+    const enriched = await readAvroTopic<EnrichedTouchpointRecord>(
+      kafka,
+      env,
+      env.ENRICHED_TOPIC,
+      enricherContracts.enriched.schema,
+    );
+    const enrichedIds = enriched.map((record) => record.value?.touchpoint.eventId as string);
+    console.info(
+      `repeated on the enriched topic: ${JSON.stringify(repeats(enrichedIds))}; in ClickHouse: ${JSON.stringify(repeats(stored.enriched))}`,
+    );
+    expect(repeats(stored.enriched)).toEqual({});
+    expect(stored.journeyTouchpoints).toBe(stream.length);
+
+    // Every profile equals the one an uninterrupted one-process run makes of the same stream.
+    const uninterrupted = new CustomerEnricher({ models: cdnowModels });
+    for (const touchpoint of stream) uninterrupted.process(touchpoint);
+    const expected = byIdentifiers(
+      [...uninterrupted.profiles.customerIds()].map((id) => uninterrupted.profileOf(id) as CustomerProfile),
+    );
+    const actual = byIdentifiers(await latestProfiles(kafka, env));
+    expect(Object.keys(actual).length).toBe(Object.keys(expected).length);
+    expect(actual).toEqual(expected);
+
+    // Every touchpoint enriched (at least once: see above).
+    expect(new Set(enrichedIds).size).toBe(stream.length);
+
+    // No decision twice: on the offers topic (committed transactions only) and in ClickHouse.
+    const offers = (
+      await readAvroTopic<OfferRecord>(kafka, env, env.OFFERS_TOPIC, offerContracts.offer.schema)
+    ).map((record) => (record.value as OfferRecord).decisionId);
+    expect(offers.length).toBeGreaterThan(0);
+    expect(repeats(offers)).toEqual({});
+    expect(repeats(stored.offers)).toEqual({});
+    expect([...stored.offers].sort()).toEqual([...offers].sort());
+    const suppressed = (
+      await readAvroTopic<SuppressedRecord>(
+        kafka,
+        env,
+        env.SUPPRESSED_TOPIC,
+        offerContracts.suppressed.schema,
+      )
+    ).map((record) => {
+      const value = record.value as SuppressedRecord;
+      return `${value.decisionId}/${value.offerId}/${value.channel}`;
+    });
+    expect(repeats(suppressed)).toEqual({});
+
+    // The dead-letter topic holds the poison records, each from both stages that read touchpoints
+    // (the sink and the enricher's identity stage) with a reason, and nothing else.
+    const letters = (await readWholeTopic(kafka, env.DEAD_LETTER_TOPIC)).map((message) => ({
+      key: String(message.key),
+      stage: header(message, deadLetterHeaders.stage),
+      reason: header(message, deadLetterHeaders.reason),
+      source: `${header(message, deadLetterHeaders.sourceTopic)}/${header(message, deadLetterHeaders.sourcePartition)}/${header(message, deadLetterHeaders.sourceOffset)}`,
+    }));
+    console.info(
+      `dead letters:\n  ${letters.map((letter) => JSON.stringify(letter).slice(0, 300)).join("\n  ")}`,
+    );
+    expect(new Set(letters.map((letter) => `${letter.stage} ${letter.key}`))).toEqual(
+      new Set(
+        ["sink", "enricher-identity"].flatMap((stage) =>
+          poison.map((record) => `${stage} ${String(record.key)}`),
+        ),
+      ),
+    );
+    for (const letter of letters) {
+      expect(letter.source.startsWith(`${env.TOUCHPOINTS_TOPIC}/`)).toBe(true);
+      expect(letter.reason).not.toBe("");
+    }
+    const reasonOf = (key: string) => letters.find((letter) => letter.key === key)?.reason;
+    expect(reasonOf("poison-invalid")).toMatch(/occurredAt/);
+    expect(reasonOf("poison-oversized")).toMatch(/attributes/);
+  }, 600_000);
+
+  it("stops each service gracefully on SIGTERM mid-stream: exit 0, nothing lost, nothing repeated after the restart", async () => {
+    const variables = pipelineVariables("sigterm");
+    const env = { ...kafkaEnvSchema.parse(variables), ...pipelineTopicsEnvSchema.parse(variables) };
+    const kafka = createKafka(env, kafkaLogger);
+    await ensurePipelineTopics(kafka, env);
+    const codec = await createAvroCodec<Touchpoint>(
+      createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
+      env.TOUCHPOINTS_TOPIC,
+      touchpointContract.schema,
+    );
+    const stream = generatedStream(80, 1500, 34);
+    const services = pipelineServices(variables, "sigterm");
+    for (const service of Object.values(services)) service.start();
+    const exits: Exit[] = [];
+    const stopAndRestart = async (name: ServiceName) => {
+      exits.push(await services[name].kill("SIGTERM"));
+      services[name].start();
+    };
+    try {
+      await Promise.all([
+        streamTouchpoints(kafka, codec, env.TOUCHPOINTS_TOPIC, stream, 50),
+        (async () => {
+          for (const name of ["enricher", "offers", "sink"] as const) {
+            await sleep(7_000);
+            await stopAndRestart(name);
+          }
+        })(),
+      ]);
+      await waitForNoLag(kafka, pipelineGroups(variables, env), 240_000);
+    } finally {
+      for (const name of ["enricher", "offers", "sink"] as const)
+        exits.push(await services[name].kill("SIGTERM"));
+    }
+    expect(Object.values(services).flatMap((service) => service.unexpectedExits)).toEqual([]);
+    // Mid-stream and at the end: every stop finished or handed back its work and exited 0.
+    expect(exits).toEqual(Array.from({ length: 6 }, () => ({ code: 0, signal: null })));
+
+    const sent = stream.map((touchpoint) => touchpoint.eventId).sort();
+    const stored = await clickhouseContents(variables);
+    expect(repeats(stored.touchpoints)).toEqual({});
+    expect([...stored.touchpoints].sort()).toEqual(sent);
+    expect([...stored.enriched].sort()).toEqual(sent);
+    expect(stored.journeyTouchpoints).toBe(stream.length);
+    // A graceful stop repeats nothing, even where the enricher is at-least-once (after a crash).
+    const enriched = await readAvroTopic<EnrichedTouchpointRecord>(
+      kafka,
+      env,
+      env.ENRICHED_TOPIC,
+      enricherContracts.enriched.schema,
+    );
+    expect(repeats(enriched.map((record) => record.value?.touchpoint.eventId as string))).toEqual({});
+    expect(enriched).toHaveLength(stream.length);
+    const offers = (
+      await readAvroTopic<OfferRecord>(kafka, env, env.OFFERS_TOPIC, offerContracts.offer.schema)
+    ).map((record) => (record.value as OfferRecord).decisionId);
+    expect(repeats(offers)).toEqual({});
+    expect([...stored.offers].sort()).toEqual([...offers].sort());
+    expect(await readWholeTopic(kafka, env.DEAD_LETTER_TOPIC)).toEqual([]);
+  }, 420_000);
+});

@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const mains = {
+  enricher: "../../services/enricher/src/main.ts",
+  offers: "../../services/offers/src/main.ts",
+  sink: "../../services/sink/src/main.ts",
+} as const;
+export type ServiceName = keyof typeof mains;
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/**
+ * A service's main run as a child process (as in production: `tsx services/X/src/main.ts`), which a
+ * test can kill with any signal and start again; its log lines are appended to `logFile`. Exits the
+ * test did not cause are kept in `unexpectedExits`, so a service dying on its own fails the test.
+ */
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private exit: Promise<Exit> = Promise.resolve({ code: null, signal: null });
+  private killing = false;
+  readonly unexpectedExits: string[] = [];
+  starts = 0;
+
+  constructor(
+    readonly name: ServiceName,
+    private readonly variables: Record<string, string>,
+    readonly logFile: string,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  start(): void {
+    if (this.running) throw new Error(`${this.name} is already running`);
+    const log = openSync(this.logFile, "a");
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL(mains[this.name], import.meta.url))],
+      {
+        env: { ...process.env, ...this.variables },
+        stdio: ["ignore", log, log],
+      },
+    );
+    closeSync(log);
+    this.child = child;
+    this.killing = false;
+    this.starts++;
+    this.exit = new Promise((resolve) =>
+      child.once("exit", (code, signal) => {
+        if (!this.killing)
+          this.unexpectedExits.push(
+            `${this.name} (start ${this.starts}) exited by itself: code ${code}, signal ${signal}`,
+          );
+        resolve({ code, signal });
+      }),
+    );
+  }
+
+  /** Sends `signal` and resolves with how the process ended. */
+  async kill(signal: NodeJS.Signals): Promise<Exit> {
+    if (!this.running) return this.exit;
+    this.killing = true;
+    this.child?.kill(signal);
+    return this.exit;
+  }
+}
+
+/** Runs `queries` (name → SQL, `{db}` for the database) on the ClickHouse that `variables` name, in a child process. */
+export async function queryClickHouse<T = Record<string, string>>(
+  variables: Record<string, string>,
+  queries: Record<string, string>,
+): Promise<Record<string, T[]>> {
+  const script = fileURLToPath(new URL("./clickhouse-query.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(queries)], {
+    env: { ...process.env, ...variables },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString("utf8");
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    err += chunk.toString("utf8");
+  });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const line = out.split("\n").find((entry) => entry.startsWith("RESULT "));
+  if (code !== 0 || !line) throw new Error(`ClickHouse query failed (exit ${code}): ${err}${out}`);
+  return JSON.parse(line.slice("RESULT ".length));
+}
