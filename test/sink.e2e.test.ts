@@ -1,16 +1,26 @@
 import { type ClickHouse, migrate } from "@cx/clickhouse";
 import { type Touchpoint, touchpointContract } from "@cx/contracts";
+import { type EnrichedTouchpointRecord, enricherContracts } from "@cx/enricher";
+import { CustomerEnricher } from "@cx/enrichment";
 import { createTouchpointPublisher, sampleTouchpoints } from "@cx/generator";
 import {
   consumerLag,
   createAvroCodec,
+  createAvroProducer,
   createKafka,
   createSchemaRegistry,
   deadLetterHeaders,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type Sink, type SinkEnv, sinkEnvSchema, startSink } from "@cx/sink";
-import { freshClickHouse, readTopic, testPipelineVariables, uniqueName, waitFor } from "@cx/testing";
+import {
+  freshClickHouse,
+  readTopic,
+  testPipelineVariables,
+  touchpointOnDay,
+  uniqueName,
+  waitFor,
+} from "@cx/testing";
 import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -151,6 +161,39 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
     await caughtUp();
     const total = firstWave.length + secondWave.length;
     expect(await counts()).toEqual({ events: total, ids: total });
+  });
+
+  it("writes an enriched touchpoint published twice (the profile stage is at-least-once) once, and counts it once", async () => {
+    const touchpoint = touchpointOnDay(3, { identifiers: { loyaltyId: "L-twice" } });
+    const { snapshot } = new CustomerEnricher().process(touchpoint);
+    const record: EnrichedTouchpointRecord = {
+      customerId: snapshot.customerId,
+      touchpoint,
+      profile: snapshot,
+    };
+    const codec = await createAvroCodec<EnrichedTouchpointRecord>(
+      registry(),
+      env.ENRICHED_TOPIC,
+      enricherContracts.enriched.schema,
+    );
+    const producer = await createAvroProducer(kafka, env.ENRICHED_TOPIC, codec);
+    await producer.send([{ key: record.customerId, value: record }]);
+    await producer.send([{ key: record.customerId, value: record }]);
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await waitFor(
+      () => consumerLag(admin, env.SINK_GROUP_ID, env.ENRICHED_TOPIC),
+      (lag) => lag === 0,
+      { what: "the sink to read the enriched topic" },
+    ).finally(() => admin.disconnect());
+    const result = await clickhouse.client.query({
+      query: `SELECT (SELECT count() FROM ${clickhouse.table("enriched_touchpoints")} WHERE customer_id = {id:String}) AS rows,
+                     (SELECT sum(touchpoints) FROM ${clickhouse.table("customer_journeys")} WHERE customer_id = {id:String}) AS steps`,
+      query_params: { id: record.customerId },
+      format: "JSONEachRow",
+    });
+    expect(await result.json()).toEqual([{ rows: "1", steps: "1" }]);
   });
 
   it("keeps the aggregates equal to the same figures computed from the raw rows", async () => {

@@ -35,6 +35,23 @@ export const stageChangeIdentity: RowIdentity<{ customer_id: string; event_id: s
   }),
 };
 
+/**
+ * An enriched touchpoint is one event of one customer: the profile stage is at-least-once, so a crash
+ * between its outputs and its changelog publishes some again at new offsets (the journeys view would
+ * count them twice).
+ */
+export const enrichedIdentity: RowIdentity<{ customer_id: string; event_id: string }> = {
+  key: (row) => `${row.customer_id}|${row.event_id}`,
+  stored: (table, rows) => ({
+    query: `SELECT concat(customer_id, '|', event_id) AS key FROM ${table}
+            WHERE customer_id IN {customers:Array(String)} AND event_id IN {ids:Array(String)}`,
+    params: {
+      customers: [...new Set(rows.map((row) => row.customer_id))],
+      ids: [...new Set(rows.map((row) => row.event_id))],
+    },
+  }),
+};
+
 /** Indexes of the rows to insert: the first of each identity, and only if the table lacks it. */
 export function newRows<Row>(
   rows: readonly Row[],

@@ -24,7 +24,13 @@ import {
   erasureOf,
   loadErasedCustomers,
 } from "./erasure";
-import { newRows, type RowIdentity, stageChangeIdentity, touchpointIdentity } from "./event-dedup";
+import {
+  enrichedIdentity,
+  newRows,
+  type RowIdentity,
+  stageChangeIdentity,
+  touchpointIdentity,
+} from "./event-dedup";
 import {
   enrichedRow,
   offerRow,
@@ -95,6 +101,7 @@ function feeds(env: SinkEnv): TableFeed[] {
       schema: enricherContracts.enriched.schema,
       table: "enriched_touchpoints",
       row: enrichedRow,
+      identity: enrichedIdentity,
       about: aboutCustomer("occurred_at"),
     },
     {
