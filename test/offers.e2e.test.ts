@@ -1,10 +1,13 @@
 import { migrate } from "@cx/clickhouse";
+import type { Touchpoint } from "@cx/contracts";
 import { enricherEnvSchema, startEnricher } from "@cx/enricher";
+import { createInProcessKafka, createInProcessSchemaRegistry } from "@cx/in-process-kafka";
 import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type OfferOutcomeRecord, recoveryKinds } from "@cx/offers";
 import {
   type OfferRecord,
+  type OffersEnv,
   offerContracts,
   offersEnvSchema,
   type SuppressedRecord,
@@ -17,7 +20,25 @@ import { publishTouchpoints, readAvroTopic, waitForGroups } from "./support/pipe
 
 const logger = createLogger("offers-e2e", process.env.TEST_LOG_LEVEL ?? "warn");
 
-describe("next-best offers on the real broker and registry", () => {
+/**
+ * The same story on the real broker and registry and on the embedded mode's in-process transport:
+ * the services' own stage code must decide and store alike on both.
+ */
+const transports = [
+  {
+    name: "the real broker and registry",
+    open: (env: OffersEnv) => ({
+      kafka: createKafka(env, logger),
+      registry: createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
+    }),
+  },
+  {
+    name: "the in-process transport",
+    open: () => ({ kafka: createInProcessKafka(), registry: createInProcessSchemaRegistry() }),
+  },
+];
+
+describe.each(transports)("next-best offers on $name", ({ open }) => {
   it("decides per customer under the contact policy, puts service first, joins outcomes, fires follow-ups", async () => {
     const variables = {
       ...testStageVariables(),
@@ -28,8 +49,7 @@ describe("next-best offers on the real broker and registry", () => {
     };
     const enricherEnv = enricherEnvSchema.parse(variables);
     const env = offersEnvSchema.parse(variables);
-    const kafka = createKafka(env, logger);
-    const registry = createSchemaRegistry(env.SCHEMA_REGISTRY_URL);
+    const { kafka, registry } = open(env);
     const clickhouse = freshClickHouse("offers");
     await migrate(clickhouse, logger);
     const sinkEnv = sinkEnvSchema.parse({
@@ -46,11 +66,12 @@ describe("next-best offers on the real broker and registry", () => {
         { groupId: env.OFFERS_GROUP_ID, topic: env.ENRICHED_TOPIC },
       ]);
     const readOffers = () =>
-      readAvroTopic<OfferRecord>(kafka, env, env.OFFERS_TOPIC, offerContracts.offer.schema);
+      readAvroTopic<OfferRecord>(kafka, env, env.OFFERS_TOPIC, offerContracts.offer.schema, registry);
+    const publish = (touchpoints: Touchpoint[]) => publishTouchpoints(kafka, env, touchpoints, registry);
     const card = { loyaltyId: "L-offers" };
     let restarted: Awaited<ReturnType<typeof startOffersService>> | undefined;
     try {
-      await publishTouchpoints(kafka, env, [
+      await publish([
         touchpointOnDay(0, {
           channel: "web",
           type: "consent_change",
@@ -72,7 +93,7 @@ describe("next-best offers on the real broker and registry", () => {
       });
       expect(first?.explanation.priority).toBeGreaterThan(0);
 
-      await publishTouchpoints(kafka, env, [
+      await publish([
         touchpointOnDay(2, {
           channel: "web",
           type: "offer_response",
@@ -110,6 +131,7 @@ describe("next-best offers on the real broker and registry", () => {
         env,
         env.OFFER_OUTCOMES_TOPIC,
         offerContracts.outcome.schema,
+        registry,
       );
       expect(outcomes.map((record) => record.value)).toEqual([
         expect.objectContaining({ decisionId: first?.decisionId, outcome: "accepted" }),
@@ -125,6 +147,7 @@ describe("next-best offers on the real broker and registry", () => {
         env,
         env.SUPPRESSED_TOPIC,
         offerContracts.suppressed.schema,
+        registry,
       );
       expect(suppressed.map((record) => [record.value?.channel, record.value?.reason])).toContainEqual([
         "phone",
@@ -143,9 +166,7 @@ describe("next-best offers on the real broker and registry", () => {
       // A restart reads the state back: the survey is not sent again, nothing is decided twice.
       await offers.stop();
       restarted = await startOffersService({ kafka, registry, logger, env });
-      await publishTouchpoints(kafka, env, [
-        touchpointOnDay(5, { channel: "web", type: "visit", identifiers: card }),
-      ]);
+      await publish([touchpointOnDay(5, { channel: "web", type: "visit", identifiers: card })]);
       await caughtUp();
       await restarted.tick();
       const afterRestart = (await readOffers()).map((record) => record.value as OfferRecord);

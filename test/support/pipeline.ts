@@ -10,18 +10,20 @@ import {
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { waitFor } from "@cx/testing";
+import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, KafkaMessage } from "kafkajs";
 
 /** Shared by the cross-service tests: write touchpoints, wait for stages, read what they wrote. */
 const logger = createLogger("test-support", "warn");
 type Env = KafkaEnv & PipelineTopicsEnv;
 
-export async function publishTouchpoints(kafka: Kafka, env: Env, touchpoints: readonly Touchpoint[]) {
-  const publisher = await createTouchpointPublisher(
-    kafka,
-    createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-    env,
-  );
+export async function publishTouchpoints(
+  kafka: Kafka,
+  env: Env,
+  touchpoints: readonly Touchpoint[],
+  registry: SchemaRegistry = createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
+) {
+  const publisher = await createTouchpointPublisher(kafka, registry, env);
   await publisher.publish(touchpoints);
   await publisher.close();
 }
@@ -80,8 +82,9 @@ export async function readAvroTopic<T>(
   env: Pick<KafkaEnv, "SCHEMA_REGISTRY_URL">,
   topic: string,
   schema: object,
+  registry: SchemaRegistry = createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
 ): Promise<{ key: string; value: T | null }[]> {
-  const codec = await createAvroCodec<T>(createSchemaRegistry(env.SCHEMA_REGISTRY_URL), topic, schema);
+  const codec = await createAvroCodec<T>(registry, topic, schema);
   const decoded: { key: string; value: T | null }[] = [];
   for (const message of await readWholeTopic(kafka, topic)) {
     const key = String(message.key);
