@@ -67,12 +67,10 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
     ),
   };
   const limits: IdentityLimits | undefined = env.IDENTITY_LIMITS;
-  // Connected before the graph is read: it fences a previous owner and aborts its open transaction.
+  // Made by the owner's first batch, before the graph is read: creating it fences a previous owner
+  // and aborts its open transaction (so a standby, which never handles a batch, fences nobody).
   // Replaced (undefined until the next batch) when a broker outage leaves it unusable; see inTransaction.
-  let transactional: Producer | undefined = await createTransactionalProducer(
-    kafka,
-    env.ENRICHER_IDENTITY_TRANSACTIONAL_ID,
-  );
+  let transactional: Producer | undefined;
   const deadLetterProducer = await createIdempotentProducer(kafka);
   const deadLetters = new DeadLetterPublisher(deadLetterProducer, env.DEAD_LETTER_TOPIC);
 
