@@ -4,6 +4,7 @@ import { peopleTouchpoints } from "@cx/generator";
 import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { offerContracts, offersEnvSchema, startOffersService } from "@cx/offers-service";
+import { pipelineConsumerGroups, pipelineEnvSchema } from "@cx/pipeline";
 import { sinkEnvSchema, startSink } from "@cx/sink";
 import { freshClickHouse, testStageVariables, touchpointOnDay, waitFor } from "@cx/testing";
 import { describe, expect, it } from "vitest";
@@ -33,26 +34,8 @@ describe("analytics through the whole pipeline on the real broker, registry and 
     const enricher = await startEnricher({ kafka, registry, logger, env: enricherEnv });
     const offers = await startOffersService({ kafka, registry, logger, env });
     const sink = await startSink({ kafka, registry, clickhouse, logger, env: sinkEnv });
-    const sinkTopics = [
-      sinkEnv.TOUCHPOINTS_TOPIC,
-      sinkEnv.ENRICHED_TOPIC,
-      sinkEnv.STAGE_CHANGES_TOPIC,
-      sinkEnv.PROFILES_TOPIC,
-      sinkEnv.OFFERS_TOPIC,
-      sinkEnv.SUPPRESSED_TOPIC,
-      sinkEnv.OFFER_OUTCOMES_TOPIC,
-    ];
-    const settled = () =>
-      waitForGroups(
-        kafka,
-        [
-          { groupId: enricherEnv.ENRICHER_IDENTITY_GROUP_ID, topic: env.TOUCHPOINTS_TOPIC },
-          { groupId: enricherEnv.ENRICHER_PROFILE_GROUP_ID, topic: env.IDENTIFIED_TOPIC },
-          { groupId: env.OFFERS_GROUP_ID, topic: env.ENRICHED_TOPIC },
-          ...sinkTopics.map((topic) => ({ groupId: sinkEnv.SINK_GROUP_ID, topic })),
-        ],
-        120_000,
-      );
+    const { deciding, sink: sinkGroups } = pipelineConsumerGroups(pipelineEnvSchema.parse(variables));
+    const settled = () => waitForGroups(kafka, [...deciding, ...sinkGroups], 120_000);
     const rows = async (query: string, params: Record<string, unknown> = {}) =>
       (await clickhouse.client.query({ query, query_params: params, format: "JSONEachRow" })).json<
         Record<string, unknown>

@@ -4,30 +4,34 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { customerKey, newTouchpoint, type Touchpoint, touchpointContract } from "@cx/contracts";
 import type { CustomerProfile } from "@cx/customer-profile";
-import { type CustomerProfileRecord, type EnrichedTouchpointRecord, enricherContracts } from "@cx/enricher";
+import { type EnrichedTouchpointRecord, enricherContracts } from "@cx/enricher";
 import { CustomerEnricher } from "@cx/enrichment";
 import { peopleTouchpoints } from "@cx/generator";
 import {
   type AvroCodec,
-  consumerLag,
   createAvroCodec,
   createIdempotentProducer,
   createKafka,
   createSchemaRegistry,
   deadLetterHeaders,
   ensurePipelineTopics,
-  type KafkaEnv,
   kafkaEnvSchema,
-  type PipelineTopicsEnv,
   pipelineTopicsEnvSchema,
 } from "@cx/kafka";
 import { type LocalKafka, type ManagedServer, startLocalKafka, startLocalRegistry } from "@cx/local-servers";
 import { createLogger } from "@cx/logging";
 import { type OfferRecord, offerContracts, type SuppressedRecord } from "@cx/offers-service";
-import { cdnowModels, testPipelineVariables, uniqueName, waitFor } from "@cx/testing";
+import { pipelineConsumerGroups, pipelineEnvSchema } from "@cx/pipeline";
+import { cdnowModels, testStageVariables, uniqueName } from "@cx/testing";
 import type { Kafka, Message, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readAvroTopic, readWholeTopic } from "./support/pipeline";
+import {
+  byIdentifiers,
+  latestProfiles,
+  readAvroTopic,
+  readWholeTopic,
+  waitForGroups,
+} from "./support/pipeline";
 import { type Exit, queryClickHouse, type ServiceName, ServiceProcess } from "./support/service-process";
 
 /**
@@ -37,7 +41,6 @@ import { type Exit, queryClickHouse, type ServiceName, ServiceProcess } from "./
 const logger = createLogger("faults-e2e", process.env.TEST_LOG_LEVEL ?? "warn");
 // The test's own clients see the broker go away on purpose: their connection errors are expected.
 const kafkaLogger = createLogger("faults-e2e", process.env.TEST_LOG_LEVEL ?? "fatal");
-type Env = KafkaEnv & PipelineTopicsEnv;
 
 let dir: string;
 let broker: LocalKafka;
@@ -69,79 +72,37 @@ async function restartBroker(downMs: number): Promise<void> {
 /** Environment of one pipeline on the private broker: topics, groups, transactional ids and a ClickHouse of its own. */
 function pipelineVariables(name: string): Record<string, string> {
   return {
-    ...testPipelineVariables(),
+    ...testStageVariables(),
     KAFKA_BROKERS: broker.brokers.join(","),
     SCHEMA_REGISTRY_URL: registry.url,
-    ENRICHER_IDENTITY_GROUP_ID: uniqueName("identity"),
-    ENRICHER_IDENTITY_TRANSACTIONAL_ID: uniqueName("identity-tx"),
-    ENRICHER_PROFILE_GROUP_ID: uniqueName("profile"),
-    OFFERS_GROUP_ID: uniqueName("offers"),
-    OFFERS_TRANSACTIONAL_ID: uniqueName("offers-tx"),
     // Decisions as events arrive, at any hour of the test run.
     OFFERS_TICK_MS: "0",
     OFFERS_QUIET_FROM_HOUR: "0",
     OFFERS_QUIET_TO_HOUR: "0",
-    SINK_GROUP_ID: uniqueName("sink"),
     CLICKHOUSE_DATABASE: uniqueName(name),
     CLICKHOUSE_DATA_DIR: join(dir, `clickhouse-${name}`),
     LOG_LEVEL: "info",
   };
 }
 
-/** Every consumer group of the pipeline with every topic it reads. */
-function pipelineGroups(variables: Record<string, string>, env: Env) {
-  const v = (name: string) => variables[name] as string;
-  return [
-    { groupId: v("ENRICHER_IDENTITY_GROUP_ID"), topic: env.TOUCHPOINTS_TOPIC },
-    { groupId: v("ENRICHER_IDENTITY_GROUP_ID"), topic: env.IDENTITY_COMMANDS_TOPIC },
-    { groupId: v("ENRICHER_PROFILE_GROUP_ID"), topic: env.IDENTIFIED_TOPIC },
-    { groupId: v("OFFERS_GROUP_ID"), topic: env.ENRICHED_TOPIC },
-    ...[
-      env.TOUCHPOINTS_TOPIC,
-      env.ENRICHED_TOPIC,
-      env.STAGE_CHANGES_TOPIC,
-      env.PROFILES_TOPIC,
-      env.OFFERS_TOPIC,
-      env.SUPPRESSED_TOPIC,
-      env.OFFER_OUTCOMES_TOPIC,
-    ].map((topic) => ({ groupId: v("SINK_GROUP_ID"), topic })),
-  ];
+/** A pipeline's variables on the private broker, its topics created, and a client to feed it. */
+async function openPipeline(name: string) {
+  const variables = pipelineVariables(name);
+  const env = { ...kafkaEnvSchema.parse(variables), ...pipelineTopicsEnvSchema.parse(variables) };
+  const kafka = createKafka(env, kafkaLogger);
+  await ensurePipelineTopics(kafka, env);
+  const codec = await createAvroCodec<Touchpoint>(
+    createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
+    env.TOUCHPOINTS_TOPIC,
+    touchpointContract.schema,
+  );
+  return { variables, env, kafka, codec };
 }
 
-/**
- * Waits until every group has committed everything on every topic it reads, twice in a row half a
- * second apart; on timeout the error names each group and topic still behind (a stuck partition).
- */
-async function waitForNoLag(
-  kafka: Kafka,
-  groups: readonly { groupId: string; topic: string }[],
-  timeoutMs: number,
-) {
-  const admin = kafka.admin();
-  await admin.connect();
-  const lags = async () =>
-    Object.fromEntries(
-      await Promise.all(
-        groups.map(async ({ groupId, topic }) => [
-          `${groupId} ${topic}`,
-          await consumerLag(admin, groupId, topic),
-        ]),
-      ),
-    ) as Record<string, number>;
-  const caughtUp = (left: Record<string, number>) => Object.values(left).every((lag) => lag === 0);
-  try {
-    for (let quiet = 0; quiet < 2; quiet++) {
-      await waitFor(lags, caughtUp, {
-        timeoutMs,
-        intervalMs: 500,
-        what: "every group to read every topic to the end",
-      });
-      await sleep(500);
-      if (!caughtUp(await lags())) quiet = -1;
-    }
-  } finally {
-    await admin.disconnect();
-  }
+/** Every consumer group of the pipeline with every topic it reads. */
+function pipelineGroups(variables: Record<string, string>) {
+  const { deciding, sink } = pipelineConsumerGroups(pipelineEnvSchema.parse(variables));
+  return [...deciding, ...sink];
 }
 
 /** The three services of one pipeline as processes, each logging to its own file in `dir`. */
@@ -252,34 +213,6 @@ async function poisonRecords(codec: AvroCodec<Touchpoint>): Promise<Message[]> {
   ];
 }
 
-/** The latest profile per customer on the compacted topic, customers merged away left out. */
-async function latestProfiles(kafka: Kafka, env: Env): Promise<CustomerProfile[]> {
-  const latest = new Map<string, CustomerProfileRecord | null>();
-  for (const { key, value } of await readAvroTopic<CustomerProfileRecord>(
-    kafka,
-    env,
-    env.PROFILES_TOPIC,
-    enricherContracts.profile.schema,
-  ))
-    latest.set(key, value);
-  return [...latest.values()].flatMap((record) => (record?.state ? [record.state] : []));
-}
-
-/** Profiles as run-independent values, keyed by their identifiers (as in the enricher's e2e test). */
-function byIdentifiers(profiles: Iterable<CustomerProfile>): Record<string, unknown> {
-  const normalised: Record<string, unknown> = {};
-  for (const profile of profiles) {
-    const { customerId: _id, recentEventIds, ...rest } = profile;
-    normalised[profile.identifiers.join(" ")] = JSON.parse(
-      JSON.stringify(
-        { ...rest, recentEventIds: recentEventIds.filter((id) => !id.startsWith("merge:")).sort() },
-        (_k, v) => (typeof v === "number" ? Number(v.toPrecision(10)) : v),
-      ),
-    );
-  }
-  return normalised;
-}
-
 /** How often each value occurs, the ones seen more than once only. */
 function repeats(values: Iterable<string>): Record<string, number> {
   const counts = new Map<string, number>();
@@ -310,15 +243,7 @@ async function clickhouseContents(variables: Record<string, string>) {
 
 describe("fault injection on a private broker, with the services as processes", () => {
   it("loses, repeats and blocks nothing when every service is killed, the broker restarted and ClickHouse away", async () => {
-    const variables = pipelineVariables("faults");
-    const env = { ...kafkaEnvSchema.parse(variables), ...pipelineTopicsEnvSchema.parse(variables) };
-    const kafka = createKafka(env, kafkaLogger);
-    await ensurePipelineTopics(kafka, env);
-    const codec = await createAvroCodec<Touchpoint>(
-      createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-      env.TOUCHPOINTS_TOPIC,
-      touchpointContract.schema,
-    );
+    const { variables, env, kafka, codec } = await openPipeline("faults");
     const stream = generatedStream(200, 4000, 33);
     const poison = await poisonRecords(codec);
     const services = pipelineServices(variables, "faults");
@@ -373,7 +298,7 @@ describe("fault injection on a private broker, with the services as processes", 
       retriedSends = retried;
       note(`stream sent (${stream.length} touchpoints, ${retriedSends} sends retried)`);
       // No stuck partition: every group of every stage reads its topics to the end.
-      await waitForNoLag(kafka, pipelineGroups(variables, env), 240_000);
+      await waitForGroups(kafka, pipelineGroups(variables), 240_000);
       note("every group caught up");
     } catch (error) {
       failure = error;
@@ -476,15 +401,7 @@ describe("fault injection on a private broker, with the services as processes", 
   }, 600_000);
 
   it("stops each service gracefully on SIGTERM mid-stream: exit 0, nothing lost, nothing repeated after the restart", async () => {
-    const variables = pipelineVariables("sigterm");
-    const env = { ...kafkaEnvSchema.parse(variables), ...pipelineTopicsEnvSchema.parse(variables) };
-    const kafka = createKafka(env, kafkaLogger);
-    await ensurePipelineTopics(kafka, env);
-    const codec = await createAvroCodec<Touchpoint>(
-      createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-      env.TOUCHPOINTS_TOPIC,
-      touchpointContract.schema,
-    );
+    const { variables, env, kafka, codec } = await openPipeline("sigterm");
     const stream = generatedStream(80, 1500, 34);
     const services = pipelineServices(variables, "sigterm");
     for (const service of Object.values(services)) service.start();
@@ -503,7 +420,7 @@ describe("fault injection on a private broker, with the services as processes", 
           }
         })(),
       ]);
-      await waitForNoLag(kafka, pipelineGroups(variables, env), 240_000);
+      await waitForGroups(kafka, pipelineGroups(variables), 240_000);
     } finally {
       for (const name of ["enricher", "offers", "sink"] as const)
         exits.push(await services[name].kill("SIGTERM"));

@@ -1,15 +1,17 @@
 import type { Touchpoint } from "@cx/contracts";
+import type { CustomerProfile } from "@cx/customer-profile";
+import { type CustomerProfileRecord, enricherContracts } from "@cx/enricher";
 import { createTouchpointPublisher } from "@cx/generator";
 import {
-  consumerLag,
   createAvroCodec,
   createSchemaRegistry,
+  type GroupTopic,
   type KafkaEnv,
   type PipelineTopicsEnv,
   readPartitionsToEnd,
+  waitUntilCaughtUp,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
-import { waitFor } from "@cx/testing";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, KafkaMessage } from "kafkajs";
 
@@ -28,34 +30,9 @@ export async function publishTouchpoints(
   await publisher.close();
 }
 
-/**
- * Every group has read everything on its topic, twice in a row half a second apart (stages that
- * feed each other, like the enricher's transfers between partitions, settle).
- */
-export async function waitForGroups(
-  kafka: Kafka,
-  groups: readonly { groupId: string; topic: string }[],
-  timeoutMs = 60_000,
-): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const lags = async () =>
-    Object.fromEntries(
-      await Promise.all(
-        groups.map(async ({ groupId, topic }) => [groupId, await consumerLag(admin, groupId, topic)]),
-      ),
-    ) as Record<string, number>;
-  const caughtUp = (left: Record<string, number>) => Object.values(left).every((lag) => lag === 0);
-  try {
-    for (let quiet = 0; quiet < 2; quiet++) {
-      await waitFor(lags, caughtUp, { timeoutMs, what: "the stages to catch up" });
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      if (!caughtUp(await lags())) quiet = -1;
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
+/** Every group has read everything on its topic, quiet twice half a second apart (stages feed each other). */
+export const waitForGroups = (kafka: Kafka, groups: readonly GroupTopic[], timeoutMs = 60_000) =>
+  waitUntilCaughtUp(kafka, groups, { timeoutMs, pollMs: 500, quietPolls: 2 });
 
 /** Every record of a topic up to its current end (transaction markers and all), raw. */
 export async function readWholeTopic(kafka: Kafka, topic: string): Promise<KafkaMessage[]> {
@@ -97,4 +74,35 @@ export async function readAvroTopic<T>(
     decoded.push({ key, value: result.value });
   }
   return decoded;
+}
+
+/** The latest profile per customer on the compacted profile topic; merged-away and erased customers left out. */
+export async function latestProfiles(kafka: Kafka, env: Env): Promise<CustomerProfile[]> {
+  const latest = new Map<string, CustomerProfileRecord | null>();
+  for (const { key, value } of await readAvroTopic<CustomerProfileRecord>(
+    kafka,
+    env,
+    env.PROFILES_TOPIC,
+    enricherContracts.profile.schema,
+  ))
+    latest.set(key, value);
+  return [...latest.values()].flatMap((record) => (record?.state ? [record.state] : []));
+}
+
+/**
+ * Profiles as run-independent values, keyed by their identifiers (not by which one named the
+ * customer), merge markers and the order of remembered ids and the last float digits left out.
+ */
+export function byIdentifiers(profiles: Iterable<CustomerProfile>): Record<string, unknown> {
+  const normalised: Record<string, unknown> = {};
+  for (const profile of profiles) {
+    const { customerId: _id, recentEventIds, ...rest } = profile;
+    normalised[profile.identifiers.join(" ")] = JSON.parse(
+      JSON.stringify(
+        { ...rest, recentEventIds: recentEventIds.filter((id) => !id.startsWith("merge:")).sort() },
+        (_k, v) => (typeof v === "number" ? Number(v.toPrecision(10)) : v),
+      ),
+    );
+  }
+  return normalised;
 }

@@ -19,6 +19,30 @@ export interface PipelineStages {
 }
 
 /**
+ * Every consumer group of the pipeline with every topic it reads: those up to the offer decisions,
+ * and the sink's. All caught up = the pipeline has done everything it was given.
+ */
+export function pipelineConsumerGroups(env: PipelineEnv): { deciding: GroupTopic[]; sink: GroupTopic[] } {
+  return {
+    deciding: [
+      { groupId: env.ENRICHER_IDENTITY_GROUP_ID, topic: env.TOUCHPOINTS_TOPIC },
+      { groupId: env.ENRICHER_IDENTITY_GROUP_ID, topic: env.IDENTITY_COMMANDS_TOPIC },
+      { groupId: env.ENRICHER_PROFILE_GROUP_ID, topic: env.IDENTIFIED_TOPIC },
+      { groupId: env.OFFERS_GROUP_ID, topic: env.ENRICHED_TOPIC },
+    ],
+    sink: [
+      env.TOUCHPOINTS_TOPIC,
+      env.ENRICHED_TOPIC,
+      env.STAGE_CHANGES_TOPIC,
+      env.PROFILES_TOPIC,
+      env.OFFERS_TOPIC,
+      env.SUPPRESSED_TOPIC,
+      env.OFFER_OUTCOMES_TOPIC,
+    ].map((topic) => ({ groupId: env.SINK_GROUP_ID, topic })),
+  };
+}
+
+/**
  * Identity, profiles, offers and the sink in this process: the services' own start functions, so
  * the embedded mode and the services run the same code over whatever transport `kafka` is.
  */
@@ -33,25 +57,11 @@ export async function startPipelineStages(deps: {
   const enricher = await startEnricher({ ...deps, logger: logger.child({ stage: "enricher" }) });
   const offers = await startOffersService({ ...deps, logger: logger.child({ stage: "offers" }) });
   const sink = await startSink({ ...deps, logger: logger.child({ stage: "sink" }) });
-  const decidingGroups: GroupTopic[] = [
-    { groupId: env.ENRICHER_IDENTITY_GROUP_ID, topic: env.TOUCHPOINTS_TOPIC },
-    { groupId: env.ENRICHER_IDENTITY_GROUP_ID, topic: env.IDENTITY_COMMANDS_TOPIC },
-    { groupId: env.ENRICHER_PROFILE_GROUP_ID, topic: env.IDENTIFIED_TOPIC },
-    { groupId: env.OFFERS_GROUP_ID, topic: env.ENRICHED_TOPIC },
-  ];
-  const sinkGroups = [
-    env.TOUCHPOINTS_TOPIC,
-    env.ENRICHED_TOPIC,
-    env.STAGE_CHANGES_TOPIC,
-    env.PROFILES_TOPIC,
-    env.OFFERS_TOPIC,
-    env.SUPPRESSED_TOPIC,
-    env.OFFER_OUTCOMES_TOPIC,
-  ].map((topic) => ({ groupId: env.SINK_GROUP_ID, topic }));
+  const { deciding, sink: sinkGroups } = pipelineConsumerGroups(env);
   return {
     tick: (now) => offers.tick(now),
-    groups: [...decidingGroups, ...sinkGroups],
-    decidingGroups,
+    groups: [...deciding, ...sinkGroups],
+    decidingGroups: deciding,
     async stop() {
       await enricher.stop();
       await offers.stop();
