@@ -32,8 +32,22 @@ const whole = (name: string, value: string) => {
   return number;
 };
 
+/** How far a stream has come: `total` units, and the units done once `sent` touchpoints ending in `last` are out. */
+export interface StreamScale {
+  readonly total: number;
+  readonly unit: string;
+  position(last: Touchpoint, sent: number): number;
+}
+
+/** A file's touchpoints, counted one by one. */
+export const countedScale = (total: number): StreamScale => ({
+  total,
+  unit: "touchpoints",
+  position: (_last, sent) => sent,
+});
+
 /** Canonical touchpoints to the touchpoints topic, in chunks, with progress. */
-export async function publishTouchpoints(touchpoints: Touchpoint[] | Iterable<Touchpoint>, total: number) {
+export async function publishTouchpoints(touchpoints: Iterable<Touchpoint>, scale: StreamScale) {
   requireBroker();
   const env = commandEnv(produceEnvSchema);
   const kafka = createKafka(env, createLogger("cx", "error"));
@@ -42,17 +56,14 @@ export async function publishTouchpoints(touchpoints: Touchpoint[] | Iterable<To
     createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
     env,
   );
-  const progress = createProgress(total);
-  const started = performance.now();
+  const progress = createProgress(scale.total, scale.unit);
   let sent = 0;
   let chunk: Touchpoint[] = [];
   const flush = async () => {
+    const last = chunk.at(-1);
     sent += await publisher.publish(chunk);
     chunk = [];
-    progress.update(sent, {
-      perSecond: Math.round(sent / Math.max((performance.now() - started) / 1000, 0.001)),
-      day: "",
-    });
+    if (last) progress.update(scale.position(last, sent), sent);
   };
   try {
     for (const touchpoint of touchpoints) {
@@ -141,19 +152,21 @@ export function addProduceCommand(program: Command): void {
       }
       if (options.file) {
         const touchpoints = readTouchpointFile(options.file);
-        await publishTouchpoints(touchpoints, touchpoints.length);
+        await publishTouchpoints(touchpoints, countedScale(touchpoints.length));
         return;
       }
       const days = whole("days", options.days);
-      const workload = () =>
-        createWorkload({
-          customers: whole("customers", options.customers),
-          days,
-          seed: Number(options.seed),
-          startAt: startOfTodayUtc() - days * dayMs,
-        }).touchpoints();
-      let total = 0;
-      for (const touchpoint of workload()) if (touchpoint) total++;
-      await publishTouchpoints(workload(), total);
+      const startAt = startOfTodayUtc() - days * dayMs;
+      const workload = createWorkload({
+        customers: whole("customers", options.customers),
+        days,
+        seed: Number(options.seed),
+        startAt,
+      });
+      await publishTouchpoints(workload.touchpoints(), {
+        total: days,
+        unit: "days",
+        position: (last) => Math.floor((last.occurredAt - startAt) / dayMs),
+      });
     });
 }

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import type { Kafka, Message } from "kafkajs";
 import { z } from "zod";
 import { commandEnv, requireBroker } from "./command-env";
-import { publishTouchpoints } from "./produce-command";
+import { countedScale, publishTouchpoints } from "./produce-command";
 import { readTouchpointFile } from "./touchpoint-file";
 import { UsageError } from "./usage-error";
 
@@ -88,7 +88,7 @@ export function addReplayCommand(program: Command): void {
         if (options.file && options.topic) throw new UsageError("give --topic or --file, not both");
         if (options.file) {
           const touchpoints = readTouchpointFile(options.file);
-          await publishTouchpoints(touchpoints, touchpoints.length);
+          await publishTouchpoints(touchpoints, countedScale(touchpoints.length));
           return;
         }
         if (!options.topic) throw new UsageError("give --topic NAME (with an optional range) or --file PATH");
@@ -125,18 +125,14 @@ export function addReplayCommand(program: Command): void {
           0,
         );
         const producer = await createIdempotentProducer(kafka);
-        const progress = createProgress(Math.max(total, 1));
-        const started = performance.now();
+        const progress = createProgress(Math.max(total, 1), "records");
         let sent = 0;
         try {
           await readRange(kafka, options.topic, range, async (messages) => {
             if (messages.length === 0) return;
             await producer.send({ topic: env.TOUCHPOINTS_TOPIC, messages });
             sent += messages.length;
-            progress.update(sent, {
-              perSecond: Math.round(sent / Math.max((performance.now() - started) / 1000, 0.001)),
-              day: "",
-            });
+            progress.update(sent, sent);
           });
         } finally {
           progress.stop();

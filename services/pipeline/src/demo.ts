@@ -41,18 +41,16 @@ export interface DemoDeps {
  * due by the end of the day fire, and the next day starts. The simulated clock lets months pass in
  * seconds while answers still arrive in the order customers give them.
  */
-export async function runDemo(deps: DemoDeps, options: DemoOptions, progress: (total: number) => Progress) {
+export async function runDemo(deps: DemoDeps, options: DemoOptions, progress: (days: number) => Progress) {
   const { kafka, registry, env, logger } = deps;
   const startAt = options.endAt - options.days * dayMs;
   const workload = createWorkload({ ...options, startAt });
-  let expected = 0; // the same seed gives the same stream: counted once ahead for the progress bar
-  for (const touchpoint of createWorkload({ ...options, startAt }).touchpoints()) if (touchpoint) expected++;
   const stages = await startPipelineStages(deps);
   const publisher = await createTouchpointPublisher(kafka, registry, env);
   let clock = startAt;
   const answersGroup = `${env.SINK_GROUP_ID}-demo-answers`;
   let answerer: OfferAnswerer | undefined;
-  const bar = progress(expected);
+  const bar = progress(options.days);
   const started = performance.now();
   let sent = 0;
   try {
@@ -84,11 +82,11 @@ export async function runDemo(deps: DemoDeps, options: DemoOptions, progress: (t
       clock = dayEnd;
       await answerer?.flush();
       await stages.tick(clock);
-      const seconds = (performance.now() - started) / 1000;
-      bar.update(sent, {
-        perSecond: Math.round(sent / Math.max(seconds, 0.001)),
-        day: new Date(dayEnd - 1).toISOString().slice(0, 10),
-      });
+      bar.update(
+        Math.round((dayEnd - startAt) / dayMs),
+        sent,
+        new Date(dayEnd - 1).toISOString().slice(0, 10),
+      );
       if (next.done && dayEnd >= options.endAt) break;
     }
     await waitUntilCaughtUp(kafka, [...stages.groups, ...deciding]);

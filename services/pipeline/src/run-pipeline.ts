@@ -41,7 +41,7 @@ export async function runPipeline(overrides: Record<string, string> = {}): Promi
           answerOffers: env.PIPELINE_ANSWER_OFFERS,
           endAt: startOfTodayUtc(),
         },
-        (total) => createProgress(total),
+        (days) => createProgress(days, "days"),
       );
       console.log(
         `${demo.touchpoints} touchpoints and ${demo.answers} offer answers in ${demo.seconds.toFixed(1)} s (${Math.round(demo.touchpoints / demo.seconds)} touchpoints/s)`,
