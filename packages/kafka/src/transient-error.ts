@@ -1,6 +1,7 @@
 /**
- * A failure of a dependency (the broker, the schema registry, ClickHouse) rather than of the
- * record in hand: retrying later succeeds, so the record must wait, never be dead-lettered for it.
+ * A failure that is not the fault of the record in hand: a dependency away (the broker, the schema
+ * registry, ClickHouse) or a stage's state that cannot be read. The record waits and is retried,
+ * never dead-lettered for it; the stage says meanwhile that it is stuck.
  */
 export class TransientError extends Error {
   override readonly name = "TransientError";

@@ -134,7 +134,8 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
           if (reason) {
             refused.push({
               key: record.key,
-              value: Buffer.from(JSON.stringify(command)),
+              value: record.raw,
+              headers: record.headers,
               reason: `identity command refused: ${reason}`,
               stage: "enricher-identity",
               source: { topic: record.topic, partition: record.partition, offset: record.offset },
@@ -160,7 +161,10 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
           },
           { topic: env.IDENTITY_CHANGELOG_TOPIC, messages: await encodeRecords(codecs.changelog, changelog) },
         ];
-        if (refused.length > 0) await deadLetters.publish(refused);
+        // Refused commands are dead-lettered as they came, in the same transaction as the batch's
+        // outputs and offsets: once, whatever is retried.
+        if (refused.length > 0)
+          topicMessages.push({ topic: env.DEAD_LETTER_TOPIC, messages: deadLetters.messages(refused) });
         await inTransaction(
           producer,
           async (transaction) => {
@@ -182,6 +186,7 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
             await producer.disconnect().catch(() => undefined);
           },
         );
+        deadLetters.count(refused);
       } catch (error) {
         // The graph already holds this batch's changes; they were not published, so start again
         // from what was.
