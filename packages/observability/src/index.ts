@@ -3,6 +3,7 @@ export { type LagSource, metrics, observeClickHouseInsert, PipelineMetrics } fro
 export {
   defaultMetricsPorts,
   healthBounds,
+  healthEnvSchema,
   type OperationsEnv,
   operationsEnvSchema,
 } from "./operations-config";

@@ -13,6 +13,7 @@ import {
   startBatchConsumer,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
+import { StopStack } from "@cx/runtime";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Producer } from "kafkajs";
 import type { EnricherEnv } from "./config";
@@ -71,7 +72,12 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
   // and aborts its open transaction (so a standby, which never handles a batch, fences nobody).
   // Replaced (undefined until the next batch) when a broker outage leaves it unusable; see inTransaction.
   let transactional: Producer | undefined;
-  const deadLetterProducer = await createIdempotentProducer(kafka);
+  const stack = new StopStack();
+  const deadLetterProducer = stack.add(
+    "dead-letter producer",
+    await createIdempotentProducer(kafka),
+    (producer) => producer.disconnect(),
+  );
   const deadLetters = new DeadLetterPublisher(deadLetterProducer, env.DEAD_LETTER_TOPIC);
 
   /** undefined until restored from the changelog, and again after a rebalance or a failed batch. */
@@ -204,13 +210,9 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
         "identified batch",
       );
     },
-  });
+  }).catch((error: unknown) => stack.abandon(error));
 
-  return {
-    async stop() {
-      await consumer.stop();
-      await transactional?.disconnect();
-      await deadLetterProducer.disconnect();
-    },
-  };
+  stack.add("transactional producer", undefined, () => transactional?.disconnect());
+  stack.add("consumer", consumer, (started) => started.stop());
+  return { stop: () => stack.stopAll() };
 }

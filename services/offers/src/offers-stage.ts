@@ -14,6 +14,7 @@ import {
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import type { OfferOutcomeRecord } from "@cx/offers";
+import { StopStack } from "@cx/runtime";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Message, TopicMessages } from "kafkajs";
 import { type OffersEnv, offerSettings } from "./config";
@@ -88,8 +89,17 @@ export async function startOffersService({
     { catalog: catalog.path, version: catalog.version, offers: catalog.offers.length },
     "offer catalog loaded",
   );
-  const producers = new PartitionProducers(kafka, env.OFFERS_TRANSACTIONAL_ID);
-  const deadLetterProducer = await createIdempotentProducer(kafka);
+  const stack = new StopStack();
+  const producers = stack.add(
+    "transactional producers",
+    new PartitionProducers(kafka, env.OFFERS_TRANSACTIONAL_ID),
+    (made) => made.close(),
+  );
+  const deadLetterProducer = stack.add(
+    "dead-letter producer",
+    await createIdempotentProducer(kafka),
+    (made) => made.disconnect(),
+  );
   const locks = new Map<number, Promise<unknown>>();
   const partitions = new PartitionStates(async (wanted) => {
     const started = performance.now();
@@ -230,7 +240,9 @@ export async function startOffersService({
           throw error;
         }
       }),
-  });
+  }).catch((error: unknown) => stack.abandon(error));
+  stack.add("partition work", locks, (pending) => Promise.all([...pending.values()]));
+  stack.add("consumer", consumer, (started) => started.stop());
 
   const tick = async (now = Date.now()) => {
     for (const [partition, offers] of partitions.entries()) {
@@ -251,15 +263,7 @@ export async function startOffersService({
     }
   };
   const timer = env.OFFERS_TICK_MS > 0 ? setInterval(() => void tick(), env.OFFERS_TICK_MS) : undefined;
+  stack.add("follow-up timer", timer, clearInterval);
 
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await consumer.stop();
-      await Promise.all([...locks.values()]);
-      await producers.close();
-      await deadLetterProducer.disconnect();
-    },
-  };
+  return { tick, stop: () => stack.stopAll() };
 }
