@@ -1,6 +1,7 @@
 export {
   type ArbitrationSettings,
   type CustomerView,
+  customerOfDecision,
   customerView,
   type Decision,
   type DecisionRequest,
@@ -58,4 +59,12 @@ export {
   type OfferCustomer,
   OfferEngine,
   type OfferOutcomeRecord,
+  type ReportedOutcome,
+  type ResponseResult,
 } from "./offer-engine";
+export {
+  type OfferResponseRecord,
+  offerOutcomes,
+  reportedOutcome,
+  responseProblem,
+} from "./offer-response";
