@@ -47,7 +47,7 @@ export function adaptOfferResponse(input: unknown, context: ResponseContext): Of
     });
   if ((amount === undefined) !== (currency === undefined))
     issues.push({
-      path: amount === undefined ? "currency" : "amount",
+      path: amount === undefined ? "amount" : "currency",
       message: "amount and currency go together",
     });
   if (amount !== undefined && outcome !== "accepted")
