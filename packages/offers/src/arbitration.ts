@@ -113,6 +113,11 @@ export function decisionIdFor(customerId: string, eventId: string, trigger: Trig
 
 const decisionIdPattern = /^dec_[0-9a-f]{24}_([A-Za-z0-9_-]{1,100})$/;
 
+/** A decision id without the customer it names, for logs, which name no customer; still unique. */
+export function decisionLogId(decisionId: string): string {
+  return /^dec_[0-9a-f]{24}/.exec(decisionId)?.[0] ?? decisionId;
+}
+
 /** The customer a decision id names, or undefined for a malformed or pre-customer decision id. */
 export function customerOfDecision(decisionId: string): string | undefined {
   return decisionIdPattern.exec(decisionId)?.[1];

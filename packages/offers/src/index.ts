@@ -7,6 +7,7 @@ export {
   type DecisionRequest,
   decide,
   decisionIdFor,
+  decisionLogId,
   defaultArbitration,
   type Explanation,
   isEligible,

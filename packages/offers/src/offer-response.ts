@@ -18,7 +18,7 @@ export const offerOutcomes = ["accepted", "declined", "ignored", "expired"] as c
 /** Why a response record cannot be applied as it stands, or undefined. */
 export function responseProblem(record: OfferResponseRecord): string | undefined {
   if (customerOfDecision(record.decisionId) !== record.customerId)
-    return `decision id ${record.decisionId} does not name customer ${record.customerId}`;
+    return "the decision id does not name the record's customer";
   if (!(offerOutcomes as readonly string[]).includes(record.outcome))
     return `outcome ${record.outcome} is not one of ${offerOutcomes.join(", ")}`;
   return undefined;

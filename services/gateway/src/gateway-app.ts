@@ -4,7 +4,7 @@ import { type Channel, channels, describeIssues, type Touchpoint } from "@cx/con
 import type { DeadLetter } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { metrics } from "@cx/observability";
-import type { OfferResponseRecord } from "@cx/offers";
+import { decisionLogId, type OfferResponseRecord } from "@cx/offers";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, {
   type FastifyBaseLogger,
@@ -265,7 +265,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     }
     await writer.writeOfferResponses(verdict.accepted);
     const ids = verdict.accepted.map((response) => response.decisionId);
-    settled(request, ids, 1, 0);
+    settled(request, ids.map(decisionLogId), 1, 0);
     return reply.code(202).send({ accepted: ids });
   });
 
@@ -281,7 +281,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     const accepted = responses.length - batch.rejected.length;
     settled(
       request,
-      batch.accepted.map((response) => response.decisionId),
+      batch.accepted.map((response) => decisionLogId(response.decisionId)),
       accepted,
       batch.rejected.length,
     );

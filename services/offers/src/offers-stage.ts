@@ -272,6 +272,8 @@ export async function startOffersService({
           }
           // Before the transaction that commits past them: a retry may write one twice, never none.
           await deadLetters.publish(refused);
+          if (refused.length > 0)
+            log.warn({ ...context, refused: refused.length }, "reported outcomes refused and dead-lettered");
           await publish(context.partition, offers, out, { topic: context.topic, offset: context.nextOffset });
         } catch (error) {
           partitions.drop(context.partition); // its state ran ahead of what was published
