@@ -9,7 +9,7 @@ const offerResponsePayload = z
     decisionId: text(200),
     outcome: z.enum(offerOutcomes),
     /** What an accepted offer brought, in major units (19.99), with its currency. */
-    amount: majorUnits.refine((minor) => minor >= 0, "must not be negative").optional(),
+    amount: majorUnits.optional(),
     currency: currencyCode.optional(),
     /** When the customer answered; the time of receipt if not given. */
     occurredAt: isoInstant.optional(),
