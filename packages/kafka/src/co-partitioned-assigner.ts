@@ -18,7 +18,7 @@ export function coPartitionedAssigner(): PartitionAssigner {
       for (const topic of topics) {
         for (const { partitionId } of cluster.findTopicPartitionMetadata(topic)) {
           const owner = assignments.get(memberIds[partitionId % memberIds.length] as string);
-          if (owner) (owner[topic] ??= []).push(partitionId);
+          if (owner) owner[topic] = [...(owner[topic] ?? []), partitionId];
         }
       }
       return memberIds.map((memberId) => ({
