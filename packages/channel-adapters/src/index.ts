@@ -13,6 +13,7 @@ export {
   normaliseEmail,
   normalisePhone,
 } from "./identifier-hasher";
+export { currencyCode, isoInstant, majorUnits, text } from "./native-fields";
 export { type SocialWebhook, socialWebhookAdapter } from "./social-webhook";
 export { type StoreReceipt, storeReceiptAdapter } from "./store-receipt";
 export { type WebAnalyticsSession, webAnalyticsAdapter } from "./web-analytics";

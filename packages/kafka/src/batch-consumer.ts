@@ -55,15 +55,24 @@ export interface BatchConsumerOptions<T> {
   readonly partitionsConsumedConcurrently?: number;
 }
 
-/** The event id, or else the decision id, of a pipeline record; never a customer's. */
+/**
+ * The event id, or else the decision id, of a pipeline record; never a customer's, not even inside
+ * another id (a decision id ends in the record's customer id: that part is left off).
+ */
 export function defaultRecordId(value: unknown): string | undefined {
   const record = value as {
     eventId?: unknown;
     decisionId?: unknown;
+    customerId?: unknown;
     touchpoint?: { eventId?: unknown };
   } | null;
-  for (const id of [record?.eventId, record?.touchpoint?.eventId, record?.decisionId])
-    if (typeof id === "string") return id;
+  for (const id of [record?.eventId, record?.touchpoint?.eventId, record?.decisionId]) {
+    if (typeof id !== "string") continue;
+    const customer = record?.customerId;
+    return typeof customer === "string" && id.endsWith(`_${customer}`)
+      ? id.slice(0, -customer.length - 1)
+      : id;
+  }
   return undefined;
 }
 

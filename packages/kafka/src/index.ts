@@ -16,6 +16,7 @@ export {
   startBatchConsumer,
 } from "./batch-consumer";
 export { type CaughtUpOptions, type GroupTopic, waitUntilCaughtUp } from "./caught-up";
+export { coPartitionedAssigner } from "./co-partitioned-assigner";
 export { consumerLag } from "./consumer-lag";
 export {
   type DeadLetter,

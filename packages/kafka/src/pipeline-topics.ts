@@ -23,6 +23,8 @@ export const pipelineTopicsEnvSchema = z.object({
   OFFER_OUTCOMES_TOPIC: z.string().min(1).default("cx.offer-outcomes"),
   /** Compacted: the offer service's changelog, co-partitioned with the enriched touchpoints. */
   OFFER_STATE_TOPIC: z.string().min(1).default("cx.offer-state"),
+  /** Outcomes reported by decision id through the gateway, keyed by customer id, read by the offers stage. */
+  OFFER_RESPONSES_TOPIC: z.string().min(1).default("cx.offer-responses"),
 });
 export type PipelineTopicsEnv = z.infer<typeof pipelineTopicsEnvSchema>;
 /**
@@ -58,6 +60,7 @@ export function pipelineTopicSpecs(env: TopicsEnv): TopicSpec[] {
     { topic: env.SUPPRESSED_TOPIC, ...keyed },
     { topic: env.OFFER_OUTCOMES_TOPIC, ...keyed },
     { topic: env.OFFER_STATE_TOPIC, ...keyed, compacted: true },
+    { topic: env.OFFER_RESPONSES_TOPIC, ...keyed },
   ];
 }
 
@@ -67,7 +70,7 @@ export function pipelineTopicSpecs(env: TopicsEnv): TopicSpec[] {
  */
 const coPartitioned = (env: TopicsEnv) => [
   [env.IDENTIFIED_TOPIC, env.PROFILES_TOPIC],
-  [env.ENRICHED_TOPIC, env.OFFER_STATE_TOPIC],
+  [env.ENRICHED_TOPIC, env.OFFER_STATE_TOPIC, env.OFFER_RESPONSES_TOPIC],
 ];
 
 /** Creates the pipeline's topics where they are missing and checks the ones that must line up. */

@@ -30,6 +30,7 @@ export function pipelineConsumerGroups(env: PipelineEnv): { deciding: GroupTopic
       { groupId: env.ENRICHER_IDENTITY_GROUP_ID, topic: env.IDENTITY_COMMANDS_TOPIC },
       { groupId: env.ENRICHER_PROFILE_GROUP_ID, topic: env.IDENTIFIED_TOPIC },
       { groupId: env.OFFERS_GROUP_ID, topic: env.ENRICHED_TOPIC },
+      { groupId: env.OFFERS_GROUP_ID, topic: env.OFFER_RESPONSES_TOPIC },
     ],
     sink: [
       env.TOUCHPOINTS_TOPIC,
