@@ -203,7 +203,14 @@ async function poisonRecords(codec: AvroCodec<Touchpoint>, registryUrl: string):
   const valid = generatedStream(1, 1, 999)[1] as Touchpoint;
   // A record whose schema id names a registered schema of another kind (JSON Schema).
   const { id: jsonSchemaId } = await createSchemaRegistry(registryUrl).register(
-    { type: SchemaType.JSON, schema: JSON.stringify({ type: "object" }) },
+    {
+      type: SchemaType.JSON,
+      schema: JSON.stringify({
+        $schema: "http://json-schema.org/draft-07/schema#",
+        type: "object",
+        properties: { eventId: { type: "string" } },
+      }),
+    },
     { subject: `${uniqueName("json")}-value` },
   );
   const notAvro = Buffer.from([0, 0, 0, 0, 0, ...Buffer.from('{"eventId":"x"}')]);

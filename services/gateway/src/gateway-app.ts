@@ -195,7 +195,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     const channel = (request.caller as Caller).channel;
     if (accepted > 0) metrics.gatewayEvents.inc({ channel, outcome: "accepted" }, accepted);
     if (rejected > 0) metrics.gatewayEvents.inc({ channel, outcome: "rejected" }, rejected);
-    logger.debug({ source: request.caller?.name, channel, rejected, ids }, "events ingested");
+    logger.debug({ source: request.caller?.name, channel, rejected, eventIds: ids }, "events ingested");
   };
   const eventIds = (touchpoints: readonly Touchpoint[]) =>
     touchpoints.map((touchpoint) => touchpoint.eventId);
