@@ -13,6 +13,14 @@ export {
   normaliseEmail,
   normalisePhone,
 } from "./identifier-hasher";
+export {
+  consentEvent,
+  createSegmentAdapter,
+  type SegmentAdapterOptions,
+  type SegmentCallInput,
+  type SegmentCallType,
+  segmentCallTypes,
+} from "./segment";
 export { type SocialWebhook, socialWebhookAdapter } from "./social-webhook";
 export { type StoreReceipt, storeReceiptAdapter } from "./store-receipt";
 export { type WebAnalyticsSession, webAnalyticsAdapter } from "./web-analytics";
