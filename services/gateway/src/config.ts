@@ -11,7 +11,7 @@ export interface ApiKeyConfig {
 }
 
 /** "name:channel:secret,name:channel:secret" — one key per channel system. */
-const apiKeys = z
+export const apiKeys = z
   .string()
   .min(1)
   .transform((raw, context): ApiKeyConfig[] => {

@@ -16,6 +16,7 @@ import type { ApiKeyConfig, GatewayEnv } from "./config";
 import { HttpError, UnreadableBodyError } from "./http-errors";
 import { ingestItems } from "./ingest-items";
 import { parseJsonBody } from "./json-body";
+import { isSegmentRequest, type SegmentEnv, segmentRoutes } from "./segment";
 import { BrokerUnavailableError, type TouchpointWriter } from "./touchpoint-writer";
 
 export interface GatewayDeps {
@@ -24,6 +25,8 @@ export interface GatewayDeps {
   readonly hasher: IdentifierHasher;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** The Segment-compatible routes (/v1/track, /v1/batch, …); without it they are not served. */
+  readonly segment?: SegmentEnv;
 }
 
 declare module "fastify" {
@@ -74,6 +77,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   app.addHook("onRequest", async (request) => {
     // Paths that match no route get the plain 404; routes under /v1/ need a key.
     if (!request.url.startsWith("/v1/") || request.routeOptions.url === undefined) return;
+    if (isSegmentRequest(request)) return; // authenticated by write key in segment/
     const key = findKey(bearerToken(request.headers.authorization) ?? "");
     if (!key) {
       throw new HttpError(401, "missing or unknown API key", { headers: { "www-authenticate": "Bearer" } });
@@ -227,6 +231,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
       .code(statusCode)
       .send({ accepted: events.length - rejected.length, rejected: rejected.length, results });
   });
+
+  if (deps.segment) await app.register(segmentRoutes, { env: deps.segment, writer, hasher, logger, now });
 
   return app;
 }
