@@ -23,6 +23,10 @@ export const pipelineTopicsEnvSchema = z.object({
   OFFER_OUTCOMES_TOPIC: z.string().min(1).default("cx.offer-outcomes"),
   /** Compacted: the offer service's changelog, co-partitioned with the enriched touchpoints. */
   OFFER_STATE_TOPIC: z.string().min(1).default("cx.offer-state"),
+  /** Every webhook delivery attempt of an offer (the dispatcher's record, written to ClickHouse). */
+  OFFER_DELIVERIES_TOPIC: z.string().min(1).default("cx.offer-deliveries"),
+  /** Compacted: the dispatcher's changelog, co-partitioned with the offers. */
+  OFFER_DELIVERY_STATE_TOPIC: z.string().min(1).default("cx.offer-delivery-state"),
 });
 export type PipelineTopicsEnv = z.infer<typeof pipelineTopicsEnvSchema>;
 /**
@@ -58,6 +62,8 @@ export function pipelineTopicSpecs(env: TopicsEnv): TopicSpec[] {
     { topic: env.SUPPRESSED_TOPIC, ...keyed },
     { topic: env.OFFER_OUTCOMES_TOPIC, ...keyed },
     { topic: env.OFFER_STATE_TOPIC, ...keyed, compacted: true },
+    { topic: env.OFFER_DELIVERIES_TOPIC, ...keyed },
+    { topic: env.OFFER_DELIVERY_STATE_TOPIC, ...keyed, compacted: true },
   ];
 }
 
@@ -68,6 +74,7 @@ export function pipelineTopicSpecs(env: TopicsEnv): TopicSpec[] {
 const coPartitioned = (env: TopicsEnv) => [
   [env.IDENTIFIED_TOPIC, env.PROFILES_TOPIC],
   [env.ENRICHED_TOPIC, env.OFFER_STATE_TOPIC],
+  [env.OFFERS_TOPIC, env.OFFER_DELIVERY_STATE_TOPIC],
 ];
 
 /** Creates the pipeline's topics where they are missing and checks the ones that must line up. */
