@@ -18,6 +18,7 @@ import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Message, Producer } from "kafkajs";
 import type { DispatcherEnv } from "./config";
 import { afterAttempt, endpointName, type StepOutcome, withoutAttempt } from "./delivery-step";
+import { DisabledEndpoints } from "./disabled-endpoints";
 import { countDeliveries, dispatcherMetrics } from "./dispatcher-metrics";
 import { PartitionDeliveries } from "./partition-deliveries";
 import {
@@ -42,6 +43,17 @@ export interface RunningDispatcher {
   /** Attempts every due retry now (the timer does it every DISPATCHER_TICK_MS). */
   tick(): Promise<void>;
   stop(): Promise<void>;
+}
+
+async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return topics[0]?.partitions.length ?? 0;
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Runs `work` on every item with at most `limit` at a time, results in input order. */
@@ -111,11 +123,13 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
   const settings = { schedule: env.DISPATCHER_RETRY_SCHEDULE, random };
   const producers = new PartitionProducers(kafka, env.DISPATCHER_TRANSACTIONAL_ID);
   const deadLetterProducer = await createIdempotentProducer(kafka);
+  const disabledEndpoints = new DisabledEndpoints(env.DISPATCHER_REENABLE_CHANNELS);
+  const statePartitions = await partitionCount(kafka, env.OFFER_DELIVERY_STATE_TOPIC);
   const partitions = new PartitionStates(async (wanted) => {
     const latest = await readLatestPerKey(kafka, env.OFFER_DELIVERY_STATE_TOPIC, wanted, codecs.state, log);
     const restored = new Map<number, PartitionDeliveries>();
     for (const [partition, records] of latest)
-      restored.set(partition, PartitionDeliveries.restore(records, env.DISPATCHER_REENABLE_CHANNELS));
+      restored.set(partition, PartitionDeliveries.restore(records, disabledEndpoints));
     log.info({ partitions: wanted }, "delivery state restored");
     return restored;
   });
@@ -131,11 +145,11 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
   };
 
   /** One step for one decision: an attempt, or the reason none can be made any more. */
-  const step = async (deliveries: PartitionDeliveries, progress: DeliveryProgress): Promise<StepOutcome> => {
+  const step = async (progress: DeliveryProgress): Promise<StepOutcome> => {
     const endpoint = endpoints.get(progress.offer.channel) as Endpoint;
     const name = endpointName(endpoint.url);
     const at = now();
-    const disabled = deliveries.isDisabled(progress.offer.channel, endpoint.url.href);
+    const disabled = disabledEndpoints.find(progress.offer.channel, endpoint.url.href);
     if (disabled) return withoutAttempt(progress, name, at, "disabled", `undeliverable: ${disabled.reason}`);
     if (at > progress.offer.expiresAt)
       return withoutAttempt(
@@ -156,12 +170,19 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
     offset?: { topic: string; offset: string },
   ) => {
     const due = deliveries.due(now());
-    const steps = await mapLimited(due, env.DISPATCHER_CONCURRENCY, (progress) => step(deliveries, progress));
+    const steps = await mapLimited(due, env.DISPATCHER_CONCURRENCY, step);
     const letters: DeadLetter[] = [];
     for (const outcome of steps) {
       const { offer } = outcome.progress;
       const endpoint = endpoints.get(offer.channel) as Endpoint;
-      deliveries.apply(outcome, offer.channel, endpoint.url.href, outcome.record.attemptedAt);
+      deliveries.apply(outcome);
+      if (outcome.disable)
+        disabledEndpoints.disable({
+          channel: offer.channel,
+          url: endpoint.url.href,
+          disabledAt: outcome.record.attemptedAt,
+          reason: outcome.disable,
+        });
       if (outcome.gaveUp)
         letters.push({
           key: offer.customerId,
@@ -179,13 +200,22 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
     deliveries.forgetSettled(now());
     const records = steps.map((outcome) => outcome.record);
     const changes = deliveries.takeChanges();
-    if (records.length === 0 && changes.length === 0 && !offset) return;
-    const stateMessages: Message[] = (
-      await encodeRecords(
-        codecs.state,
-        changes.map(([key, value]) => ({ key, value })),
-      )
-    ).map((message) => ({ ...message, partition }));
+    const markers = disabledEndpoints.take();
+    if (records.length === 0 && changes.length === 0 && markers.length === 0 && !offset) return;
+    const ownPartition = await encodeRecords(
+      codecs.state,
+      changes.map(([key, value]) => ({ key, value })),
+    );
+    const everyPartition = await encodeRecords(
+      codecs.state,
+      markers.map(([key, value]) => ({ key, value })),
+    );
+    const stateMessages: Message[] = [
+      ...ownPartition.map((message) => ({ ...message, partition })),
+      ...everyPartition.flatMap((message) =>
+        Array.from({ length: statePartitions }, (_, each) => ({ ...message, partition: each })),
+      ),
+    ];
     const chunks = chunkTopicMessages([
       {
         topic: env.OFFER_DELIVERIES_TOPIC,
@@ -197,7 +227,10 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
       { topic: env.OFFER_DELIVERY_STATE_TOPIC, messages: stateMessages },
     ]);
     await inTransaction(
-      await producers.get(partition),
+      await producers.get(partition).catch((error: unknown) => {
+        disabledEndpoints.putBack(markers);
+        throw error;
+      }),
       async (transaction) => {
         for (const topicMessages of chunks) await transaction.sendBatch({ topicMessages, acks: -1 });
         // A transaction sends like a producer: the dead letters commit or vanish with the rest.
@@ -214,7 +247,10 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
         log.warn({ partition }, "transactional producer unusable; a new one takes its transactional id");
         await producers.discard(partition);
       },
-    );
+    ).catch((error: unknown) => {
+      disabledEndpoints.putBack(markers);
+      throw error;
+    });
     countDeliveries(records);
     dispatcherMetrics.pending.set({ partition: String(partition) }, deliveries.pending());
     for (const letter of letters) log.warn({ partition, reason: letter.reason }, "offer given up");

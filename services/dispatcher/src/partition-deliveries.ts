@@ -1,36 +1,28 @@
 import type { OfferRecord } from "@cx/offers-service";
 import type { StepOutcome } from "./delivery-step";
-import {
-  type DeliveryProgress,
-  type DeliveryStateRecord,
-  type DisabledEndpoint,
-  endpointKey,
-} from "./records";
+import type { DisabledEndpoints } from "./disabled-endpoints";
+import type { DeliveryProgress, DeliveryStateRecord } from "./records";
 
 /** Settled decisions are forgotten this long after their offer expired (their input is long committed). */
 const keepSettledMs = 7 * 86_400_000;
 
 /**
- * One partition's deliveries and disabled endpoints, and the changelog records they owe. Plain data
- * apart from the pending changes; the Kafka wiring decides when they are published.
+ * One partition's deliveries and the changelog records they owe. Plain data apart from the pending
+ * changes; the Kafka wiring decides when they are published.
  */
 export class PartitionDeliveries {
   readonly deliveries = new Map<string, DeliveryProgress>();
-  readonly disabled = new Map<string, DisabledEndpoint>();
   private changes = new Map<string, DeliveryStateRecord | null>();
 
-  /** From the changelog; endpoints of `reenable` channels are taken off the disabled list for good. */
+  /** From the changelog; disabled-endpoint markers go to the instance's shared list. */
   static restore(
     records: ReadonlyMap<string, DeliveryStateRecord | null>,
-    reenable: ReadonlySet<string>,
+    disabled: DisabledEndpoints,
   ): PartitionDeliveries {
     const partition = new PartitionDeliveries();
     for (const [key, record] of records) {
       if (record?.delivery) partition.deliveries.set(key, record.delivery);
-      const endpoint = record?.disabledEndpoint;
-      if (!endpoint) continue;
-      if (reenable.has(endpoint.channel)) partition.changes.set(key, null);
-      else partition.disabled.set(endpoint.channel, endpoint);
+      if (record?.disabledEndpoint) disabled.restored(record.disabledEndpoint);
     }
     return partition;
   }
@@ -54,19 +46,8 @@ export class PartitionDeliveries {
     return count;
   }
 
-  /** The endpoint is off if a 410 disabled this very URL; a new URL for the channel is a new endpoint. */
-  isDisabled(channel: string, url: string): DisabledEndpoint | undefined {
-    const disabled = this.disabled.get(channel);
-    return disabled?.url === url ? disabled : undefined;
-  }
-
-  apply(step: StepOutcome, channel: string, url: string, at: number): void {
+  apply(step: StepOutcome): void {
     this.update(step.progress);
-    if (step.disable && !this.isDisabled(channel, url)) {
-      const endpoint = { channel, url, disabledAt: at, reason: step.disable };
-      this.disabled.set(channel, endpoint);
-      this.changes.set(endpointKey(channel), { delivery: null, disabledEndpoint: endpoint });
-    }
   }
 
   /** Drops settled decisions whose offers expired long ago, with tombstones for the changelog. */
