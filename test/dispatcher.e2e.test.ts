@@ -19,10 +19,17 @@ import {
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type Sink, sinkEnvSchema, startSink } from "@cx/sink";
-import { collectTopic, freshClickHouse, type TopicCollector, testStageVariables, waitFor } from "@cx/testing";
+import {
+  collectTopic,
+  freshClickHouse,
+  offerRecord,
+  publishOffers,
+  type TopicCollector,
+  testStageVariables,
+  waitFor,
+} from "@cx/testing";
 import type { Kafka, KafkaMessage } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { offerRecord, publishOffers } from "./support/offer-records";
 import { ServiceProcess } from "./support/service-process";
 import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver";
 
