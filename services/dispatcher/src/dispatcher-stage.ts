@@ -146,9 +146,18 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
 
   /** One step for one decision: an attempt, or the reason none can be made any more. */
   const step = async (progress: DeliveryProgress): Promise<StepOutcome> => {
-    const endpoint = endpoints.get(progress.offer.channel) as Endpoint;
-    const name = endpointName(endpoint.url);
+    const endpoint = endpoints.get(progress.offer.channel);
     const at = now();
+    // Restored from before a configuration change that took the channel's endpoint away.
+    if (!endpoint)
+      return withoutAttempt(
+        progress,
+        "",
+        at,
+        "failed",
+        `undeliverable: no endpoint is configured for channel ${progress.offer.channel} any more`,
+      );
+    const name = endpointName(endpoint.url);
     const disabled = disabledEndpoints.find(progress.offer.channel, endpoint.url.href);
     if (disabled) return withoutAttempt(progress, name, at, "disabled", `undeliverable: ${disabled.reason}`);
     if (at > progress.offer.expiresAt)
@@ -174,9 +183,9 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
     const letters: DeadLetter[] = [];
     for (const outcome of steps) {
       const { offer } = outcome.progress;
-      const endpoint = endpoints.get(offer.channel) as Endpoint;
+      const endpoint = endpoints.get(offer.channel);
       deliveries.apply(outcome);
-      if (outcome.disable)
+      if (outcome.disable && endpoint)
         disabledEndpoints.disable({
           channel: offer.channel,
           url: endpoint.url.href,
