@@ -210,4 +210,35 @@ describe("Segment adapter", () => {
       "traits.email",
     ]);
   });
+
+  it("turns a marketing tool's Offer Accepted into an offer_response with the revenue it brought", () => {
+    const [answer] = adapt({
+      type: "track",
+      event: "Offer Accepted",
+      messageId: "oa",
+      userId: "L1",
+      properties: { decision_id: "d-5f0c", offer_id: "cable-care-guide", revenue: 19.99, currency: "EUR" },
+    });
+    expect(answer).toMatchObject({
+      type: "offer_response",
+      offerResponse: { decisionId: "d-5f0c", offerId: "cable-care-guide", outcome: "accepted" },
+      amount: { minor: 1999, currency: "EUR" },
+    });
+    const [declined] = adapt({
+      type: "track",
+      event: "Offer Declined",
+      messageId: "od",
+      userId: "L1",
+      properties: { decision_id: "d-5f0c", offer_id: "cable-care-guide", revenue: 5 },
+    });
+    expect([declined?.offerResponse?.outcome, declined?.amount]).toEqual(["declined", null]);
+    const missing = adapter.adapt(
+      { type: "track", event: "Offer Ignored", userId: "L1", properties: {} },
+      testContext,
+    );
+    expect(missing.ok ? [] : missing.issues.map((issue) => issue.path)).toEqual([
+      "properties.decision_id",
+      "properties.offer_id",
+    ]);
+  });
 });

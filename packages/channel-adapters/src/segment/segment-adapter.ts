@@ -7,6 +7,7 @@ import { safeAttributes } from "./segment-attributes";
 import { type SegmentCall, segmentCallSchema } from "./segment-call";
 import { commerceFields } from "./segment-commerce";
 import { consentAnswers, consentEvent, reportsConsent } from "./segment-consent";
+import { offerAnswerFields } from "./segment-offer-response";
 
 export interface SegmentAdapterOptions {
   /** The channel of the source system whose write key the call came with. */
@@ -87,6 +88,8 @@ function callFields(
     case "track": {
       const event = call.event ?? "";
       if (event === consentEvent) return null;
+      const answer = offerAnswerFields(event, call.properties, options.defaultCurrency, issues);
+      if (answer) return { type: "offer_response", ...answer, attributes: base };
       const commerce = commerceFields(event, call.properties, options.defaultCurrency, issues);
       if (commerce)
         return {
@@ -104,7 +107,8 @@ function callFields(
  * Segment calls (track, identify, page, screen, group, alias) from one source system → canonical
  * touchpoints on that system's channel. userId is the customer's account or loyalty number and
  * anonymousId the device's; emails and phones in traits are hashed, other personal traits dropped.
- * A consent event or an identify with consent preferences adds a consent_change per scope.
+ * A consent event or an identify with consent preferences adds a consent_change per scope; Offer
+ * Accepted / Declined / Ignored with the webhook's decision_id and offer_id are offer responses.
  */
 export function createSegmentAdapter(options: SegmentAdapterOptions): ChannelAdapter {
   return defineAdapter(options.channel, segmentCallSchema, (call, context, issues) => {
