@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ClickHouse, migrate } from "@cx/clickhouse";
@@ -276,6 +276,20 @@ describe("a dispatcher killed mid-delivery", () => {
       expect(ids.map((id) => receiver.acknowledged.get(id))).toEqual(ids.map(() => 1));
       expect(receiver.received.every((each) => each.verified)).toBe(true);
       expect(service.unexpectedExits).toEqual([]);
+      // Health and metrics like the other services: the restarted process's operations endpoints.
+      const lines = readFileSync(service.logFile, "utf8").split("\n").filter(Boolean);
+      const port = lines
+        .map((line) => JSON.parse(line) as { metricsPort?: number })
+        .findLast((line) => line.metricsPort)?.metricsPort;
+      const operations = `http://127.0.0.1:${port}`;
+      await waitFor(
+        async () => (await fetch(`${operations}/health/ready`)).status,
+        (status) => status === 200,
+        { what: "ready" },
+      );
+      const exposed = await (await fetch(`${operations}/metrics`)).text();
+      expect(exposed).toMatch(/cx_webhook_attempts_total\{channel="email",status="delivered"\} 30/);
+      expect(exposed).toMatch(/cx_records_consumed_total\{stage="dispatcher"/);
     } finally {
       await service.kill("SIGTERM");
       await receiver.close();
