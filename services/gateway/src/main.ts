@@ -12,6 +12,7 @@ await runService(
   "gateway",
   async (logger) => {
     const env = loadConfig(gatewayEnvSchema);
+    const segment = loadConfig(segmentEnvSchema);
     const writer = await createKafkaTouchpointWriter(
       createKafka(env, logger),
       createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
@@ -21,7 +22,6 @@ await runService(
       env.IDENTIFIER_HASH_KEY,
       env.GATEWAY_DEFAULT_COUNTRY as Parameters<typeof createIdentifierHasher>[1],
     );
-    const segment = loadConfig(segmentEnvSchema);
     const app = await buildGateway({ env, writer, hasher, logger, segment });
     const address = await app.listen({ host: env.GATEWAY_HOST, port: env.GATEWAY_PORT });
     logger.info(
