@@ -138,9 +138,15 @@ describe("webhook delivery of offers", () => {
       type: "offer.decided",
       data: { decisionId: received[0]?.id, channel: "email", offerId: "cable-care-guide" },
     });
+    // The attempt's record is committed after the receiver's answer: wait for it, not only for the answer.
     for (const id of ids)
       expect(
-        (await deliveries.of(id)).map((record) => [record.attempt, record.status, record.httpStatus]),
+        await waitFor(
+          async () =>
+            (await deliveries.of(id)).map((record) => [record.attempt, record.status, record.httpStatus]),
+          (attempts) => attempts.length > 0,
+          { what: `the delivery record of ${id}` },
+        ),
       ).toEqual([[1, "delivered", 200]]);
   });
 

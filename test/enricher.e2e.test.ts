@@ -16,7 +16,7 @@ import {
 } from "@cx/enricher";
 import { CustomerEnricher } from "@cx/enrichment";
 import { peopleTouchpoints } from "@cx/generator";
-import { createKafka, createSchemaRegistry } from "@cx/kafka";
+import { createKafka, createSchemaRegistry, deadLetterHeaders } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { cdnowModels, testPipelineVariables, touchpointOnDay, uniqueName, waitFor } from "@cx/testing";
 import type { Kafka } from "kafkajs";
@@ -26,6 +26,7 @@ import {
   latestProfiles,
   publishTouchpoints,
   readAvroTopic,
+  readWholeTopic,
   waitForGroups,
 } from "./support/pipeline";
 
@@ -148,6 +149,19 @@ describe("the enricher on the real broker and registry", () => {
         )
       ).find((record) => record.value?.touchpoint.eventId === storeVisit.eventId);
       expect(visitAfterUndo?.value?.customerId).toBe(merge?.otherCustomerIds[0]);
+
+      // Undone already: the same command again is refused, and dead-lettered once, as it was sent.
+      await sendUndoMerge(env, merge?.mergeId as string, "e2e-test");
+      const letters = await waitFor(
+        () => readWholeTopic(kafka, env.DEAD_LETTER_TOPIC),
+        (found) => found.length > 0,
+        { what: "the refused command's dead letter" },
+      );
+      const commands = await readWholeTopic(kafka, env.IDENTITY_COMMANDS_TOPIC);
+      expect(commands).toHaveLength(2);
+      expect(letters).toHaveLength(1);
+      expect(String(letters[0]?.headers?.[deadLetterHeaders.reason])).toMatch(/^identity command refused/);
+      expect(letters[0]?.value?.equals(commands[1]?.value as Buffer)).toBe(true);
     } finally {
       await enricher.stop();
     }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,11 +19,18 @@ import {
   kafkaEnvSchema,
   pipelineTopicsEnvSchema,
 } from "@cx/kafka";
-import { type LocalKafka, type ManagedServer, startLocalKafka, startLocalRegistry } from "@cx/local-servers";
+import {
+  freePort,
+  type LocalKafka,
+  type ManagedServer,
+  startLocalKafka,
+  startLocalRegistry,
+} from "@cx/local-servers";
 import { createLogger } from "@cx/logging";
 import { type OfferRecord, offerContracts, type SuppressedRecord } from "@cx/offers-service";
 import { pipelineConsumerGroups, pipelineEnvSchema } from "@cx/pipeline";
-import { cdnowModels, testStageVariables, uniqueName } from "@cx/testing";
+import { cdnowModels, testStageVariables, uniqueName, waitFor } from "@cx/testing";
+import { SchemaType } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Message, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -109,9 +117,14 @@ function pipelineGroups(variables: Record<string, string>) {
 function pipelineServices(
   variables: Record<string, string>,
   name: string,
+  metricsPorts?: Record<ServiceName, number>,
 ): Record<ServiceName, ServiceProcess> {
   const service = (service: ServiceName) =>
-    new ServiceProcess(service, variables, join(dir, `${name}-${service}.log`));
+    new ServiceProcess(
+      service,
+      metricsPorts ? { ...variables, METRICS_PORT: String(metricsPorts[service]) } : variables,
+      join(dir, `${name}-${service}.log`),
+    );
   return { enricher: service("enricher"), offers: service("offers"), sink: service("sink") };
 }
 
@@ -186,8 +199,24 @@ function generatedStream(people: number, touchpoints: number, seed: number): Tou
 }
 
 /** Records sent on purpose that no stage can use: each must reach the dead-letter topic, and nothing else may. */
-async function poisonRecords(codec: AvroCodec<Touchpoint>): Promise<Message[]> {
+async function poisonRecords(codec: AvroCodec<Touchpoint>, registryUrl: string): Promise<Message[]> {
   const valid = generatedStream(1, 1, 999)[1] as Touchpoint;
+  // A record whose schema id names a registered schema of another kind (JSON Schema).
+  const { id: jsonSchemaId } = await createSchemaRegistry(registryUrl).register(
+    { type: SchemaType.JSON, schema: JSON.stringify({ type: "object" }) },
+    { subject: `${uniqueName("json")}-value` },
+  );
+  const notAvro = Buffer.from([0, 0, 0, 0, 0, ...Buffer.from('{"eventId":"x"}')]);
+  notAvro.writeInt32BE(jsonSchemaId, 1);
+  // A valid record whose last field (the attributes map) declares two billion entries in a few bytes:
+  // decoded as declared, it would allocate until the heap is gone.
+  const withoutAttributes = await codec.encode({ ...valid, eventId: "poison-declared", attributes: {} });
+  expect(withoutAttributes.at(-1)).toBe(0); // the map's end marker: attributes is the last field
+  const declared = Buffer.concat([
+    withoutAttributes.subarray(0, -1),
+    Buffer.from([0x80, 0xd0, 0xac, 0xf3, 0x0e]),
+    Buffer.alloc(8),
+  ]);
   return [
     // Not Avro at all (and not the registry's wire format).
     { key: "poison-undecodable", value: Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x13, 0x37]) },
@@ -210,7 +239,54 @@ async function poisonRecords(codec: AvroCodec<Touchpoint>): Promise<Message[]> {
         attributes: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`a${i}`, "x".repeat(1000)])),
       }),
     },
+    // Near the broker's 1 MiB limit: too big to dead-letter whole with the dead-letter headers.
+    {
+      key: "poison-huge",
+      value: await codec.encode({
+        ...valid,
+        eventId: "poison-huge",
+        attributes: Object.fromEntries(Array.from({ length: 990 }, (_, i) => [`a${i}`, "x".repeat(1000)])),
+      }),
+    },
+    { key: "poison-not-avro", value: notAvro },
+    { key: "poison-declared", value: declared },
   ];
+}
+
+/**
+ * After a run without crashes: every touchpoint stored, enriched and counted exactly once (also on
+ * the enriched topic, which is at-least-once only across crashes), no decision twice, and nothing
+ * dead-lettered.
+ */
+async function expectEachTouchpointOnce({
+  variables,
+  env,
+  kafka,
+  stream,
+}: Pick<Awaited<ReturnType<typeof openPipeline>>, "variables" | "env" | "kafka"> & {
+  stream: readonly Touchpoint[];
+}): Promise<void> {
+  const sent = stream.map((touchpoint) => touchpoint.eventId).sort();
+  const stored = await clickhouseContents(variables);
+  expect(repeats(stored.touchpoints)).toEqual({});
+  expect([...stored.touchpoints].sort()).toEqual(sent);
+  expect([...stored.enriched].sort()).toEqual(sent);
+  expect(stored.journeyTouchpoints).toBe(stream.length);
+  const enriched = await readAvroTopic<EnrichedTouchpointRecord>(
+    kafka,
+    env,
+    env.ENRICHED_TOPIC,
+    enricherContracts.enriched.schema,
+  );
+  expect(repeats(enriched.map((record) => record.value?.touchpoint.eventId as string))).toEqual({});
+  expect(enriched).toHaveLength(stream.length);
+  const offers = (
+    await readAvroTopic<OfferRecord>(kafka, env, env.OFFERS_TOPIC, offerContracts.offer.schema)
+  ).map((record) => (record.value as OfferRecord).decisionId);
+  expect(offers.length).toBeGreaterThan(0);
+  expect(repeats(offers)).toEqual({});
+  expect([...stored.offers].sort()).toEqual([...offers].sort());
+  expect(await readWholeTopic(kafka, env.DEAD_LETTER_TOPIC)).toEqual([]);
 }
 
 /** How often each value occurs, the ones seen more than once only. */
@@ -245,7 +321,7 @@ describe("fault injection on a private broker, with the services as processes", 
   it("loses, repeats and blocks nothing when every service is killed, the broker restarted and ClickHouse away", async () => {
     const { variables, env, kafka, codec } = await openPipeline("faults");
     const stream = generatedStream(200, 4000, 33);
-    const poison = await poisonRecords(codec);
+    const poison = await poisonRecords(codec, env.SCHEMA_REGISTRY_URL);
     const services = pipelineServices(variables, "faults");
     for (const service of Object.values(services)) service.start();
 
@@ -282,7 +358,9 @@ describe("fault injection on a private broker, with the services as processes", 
     };
     const sendPoison = async () => {
       const producer = await createIdempotentProducer(kafka);
-      await producer.send({ topic: env.TOUCHPOINTS_TOPIC, acks: -1, messages: poison });
+      // One by one: together they would exceed what the broker takes in one request.
+      for (const message of poison)
+        await producer.send({ topic: env.TOUCHPOINTS_TOPIC, acks: -1, messages: [message] });
       await producer.disconnect();
       note("poison records sent");
     };
@@ -375,7 +453,9 @@ describe("fault injection on a private broker, with the services as processes", 
 
     // The dead-letter topic holds the poison records, each from both stages that read touchpoints
     // (the sink and the enricher's identity stage) with a reason, and nothing else.
-    const letters = (await readWholeTopic(kafka, env.DEAD_LETTER_TOPIC)).map((message) => ({
+    const deadLetterMessages = await readWholeTopic(kafka, env.DEAD_LETTER_TOPIC);
+    const hugeLetters = deadLetterMessages.filter((message) => String(message.key) === "poison-huge");
+    const letters = deadLetterMessages.map((message) => ({
       key: String(message.key),
       stage: header(message, deadLetterHeaders.stage),
       reason: header(message, deadLetterHeaders.reason),
@@ -398,6 +478,19 @@ describe("fault injection on a private broker, with the services as processes", 
     const reasonOf = (key: string) => letters.find((letter) => letter.key === key)?.reason;
     expect(reasonOf("poison-invalid")).toMatch(/occurredAt/);
     expect(reasonOf("poison-oversized")).toMatch(/attributes/);
+    expect(reasonOf("poison-huge")).toMatch(/attributes/);
+    expect(reasonOf("poison-not-avro")).toMatch(/is not an Avro schema/);
+    expect(reasonOf("poison-declared")).toMatch(/declares 2000000000 items but only \d+ bytes remain/);
+    // Too big to go whole: its first bytes, its size and its SHA-256.
+    const huge = poison.find((record) => record.key === "poison-huge")?.value as Buffer;
+    for (const message of hugeLetters) {
+      expect(header(message, deadLetterHeaders.truncated)).toBe("true");
+      expect(header(message, deadLetterHeaders.originalSize)).toBe(String(huge.length));
+      expect(header(message, deadLetterHeaders.originalSha256)).toBe(
+        createHash("sha256").update(huge).digest("hex"),
+      );
+    }
+    expect(hugeLetters).toHaveLength(2);
   }, 600_000);
 
   it("stops each service gracefully on SIGTERM mid-stream: exit 0, nothing lost, nothing repeated after the restart", async () => {
@@ -429,26 +522,107 @@ describe("fault injection on a private broker, with the services as processes", 
     // Mid-stream and at the end: every stop finished or handed back its work and exited 0.
     expect(exits).toEqual(Array.from({ length: 6 }, () => ({ code: 0, signal: null })));
 
-    const sent = stream.map((touchpoint) => touchpoint.eventId).sort();
-    const stored = await clickhouseContents(variables);
-    expect(repeats(stored.touchpoints)).toEqual({});
-    expect([...stored.touchpoints].sort()).toEqual(sent);
-    expect([...stored.enriched].sort()).toEqual(sent);
-    expect(stored.journeyTouchpoints).toBe(stream.length);
-    // A graceful stop repeats nothing, even where the enricher is at-least-once (after a crash).
-    const enriched = await readAvroTopic<EnrichedTouchpointRecord>(
-      kafka,
-      env,
-      env.ENRICHED_TOPIC,
-      enricherContracts.enriched.schema,
-    );
-    expect(repeats(enriched.map((record) => record.value?.touchpoint.eventId as string))).toEqual({});
-    expect(enriched).toHaveLength(stream.length);
-    const offers = (
-      await readAvroTopic<OfferRecord>(kafka, env, env.OFFERS_TOPIC, offerContracts.offer.schema)
-    ).map((record) => (record.value as OfferRecord).decisionId);
-    expect(repeats(offers)).toEqual({});
-    expect([...stored.offers].sort()).toEqual([...offers].sort());
-    expect(await readWholeTopic(kafka, env.DEAD_LETTER_TOPIC)).toEqual([]);
+    await expectEachTouchpointOnce({ variables, env, kafka, stream });
   }, 420_000);
+
+  it("recovers by itself from a broker paused for 30 s and for 120 s under a steady stream: not ready meanwhile, then ready, nothing lost or repeated", async () => {
+    const { variables, env, kafka, codec } = await openPipeline("pause");
+    const stream = generatedStream(120, 9000, 35);
+    // Readiness says "stuck" after 10 s without progress; liveness only after the longest pause.
+    const health = { HEALTH_STUCK_AFTER_MS: "10000", HEALTH_DEAD_AFTER_MS: "600000" };
+    const ports = { enricher: await freePort(), offers: await freePort(), sink: await freePort() };
+    const services = pipelineServices({ ...variables, ...health }, "pause", ports);
+    for (const service of Object.values(services)) service.start();
+    const readiness = watchReadiness(ports);
+    const timeline: string[] = [];
+    const began = Date.now();
+    const note = (what: string) => timeline.push(`${((Date.now() - began) / 1000).toFixed(1)}s ${what}`);
+    const exits: Exit[] = [];
+    try {
+      await readiness.allReady(120_000);
+      note("every service ready");
+      const pauses = async () => {
+        for (const seconds of [30, 120]) {
+          await sleep(10_000);
+          broker.signal("SIGSTOP");
+          note(`broker paused for ${seconds} s`);
+          await sleep(seconds * 1000);
+          broker.signal("SIGCONT");
+          note("broker resumed");
+          // Every service heals by itself: ready again, with nobody restarting anything.
+          await readiness.allReady(180_000);
+          note("every service ready again");
+        }
+      };
+      await Promise.all([streamTouchpoints(kafka, codec, env.TOUCHPOINTS_TOPIC, stream, 40), pauses()]);
+      note("stream sent");
+      await waitForGroups(kafka, pipelineGroups(variables), 240_000);
+      note("every group caught up");
+    } finally {
+      broker.signal("SIGCONT");
+      readiness.stop();
+      for (const name of ["enricher", "offers", "sink"] as const)
+        exits.push(await services[name].kill("SIGTERM"));
+      console.info(
+        `pause timeline (logs in ${dir}):\n  ${timeline.join("\n  ")}\n  readiness: ${readiness.changes.join("\n  ")}`,
+      );
+    }
+    expect(Object.values(services).flatMap((service) => service.unexpectedExits)).toEqual([]);
+    expect(exits).toEqual(Array.from({ length: 3 }, () => ({ code: 0, signal: null })));
+    // Each service said it was not ready during each pause, and why.
+    for (const name of ["enricher", "offers", "sink"] as const)
+      expect(
+        readiness.unreadySpells(name),
+        `${name}: ${readiness.changes.join("; ")}`,
+      ).toBeGreaterThanOrEqual(2);
+    await expectEachTouchpointOnce({ variables, env, kafka, stream });
+  }, 900_000);
 });
+
+/**
+ * Polls each service's /health/ready every second and keeps every change (with the reasons), so a
+ * test can tell that a service said it was not ready, and when it was ready again.
+ */
+function watchReadiness(ports: Record<ServiceName, number>) {
+  const state = new Map<ServiceName, boolean | undefined>();
+  const spells = new Map<ServiceName, number>();
+  const changes: string[] = [];
+  const began = Date.now();
+  const poll = async () => {
+    await Promise.all(
+      (Object.entries(ports) as [ServiceName, number][]).map(async ([name, port]) => {
+        let ready = false;
+        let body = "";
+        try {
+          const response = await fetch(`http://127.0.0.1:${port}/health/ready`, {
+            signal: AbortSignal.timeout(900),
+          });
+          ready = response.status === 200;
+          body = await response.text();
+        } catch (error) {
+          body = (error as Error).message;
+        }
+        const before = state.get(name);
+        if (before === ready) return;
+        state.set(name, ready);
+        if (before === true && !ready) spells.set(name, (spells.get(name) ?? 0) + 1);
+        changes.push(
+          `${((Date.now() - began) / 1000).toFixed(1)}s ${name} ${ready ? "ready" : `not ready: ${body.slice(0, 300)}`}`,
+        );
+      }),
+    );
+  };
+  const timer = setInterval(() => void poll(), 1000);
+  return {
+    changes,
+    /** How often the service went from ready to not ready. */
+    unreadySpells: (name: ServiceName) => spells.get(name) ?? 0,
+    allReady: (timeoutMs: number) =>
+      waitFor(
+        async () => [...state.values()].filter((ready) => ready === true).length,
+        (count) => count === Object.keys(ports).length,
+        { timeoutMs, what: "every service ready" },
+      ),
+    stop: () => clearInterval(timer),
+  };
+}

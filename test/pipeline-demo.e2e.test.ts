@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { testStageVariables } from "@cx/testing";
@@ -50,6 +52,37 @@ const figures = {
 
 describe("npm start: the whole pipeline in one process", () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("refuses a ClickHouse server without a broker, and half a Kafka configuration, touching nothing (exit 2)", async () => {
+    // Stands in for a production ClickHouse: any request at all (a DROP DATABASE) would be recorded.
+    const requests: string[] = [];
+    const server = createServer((request, response) => {
+      requests.push(`${request.method} ${request.url}`);
+      response.end("Ok.\n");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const clickhouseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const serverOnly = await runCommand(["tsx", "services/pipeline/src/main.ts"], {
+        ...withoutServers(),
+        CLICKHOUSE_URL: clickhouseUrl,
+      });
+      expect(serverOnly.code, serverOnly.output).toBe(2);
+      expect(serverOnly.output).toMatch(
+        /CLICKHOUSE_URL: is set but KAFKA_BROKERS and SCHEMA_REGISTRY_URL are not/,
+      );
+      const halfKafka = await runCommand(["tsx", "services/pipeline/src/main.ts"], {
+        ...withoutServers(),
+        CLICKHOUSE_URL: clickhouseUrl,
+        KAFKA_BROKERS: "127.0.0.1:9",
+      });
+      expect(halfKafka.code, halfKafka.output).toBe(2);
+      expect(halfKafka.output).toMatch(/SCHEMA_REGISTRY_URL: must be set too/);
+      expect(requests).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
 
   it("runs the demo on a clean data folder and prints a summary that matches ClickHouse", async () => {
     const summaryFile = join(dataDir, "embedded-summary.json");

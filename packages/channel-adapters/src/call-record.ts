@@ -2,14 +2,17 @@ import { z } from "zod";
 import { defineAdapter, touchpoint } from "./adapter-kit";
 import { isoInstant, sentimentScore, text } from "./native-fields";
 
+/** A day: no wait or call is longer (and the touchpoint keeps seconds as an Avro int). */
+const maxCallSeconds = 86_400;
+
 /** A call-center call record, as the telephony or CRM system sends it after the call. */
 export const callRecordSchema = z.object({
   callId: text(100),
   startedAt: isoInstant,
   callerNumber: text(50).optional(),
   loyaltyId: text(100).optional(),
-  queueWaitSeconds: z.number().int().nonnegative(),
-  handleSeconds: z.number().int().nonnegative(),
+  queueWaitSeconds: z.number().int().nonnegative().max(maxCallSeconds),
+  handleSeconds: z.number().int().nonnegative().max(maxCallSeconds),
   reason: z.enum(["inquiry", "complaint", "repair", "order", "cancellation", "other"]),
   resolved: z.boolean(),
   agentNotesSentiment: sentimentScore.optional(),

@@ -13,6 +13,7 @@ export {
   normaliseEmail,
   normalisePhone,
 } from "./identifier-hasher";
+export { currencyCode, isoInstant, majorUnits, text } from "./native-fields";
 export {
   consentEvent,
   createSegmentAdapter,

@@ -28,12 +28,19 @@ export const isoInstant = z
     return millis;
   });
 
-/** Money in major units (19.99) as channel systems send it, turned into whole minor units (1999). */
+/**
+ * Money in major units (19.99) as channel systems send it, turned into whole minor units (1999).
+ * Prices, discounts and order values are never negative (a return says so by its kind). The bound
+ * keeps a receipt's total, at most 500 lines of at most `maxQuantity` each, a safe integer.
+ */
 export const majorUnits = z
   .number()
-  .refine(Number.isFinite, "must be a finite number")
-  .refine((value) => Math.abs(value) < 1e11, "is implausibly large")
+  .min(0, "must not be negative")
+  .lt(1e7, "is implausibly large (10,000,000 or more)")
   .transform((value) => Math.round(value * 100));
+
+/** The most of one article on one receipt line (Avro int, and with majorUnits a safe total). */
+export const maxQuantity = 10_000;
 
 export const currencyCode = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as EUR");
 export const sentimentScore = z.number().min(-1).max(1);

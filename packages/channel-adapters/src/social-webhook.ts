@@ -4,10 +4,12 @@ import { isoInstant, sentimentScore, starRating, text } from "./native-fields";
 
 /** A mention or review from a social listening tool's webhook. */
 export const socialWebhookSchema = z.object({
-  id: text(200),
+  // With the network, the event id (social:<network>:<id>) and the handle (<network>:<handle>)
+  // stay within the touchpoint's 200 characters.
+  id: text(100),
   network: z.string().regex(/^[a-z0-9_-]{1,50}$/, "must be a lower-case network name such as instagram"),
   kind: z.enum(["mention", "review"]),
-  handle: text(200).refine((handle) => !/\s/.test(handle), "must not contain spaces"),
+  handle: text(100).refine((handle) => !/\s/.test(handle), "must not contain spaces"),
   postedAt: isoInstant,
   text: text(10_000).optional(),
   sentiment: sentimentScore,

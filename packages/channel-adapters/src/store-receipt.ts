@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineAdapter, touchpoint } from "./adapter-kit";
-import { currencyCode, isoInstant, majorUnits, text } from "./native-fields";
+import { currencyCode, isoInstant, majorUnits, maxQuantity, text } from "./native-fields";
 
 /** A store till receipt, as the till system sends it. */
 export const storeReceiptSchema = z.object({
@@ -18,9 +18,9 @@ export const storeReceiptSchema = z.object({
       z.object({
         sku: text(100),
         description: text(500).optional(),
-        quantity: z.number().int().positive(),
-        unitPrice: majorUnits.refine((minor) => minor >= 0, "must not be negative"),
-        discount: majorUnits.refine((minor) => minor >= 0, "must not be negative").optional(),
+        quantity: z.number().int().positive().max(maxQuantity),
+        unitPrice: majorUnits,
+        discount: majorUnits.optional(),
       }),
     )
     .min(1)

@@ -23,9 +23,10 @@ export const webAnalyticsSchema = z.object({
           hitId: text(100),
           at: isoInstant,
           kind: z.enum(Object.keys(hitKinds) as [keyof typeof hitKinds, ...(keyof typeof hitKinds)[]]),
-          path: text(2000).optional(),
+          // Kept as an attribute (at most 1,000 characters) once its query string is dropped.
+          path: text(1000).optional(),
           orderId: text(100).optional(),
-          value: majorUnits.refine((minor) => minor >= 0, "must not be negative").optional(),
+          value: majorUnits.optional(),
           currency: currencyCode.optional(),
           rating: starRating.optional(),
         })

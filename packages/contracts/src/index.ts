@@ -26,6 +26,7 @@ export {
 export {
   checkTouchpoint,
   describeIssues,
+  maxFutureSkewMs,
   type TouchpointValidation,
   type ValidationIssue,
   validateTouchpoint,

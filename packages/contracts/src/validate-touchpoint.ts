@@ -11,7 +11,7 @@ export type TouchpointValidation =
   | { readonly ok: false; readonly issues: ValidationIssue[] };
 
 /** Clock skew we accept from channel systems before calling a time "in the future". */
-const maxFutureSkewMs = 24 * 60 * 60 * 1000;
+export const maxFutureSkewMs = 24 * 60 * 60 * 1000;
 
 /**
  * Every rule a canonical touchpoint must pass, wherever it enters (the gateway, a direct Kafka

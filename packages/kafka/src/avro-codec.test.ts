@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { testKafkaEnv, uniqueName } from "@cx/testing";
+import { SchemaType } from "@kafkajs/confluent-schema-registry";
 import { describe, expect, it } from "vitest";
 import { createAvroCodec, createSchemaRegistry } from "./avro-codec";
 
@@ -30,5 +31,28 @@ describe("createAvroCodec on the real registry", () => {
         value: { id: "a" },
       });
     }
+  });
+
+  it("rejects, with a reason, a record whose schema id names a registered schema that is not Avro", async () => {
+    const { SCHEMA_REGISTRY_URL } = testKafkaEnv();
+    const registry = createSchemaRegistry(SCHEMA_REGISTRY_URL);
+    const codec = await createAvroCodec(registry, uniqueName("codec_kind"), schema);
+    const { id: jsonSchemaId } = await registry.register(
+      {
+        type: SchemaType.JSON,
+        schema: JSON.stringify({ type: "object", properties: { id: { type: "string" } } }),
+      },
+      { subject: `${uniqueName("json_subject")}-value` },
+    );
+    const record = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), Buffer.from('{"id":"a"}')]);
+    record.writeInt32BE(jsonSchemaId, 1);
+    const result = await codec.decode(record);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? "" : result.reason).toMatch(
+      new RegExp(`schema id ${jsonSchemaId} is not an Avro schema`),
+    );
+    // An id the registry does not know is a reason too, not an outage.
+    record.writeInt32BE(2_000_000_000, 1);
+    expect(await codec.decode(record)).toEqual({ ok: false, reason: "unknown schema id 2000000000" });
   });
 });

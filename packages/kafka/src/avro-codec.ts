@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import avro from "avsc";
+import { avroBoundsProblem } from "./avro-bounds";
+import { TransientError } from "./transient-error";
 
 /** A decode either yields the value or says why the bytes can never be decoded (a poison record). */
 export type DecodeResult<T> =
@@ -66,25 +68,29 @@ export async function createAvroCodec<T>(
   // The registry client would build the reader type and a resolver on every decode (measured: most
   // of a consumer's CPU); both are built once here, the resolver once per writer schema.
   const readerType = avro.Type.forSchema(schema as avro.Schema);
-  type Resolution = { resolver: avro.Resolver | undefined } | { reason: string };
+  type Resolution = { writerType: avro.Type; resolver: avro.Resolver | undefined } | { reason: string };
   const resolutions = new Map<number, Resolution>();
   const resolutionFor = async (writerSchemaId: number): Promise<Resolution> => {
     const known = resolutions.get(writerSchemaId);
     if (known) return known;
-    const writer = (await registry.getSchema(writerSchemaId)) as unknown as { schema(): avro.Schema };
-    const writerType = avro.Type.forSchema(writer.schema());
-    let resolution: Resolution;
+    const resolution = interpret(writerSchemaId, await fetchWriterSchema(registry, writerSchemaId));
+    // A registry outage is not remembered (fetchWriterSchema threw); an answer, good or bad, is.
+    resolutions.set(writerSchemaId, resolution);
+    return resolution;
+  };
+  const interpret = (writerSchemaId: number, writer: WriterSchema): Resolution => {
+    if ("reason" in writer) return writer;
     try {
-      resolution = {
+      const writerType = avro.Type.forSchema(writer.schema);
+      return {
+        writerType,
         resolver: writerType.equals(readerType) ? undefined : readerType.createResolver(writerType),
       };
     } catch (error) {
-      resolution = {
+      return {
         reason: `schema id ${writerSchemaId} cannot be read as ${subject}: ${(error as Error).message}`,
       };
     }
-    resolutions.set(writerSchemaId, resolution);
-    return resolution;
   };
   return {
     subject,
@@ -95,14 +101,11 @@ export async function createAvroCodec<T>(
         return { ok: false, reason: "not in Confluent wire format (expected magic byte 0 and a schema id)" };
       }
       const writerSchemaId = buffer.readInt32BE(1);
-      let resolution: Resolution;
-      try {
-        resolution = await resolutionFor(writerSchemaId);
-      } catch (error) {
-        if (isNotFound(error)) return { ok: false, reason: `unknown schema id ${writerSchemaId}` };
-        throw error;
-      }
+      const resolution = await resolutionFor(writerSchemaId);
       if ("reason" in resolution) return { ok: false, reason: resolution.reason };
+      const outOfBounds = avroBoundsProblem(resolution.writerType, buffer, wireHeaderBytes);
+      if (outOfBounds !== undefined)
+        return { ok: false, reason: `undecodable with schema id ${writerSchemaId}: ${outOfBounds}` };
       try {
         return {
           ok: true,
@@ -117,3 +120,34 @@ export async function createAvroCodec<T>(
     },
   };
 }
+
+type WriterSchema = { readonly schema: avro.Schema } | { readonly reason: string };
+
+/**
+ * The writer's schema for an id, or why the id can never be read as Avro (unknown, or a schema of
+ * another kind: JSON Schema, Protobuf). A registry that cannot be reached or answers with an error
+ * throws a TransientError: the record waits for the registry instead of being dead-lettered.
+ */
+async function fetchWriterSchema(registry: SchemaRegistry, id: number): Promise<WriterSchema> {
+  let found: unknown;
+  try {
+    found = await registry.getSchema(id);
+  } catch (error) {
+    if (isNotFound(error)) return { reason: `unknown schema id ${id}` };
+    if (typeof (error as { status?: unknown }).status === "number" || isNetworkError(error))
+      throw new TransientError(`schema registry: ${(error as Error).message}`, { cause: error });
+    // The registry answered, but the library could not make a schema of it (another kind).
+    return { reason: `schema id ${id} is not an Avro schema: ${(error as Error).message}` };
+  }
+  const avroSchema = found as { schema?: unknown };
+  if (typeof avroSchema?.schema !== "function") return { reason: `schema id ${id} is not an Avro schema` };
+  try {
+    return { schema: (avroSchema.schema as () => avro.Schema)() };
+  } catch (error) {
+    return { reason: `schema id ${id} is not an Avro schema: ${(error as Error).message}` };
+  }
+}
+
+const isNetworkError = (error: unknown) =>
+  typeof (error as { code?: unknown }).code === "string" ||
+  /network|socket|connect|timed? ?out|fetch failed/i.test(String((error as Error).message));

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { type DeadLetterCategory, deadLetterCategory, metrics } from "@cx/observability";
-import type { IHeaders, Producer } from "kafkajs";
+import type { IHeaders, Message, Producer } from "kafkajs";
+import { chunkTopicMessages } from "./send-chunks";
 
 /** Where a dead letter came from: a position in a topic, or the system that posted it to the gateway. */
 export type DeadLetterSource =
@@ -30,7 +32,46 @@ export const deadLetterHeaders = {
   sourceSystem: "cx.dlq.source.system",
   sourceChannel: "cx.dlq.source.channel",
   failedAt: "cx.dlq.failed.at",
+  /** Set when the value was too big to dead-letter whole: its first bytes are kept, with these. */
+  truncated: "cx.dlq.truncated",
+  originalSize: "cx.dlq.original.size",
+  originalSha256: "cx.dlq.original.sha256",
 } as const;
+
+/**
+ * A value larger than this is dead-lettered truncated (with its size and SHA-256): whole, with the
+ * headers added, it could exceed what the broker accepts (1 MiB by default), and a dead letter the
+ * broker refuses would hold its partition forever.
+ */
+export const maxWholeDeadLetterBytes = 512 * 1024;
+/** What is kept of a value too big to dead-letter whole: enough to see what it was. */
+export const truncatedDeadLetterBytes = 64 * 1024;
+
+const sizeOf = (value: Buffer | string | null) =>
+  value === null ? 0 : typeof value === "string" ? Buffer.byteLength(value) : value.length;
+
+/** The value as it can be sent, and the headers saying what was cut when it had to be. */
+function boundedValue(
+  value: Buffer | string | null,
+  limit: number,
+): { value: Buffer | string | null; headers: IHeaders } {
+  if (value === null || sizeOf(value) <= limit) return { value, headers: {} };
+  const bytes = typeof value === "string" ? Buffer.from(value) : value;
+  return {
+    value: bytes.subarray(0, truncatedDeadLetterBytes),
+    headers: {
+      [deadLetterHeaders.truncated]: "true",
+      [deadLetterHeaders.originalSize]: String(bytes.length),
+      [deadLetterHeaders.originalSha256]: createHash("sha256").update(bytes).digest("hex"),
+    },
+  };
+}
+
+/** kafkajs' names for "this record or batch is too big for the broker". */
+const tooLarge = (error: unknown) =>
+  /MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE|too large|message\.max\.bytes/i.test(
+    `${(error as { type?: unknown }).type ?? ""} ${(error as Error).message ?? ""}`,
+  );
 
 function sourceHeaders(source: DeadLetterSource): IHeaders {
   return "topic" in source
@@ -52,28 +93,55 @@ export class DeadLetterPublisher {
     readonly topic: string,
   ) {}
 
+  /**
+   * Writes the letters; a send the broker refuses as too large is sent again with every value
+   * truncated, so a dead letter never holds its partition.
+   */
   async publish(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
+    try {
+      await this.send(this.messages(letters));
+    } catch (error) {
+      if (!tooLarge(error)) throw error;
+      await this.send(this.messages(letters, 0));
+    }
+    this.count(letters);
+  }
+
+  /**
+   * The letters as messages of the dead-letter topic, for a caller that writes them in its own
+   * transaction (then it calls `count` once that commits). Values above `wholeLimit` bytes are
+   * truncated.
+   */
+  messages(letters: readonly DeadLetter[], wholeLimit = maxWholeDeadLetterBytes): Message[] {
     const failedAt = new Date().toISOString();
-    await this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: letters.map((letter) => ({
+    return letters.map((letter) => {
+      const bounded = boundedValue(letter.value, wholeLimit);
+      return {
         key: letter.key,
-        value: letter.value,
+        value: bounded.value,
         headers: {
           ...letter.headers,
           [deadLetterHeaders.reason]: letter.reason,
           [deadLetterHeaders.stage]: letter.stage,
           ...sourceHeaders(letter.source),
           [deadLetterHeaders.failedAt]: failedAt,
+          ...bounded.headers,
         },
-      })),
+      };
     });
+  }
+
+  count(letters: readonly DeadLetter[]): void {
     for (const letter of letters)
       metrics.deadLetters.inc({
         stage: letter.stage,
         reason: letter.category ?? deadLetterCategory(letter.reason),
       });
+  }
+
+  private async send(messages: Message[]): Promise<void> {
+    for (const [chunk] of chunkTopicMessages([{ topic: this.topic, messages }]))
+      if (chunk) await this.producer.send({ topic: this.topic, acks: -1, messages: chunk.messages });
   }
 }

@@ -1,3 +1,4 @@
+export { type AvroBounds, avroBoundsProblem, defaultAvroBounds } from "./avro-bounds";
 export { type AvroCodec, createAvroCodec, createSchemaRegistry, type DecodeResult } from "./avro-codec";
 export {
   type AvroProducer,
@@ -9,13 +10,21 @@ export {
   type Assignment,
   type BatchConsumer,
   type BatchConsumerOptions,
+  type BatchContext,
   type ConsumedTopic,
   type DecodedRecord,
   startBatchConsumer,
 } from "./batch-consumer";
 export { type CaughtUpOptions, type GroupTopic, waitUntilCaughtUp } from "./caught-up";
+export { coPartitionedAssigner } from "./co-partitioned-assigner";
 export { consumerLag } from "./consumer-lag";
-export { type DeadLetter, DeadLetterPublisher, deadLetterHeaders } from "./dead-letters";
+export {
+  type DeadLetter,
+  DeadLetterPublisher,
+  deadLetterHeaders,
+  maxWholeDeadLetterBytes,
+  truncatedDeadLetterBytes,
+} from "./dead-letters";
 export { encodeRecords, type KeyedRecord } from "./encode-records";
 export { createGroupSender } from "./group-sender";
 export { createKafka, type KafkaEnv, kafkaEnvSchema } from "./kafka-config";
@@ -31,4 +40,6 @@ export {
 export { readPartitionsToEnd } from "./read-to-end";
 export { chunkTopicMessages, maxRequestBytes } from "./send-chunks";
 export { singleOwnerAssigner } from "./single-owner-assigner";
+export { maxRecordBytes } from "./sort-batch";
 export { ensureTopics, type TopicSpec } from "./topics";
+export { isTransientError, TransientError } from "./transient-error";

@@ -2,6 +2,7 @@ import type { Logger } from "@cx/logging";
 import type { Kafka } from "kafkajs";
 import type { AvroCodec } from "./avro-codec";
 import { readPartitionsToEnd } from "./read-to-end";
+import { TransientError } from "./transient-error";
 
 /**
  * The latest value per key of these partitions of a compacted changelog (null for a tombstone), as
@@ -27,7 +28,8 @@ export async function readLatestPerKey<T>(
         return;
       }
       const decoded = await codec.decode(message.value);
-      if (!decoded.ok) throw new Error(`cannot restore from ${topic}: ${decoded.reason}`);
+      // Not the fault of the record being handled: its partition holds (and says so) instead.
+      if (!decoded.ok) throw new TransientError(`cannot restore from ${topic}: ${decoded.reason}`);
       latest.get(partition)?.set(key, decoded.value);
     },
     logger,

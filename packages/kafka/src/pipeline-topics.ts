@@ -23,6 +23,8 @@ export const pipelineTopicsEnvSchema = z.object({
   OFFER_OUTCOMES_TOPIC: z.string().min(1).default("cx.offer-outcomes"),
   /** Compacted: the offer service's changelog, co-partitioned with the enriched touchpoints. */
   OFFER_STATE_TOPIC: z.string().min(1).default("cx.offer-state"),
+  /** Outcomes reported by decision id through the gateway, keyed by customer id, read by the offers stage. */
+  OFFER_RESPONSES_TOPIC: z.string().min(1).default("cx.offer-responses"),
   /** Every webhook delivery attempt of an offer (the dispatcher's record, written to ClickHouse). */
   OFFER_DELIVERIES_TOPIC: z.string().min(1).default("cx.offer-deliveries"),
   /** Compacted: the dispatcher's changelog, co-partitioned with the offers. */
@@ -62,6 +64,7 @@ export function pipelineTopicSpecs(env: TopicsEnv): TopicSpec[] {
     { topic: env.SUPPRESSED_TOPIC, ...keyed },
     { topic: env.OFFER_OUTCOMES_TOPIC, ...keyed },
     { topic: env.OFFER_STATE_TOPIC, ...keyed, compacted: true },
+    { topic: env.OFFER_RESPONSES_TOPIC, ...keyed },
     { topic: env.OFFER_DELIVERIES_TOPIC, ...keyed },
     { topic: env.OFFER_DELIVERY_STATE_TOPIC, ...keyed, compacted: true },
   ];
@@ -73,7 +76,7 @@ export function pipelineTopicSpecs(env: TopicsEnv): TopicSpec[] {
  */
 const coPartitioned = (env: TopicsEnv) => [
   [env.IDENTIFIED_TOPIC, env.PROFILES_TOPIC],
-  [env.ENRICHED_TOPIC, env.OFFER_STATE_TOPIC],
+  [env.ENRICHED_TOPIC, env.OFFER_STATE_TOPIC, env.OFFER_RESPONSES_TOPIC],
   [env.OFFERS_TOPIC, env.OFFER_DELIVERY_STATE_TOPIC],
 ];
 

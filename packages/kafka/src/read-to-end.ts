@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@cx/logging";
 import type { Kafka, KafkaMessage } from "kafkajs";
+import { TransientError } from "./transient-error";
+
+/** A read that gets no fetch at all for this long has stalled (fetches return within 5 s when idle). */
+const quietMs = 15_000;
 
 /**
  * Reads partitions of a topic from the beginning up to their end as of the call: how a stateful
@@ -43,19 +47,21 @@ export async function readPartitionsToEnd(
           clearTimeout(idle);
           resolve();
         };
-        // The last records of a compacted partition can be cleaned away (old tombstones), so the end
-        // offset is not always delivered: once records flow, a long quiet also means the end.
+        // A broker that stops answering mid-read must not end it early with part of the state: a
+        // long quiet fails the read (a TransientError: the caller retries it later, from the start).
         const quietEnd = () => {
           clearTimeout(idle);
           if (finished) return;
           idle = setTimeout(() => {
-            logger.warn(
-              { topic, partitions: [...remaining.keys()] },
-              "no end offset seen; taking a quiet fetch as the end",
+            finished = true;
+            reject(
+              new TransientError(
+                `reading ${topic} to its end stalled: no fetch for ${quietMs} ms with partitions ${[...remaining.keys()]} unfinished`,
+              ),
             );
-            finish();
-          }, 10_000);
+          }, quietMs);
         };
+        quietEnd();
         let inBatch = false;
         // The listed end is the last stable offset: a transaction committed a moment ago can lie
         // beyond it while its markers are written. Each fetch also tells the high watermark, and

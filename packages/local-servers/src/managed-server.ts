@@ -10,6 +10,8 @@ export interface ManagedServer {
   readonly logFile: string;
   /** SIGTERM, then SIGKILL after `graceMs`; throw-away servers (tests) can pass 0. */
   stop(graceMs?: number): Promise<void>;
+  /** Sends a signal to the server's process (SIGSTOP and SIGCONT pause and resume it: a hung broker). */
+  signal(signal: NodeJS.Signals): void;
 }
 
 const running = new Set<ChildProcess>();
@@ -83,6 +85,9 @@ export async function startManagedServer(launch: ServerLaunch): Promise<ManagedS
   return {
     name: launch.name,
     logFile: launch.logFile,
+    signal(signal) {
+      if (!exited) child.kill(signal);
+    },
     async stop(graceMs = 15_000) {
       if (exited) return;
       child.kill(graceMs > 0 ? "SIGTERM" : "SIGKILL");

@@ -8,6 +8,8 @@ export const deadLetterCategories = [
   "clickhouse_rejected",
   "command_refused",
   "undeliverable",
+  "too_large",
+  "handler_failed",
   "other",
 ] as const;
 export type DeadLetterCategory = (typeof deadLetterCategories)[number];
@@ -15,7 +17,12 @@ export type DeadLetterCategory = (typeof deadLetterCategories)[number];
 const rules: readonly [RegExp, DeadLetterCategory][] = [
   [/^empty value/, "empty_value"],
   [/^not in Confluent wire format/, "not_avro"],
-  [/^(unknown schema id|undecodable with schema id|schema id \d+ cannot be read)/, "undecodable"],
+  [
+    /^(unknown schema id|undecodable with schema id|schema id \d+ (cannot be read|is not an Avro)|decoding failed)/,
+    "undecodable",
+  ],
+  [/^record of \d+ bytes is larger/, "too_large"],
+  [/^handler failed/, "handler_failed"],
   [/^invalid:/, "invalid"],
   [/^body is not valid/, "unreadable_body"],
   [/^ClickHouse refused the row/, "clickhouse_rejected"],

@@ -1,13 +1,14 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type PipelineMetrics, metrics as processMetrics } from "./metrics";
-import { readiness as processReadiness, type Readiness } from "./readiness";
+import { liveness as processLiveness, readiness as processReadiness, type Readiness } from "./readiness";
 
 export interface OperationsServerOptions {
   readonly port: number;
   readonly host: string;
   readonly metrics?: PipelineMetrics;
   readonly readiness?: Readiness;
+  readonly liveness?: Readiness;
 }
 
 export interface OperationsServer {
@@ -20,12 +21,14 @@ const json = (response: ServerResponse, status: number, body: unknown) =>
   response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 
 /**
- * GET /health/live (200 while the process runs), /health/ready (200 when every part is ready,
- * otherwise 503 with the reasons) and /metrics (Prometheus text format).
+ * GET /health/live (200 unless a part has been broken too long to heal by itself, then 503 with
+ * the reasons), /health/ready (200 when every part is ready, otherwise 503 with the reasons) and
+ * /metrics (Prometheus text format).
  */
 export async function startOperationsServer(options: OperationsServerOptions): Promise<OperationsServer> {
   const metrics = options.metrics ?? processMetrics;
   const readiness = options.readiness ?? processReadiness;
+  const liveness = options.liveness ?? processLiveness;
   const server = createServer((request, response) => {
     const path = (request.url ?? "/").split("?")[0];
     if (request.method !== "GET" && request.method !== "HEAD") {
@@ -33,8 +36,12 @@ export async function startOperationsServer(options: OperationsServerOptions): P
       return json(response, 405, { error: "only GET" });
     }
     switch (path) {
-      case "/health/live":
-        return json(response, 200, { status: "live" });
+      case "/health/live": {
+        const status = liveness.status();
+        return status.ready
+          ? json(response, 200, { status: "live" })
+          : json(response, 503, { status: "not live", reasons: status.reasons });
+      }
       case "/health/ready": {
         const status = readiness.status();
         return status.ready

@@ -38,3 +38,9 @@ export class Readiness {
 
 /** The process's readiness, served by /health/ready. */
 export const readiness = new Readiness();
+
+/**
+ * What /health/live answers: live unless a part has been broken longer than it can heal by itself
+ * (a consumer that has not recovered within HEALTH_DEAD_AFTER_MS), so an orchestrator restarts it.
+ */
+export const liveness = new Readiness();

@@ -100,8 +100,27 @@ export interface Decision {
   readonly eligible: number;
 }
 
+/**
+ * `dec_<24 hex>_<customer id>`: the hash of customer, event and trigger names the decision (so a
+ * replay decides the same, and seeds its sampling); the customer id at the end lets an outcome
+ * reported by decision id alone find the customer's offer state. Decisions made before the id
+ * carried the customer (`dec_<24 hex>`) are still answered through offer_response touchpoints.
+ */
 export function decisionIdFor(customerId: string, eventId: string, trigger: Trigger): string {
-  return `dec_${createHash("sha256").update(`${customerId}|${eventId}|${trigger}`).digest("hex").slice(0, 24)}`;
+  const hash = createHash("sha256").update(`${customerId}|${eventId}|${trigger}`).digest("hex");
+  return `dec_${hash.slice(0, 24)}_${customerId}`;
+}
+
+const decisionIdPattern = /^dec_[0-9a-f]{24}_([A-Za-z0-9_-]{1,100})$/;
+
+/** A decision id without the customer it names, for logs, which name no customer; still unique. */
+export function decisionLogId(decisionId: string): string {
+  return /^dec_[0-9a-f]{24}/.exec(decisionId)?.[0] ?? decisionId;
+}
+
+/** The customer a decision id names, or undefined for a malformed or pre-customer decision id. */
+export function customerOfDecision(decisionId: string): string | undefined {
+  return decisionIdPattern.exec(decisionId)?.[1];
 }
 
 /** The learner's context cell: what kind of customer, reached how. */

@@ -1,11 +1,13 @@
 export {
   type ArbitrationSettings,
   type CustomerView,
+  customerOfDecision,
   customerView,
   type Decision,
   type DecisionRequest,
   decide,
   decisionIdFor,
+  decisionLogId,
   defaultArbitration,
   type Explanation,
   isEligible,
@@ -58,4 +60,12 @@ export {
   type OfferCustomer,
   OfferEngine,
   type OfferOutcomeRecord,
+  type ReportedOutcome,
+  type ResponseResult,
 } from "./offer-engine";
+export {
+  type OfferResponseRecord,
+  offerOutcomes,
+  reportedOutcome,
+  responseProblem,
+} from "./offer-response";

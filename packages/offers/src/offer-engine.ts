@@ -15,6 +15,7 @@ import {
   type FollowUp,
   type OfferOutcome,
   observeTouchpoint,
+  offerHistoryDays,
   type SentOffer,
 } from "./customer-offers";
 import type { PropensityLearner } from "./learner";
@@ -55,6 +56,18 @@ export interface OfferOutcomeRecord {
   /** The decision's context cell (stage|tier|channel), so outcomes can be read per stage. */
   readonly context: string;
 }
+
+/** An outcome a marketing tool reported by decision id alone (not as a touchpoint). */
+export interface ReportedOutcome {
+  readonly decisionId: string;
+  readonly outcome: OfferOutcome;
+  readonly at: number;
+  /** What an accepted offer brought, in minor units; 0 if unknown. */
+  readonly valueMinor: number;
+}
+
+/** The engine's answer to a reported outcome: applied (perhaps already before), or why it cannot be. */
+export type ResponseResult = EngineResult | { readonly refused: string };
 
 export interface EngineResult {
   readonly state: CustomerOfferState;
@@ -149,6 +162,36 @@ export class OfferEngine {
       decisions.push(decided.decision);
     }
     return { state, decisions, outcomes, view };
+  }
+
+  /**
+   * An outcome reported by decision id: teaches the learner like an offer_response touchpoint.
+   * Reporting the same outcome again changes nothing; an unknown decision, or another outcome for
+   * one already answered (or expired), is refused with the reason.
+   */
+  handleResponse(
+    customer: OfferCustomer | undefined,
+    response: ReportedOutcome,
+    learner: PropensityLearner,
+  ): ResponseResult {
+    const sent = customer?.state.sent.find((offer) => offer.decisionId === response.decisionId);
+    if (!customer || !sent)
+      return {
+        refused: `decision ${response.decisionId} is not among the offers sent to its customer in the last ${offerHistoryDays} days (unknown, or the customer was erased)`,
+      };
+    if (sent.outcome !== null)
+      return sent.outcome === response.outcome
+        ? { state: customer.state, decisions: [], outcomes: [] }
+        : { refused: `decision ${response.decisionId} was already answered: ${sent.outcome}` };
+    const answered = this.answer(
+      customer.state,
+      response.decisionId,
+      response.outcome,
+      response.at,
+      learner,
+      response.valueMinor,
+    );
+    return { state: answered.state, decisions: [], outcomes: answered.outcomes };
   }
 
   /** Follow-ups that are due fire (once: they leave the state), and unanswered offers expire. */

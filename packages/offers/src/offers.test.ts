@@ -10,6 +10,7 @@ import {
   type CustomerOfferState,
   type CustomerView,
   contactRefusal,
+  customerOfDecision,
   decide,
   defaultArbitration,
   defaultContactPolicy,
@@ -178,7 +179,8 @@ describe("eligibility and arbitration", () => {
       defaultContactPolicy,
     );
     expect(again).toEqual(first);
-    expect(first.decisionId).toMatch(/^dec_[0-9a-f]{24}$/);
+    expect(first.decisionId).toMatch(/^dec_[0-9a-f]{24}_cus_1$/);
+    expect(customerOfDecision(first.decisionId)).toBe("cus_1");
   });
 
   it("records each refused higher-ranked action with its reason and takes the next channel or action", () => {
@@ -371,6 +373,37 @@ describe("the offer engine", () => {
     );
     expect(again.outcomes).toEqual([]);
     expect(again.state).toBe(answered.state);
+  });
+
+  it("takes an outcome reported by decision id alone, once, and refuses unknown or conflicting ones", () => {
+    const first = run([consentAll, touch(1, { type: "cart", channel: "web" })]);
+    const [decision] = first.decisions;
+    const decisionId = decision?.decisionId as string;
+    expect(customerOfDecision(decisionId)).toBe("cus_1");
+    const reported = {
+      decisionId,
+      outcome: "declined" as const,
+      at: touch(1.1, {}).occurredAt,
+      valueMinor: 0,
+    };
+    const answered = engine.handleResponse(first.customer, reported, first.learner);
+    if ("refused" in answered) throw new Error(answered.refused);
+    expect(answered.outcomes).toEqual([
+      expect.objectContaining({ decisionId, outcome: "declined", offerId: "cart-reminder-10" }),
+    ]);
+    const customer = { ...first.customer, state: answered.state };
+    expect(answered.state.declines["cart-reminder-10"]).toHaveLength(1);
+    const again = engine.handleResponse(customer, reported, first.learner);
+    expect(again).toEqual({ state: answered.state, decisions: [], outcomes: [] });
+    expect(engine.handleResponse(customer, { ...reported, outcome: "accepted" }, first.learner)).toEqual({
+      refused: expect.stringMatching(/already answered: declined/),
+    });
+    expect(
+      engine.handleResponse(customer, { ...reported, decisionId: `${decisionId}x` }, first.learner),
+    ).toEqual({ refused: expect.stringMatching(/not among the offers sent/) });
+    expect(engine.handleResponse(undefined, reported, first.learner)).toEqual({
+      refused: expect.stringMatching(/not among the offers sent/),
+    });
   });
 
   it("decides on a stage change to at-risk, and stops deciding after an erasure request", () => {

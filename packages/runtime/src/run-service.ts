@@ -1,11 +1,14 @@
 import { ConfigError, loadConfig } from "@cx/config";
 import { createLogger, type Logger } from "@cx/logging";
 import {
+  healthBounds,
+  healthEnvSchema,
   type OperationsServer,
   operationsEnvSchema,
   readiness,
   startOperationsServer,
 } from "@cx/observability";
+import { onStopSignal } from "./stop-signals";
 
 export interface RunningService {
   /** Finishes or hands back in-flight work, commits nothing unprocessed, then releases connections. */
@@ -26,9 +29,11 @@ const shutdownTimeoutMs = 30_000;
 
 /**
  * The one place a process is wired to its environment: it starts the service, stops it on
- * SIGTERM/SIGINT, and turns a bad configuration into a message naming the variable and exit code 2.
- * With `metricsPort` it also serves the operations endpoints from before the start (live at once,
- * ready once started and every consumer and producer says so) until the process ends.
+ * SIGTERM/SIGINT (also one that came while it loaded or started: see holdStopSignals; it ends in a
+ * clean stop and exit 0 once the start has settled), and turns a bad configuration into a message
+ * naming the variable and exit code 2. With `metricsPort` it also serves the operations endpoints
+ * from before the start (live at once, ready once started and every consumer and producer says
+ * so) until the process ends.
  */
 export async function runService(
   name: string,
@@ -38,9 +43,47 @@ export async function runService(
   const logger = createLogger(name);
   let phase: string | undefined = "starting";
   readiness.register("service", () => phase);
-  let service: RunningService;
+  let service: RunningService | undefined;
   let operations: OperationsServer | undefined;
+  let stopping = false;
+  let signalled: string | undefined;
+
+  const stop = async (reason: string, exitCode = 0) => {
+    if (stopping) return;
+    stopping = true;
+    phase = "stopping";
+    logger.info({ reason }, "stopping");
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs: shutdownTimeoutMs }, "shutdown timed out");
+      process.exit(1);
+    }, shutdownTimeoutMs);
+    timer.unref();
+    try {
+      await service?.stop();
+      await operations?.close();
+      logger.info("stopped");
+      process.exit(exitCode);
+    } catch (error) {
+      logger.error({ err: error }, "error while stopping");
+      process.exit(1);
+    }
+  };
+  onStopSignal((signal) => {
+    // During the start, the stop waits for it to settle (stopping a half-made service loses track).
+    if (phase === "starting") {
+      signalled ??= signal;
+      logger.info({ signal }, "stop requested while starting; stopping once started");
+      return;
+    }
+    void stop(signal);
+  });
+  process.on("unhandledRejection", (error) => {
+    logger.fatal({ err: error }, "unhandled rejection");
+    void stop("unhandledRejection", 1);
+  });
+
   try {
+    Object.assign(healthBounds, healthSettings(loadConfig(healthEnvSchema)));
     if (options.metricsPort !== undefined) {
       const env = loadConfig(operationsEnvSchema(options.metricsPort));
       operations = await startOperationsServer({ port: env.METRICS_PORT, host: env.METRICS_HOST });
@@ -55,39 +98,19 @@ export async function runService(
       logger.fatal({ problems: error.problems }, error.message);
       process.exit(2);
     }
+    if (signalled) {
+      // Asked to stop anyway: a start cut short by the stop is not a failure.
+      logger.warn({ err: error, signal: signalled }, "start did not finish before the requested stop");
+      await operations?.close().catch(() => undefined);
+      process.exit(0);
+    }
     logger.fatal({ err: error }, "failed to start");
     process.exit(1);
   }
   phase = undefined;
   logger.info("started");
+  if (signalled) return stop(signalled);
 
-  let stopping = false;
-  const stop = async (reason: string, exitCode = 0) => {
-    if (stopping) return;
-    stopping = true;
-    phase = "stopping";
-    logger.info({ reason }, "stopping");
-    const timer = setTimeout(() => {
-      logger.error({ timeoutMs: shutdownTimeoutMs }, "shutdown timed out");
-      process.exit(1);
-    }, shutdownTimeoutMs);
-    timer.unref();
-    try {
-      await service.stop();
-      await operations?.close();
-      logger.info("stopped");
-      process.exit(exitCode);
-    } catch (error) {
-      logger.error({ err: error }, "error while stopping");
-      process.exit(1);
-    }
-  };
-  process.once("SIGTERM", () => void stop("SIGTERM"));
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.on("unhandledRejection", (error) => {
-    logger.fatal({ err: error }, "unhandled rejection");
-    void stop("unhandledRejection", 1);
-  });
   if (service.done) {
     await service.done.then(
       () => stop("finished"),
@@ -98,3 +121,8 @@ export async function runService(
     );
   }
 }
+
+const healthSettings = (env: { HEALTH_STUCK_AFTER_MS: number; HEALTH_DEAD_AFTER_MS: number }) => ({
+  stuckAfterMs: env.HEALTH_STUCK_AFTER_MS,
+  deadAfterMs: env.HEALTH_DEAD_AFTER_MS,
+});

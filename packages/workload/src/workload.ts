@@ -6,6 +6,7 @@ import {
   type TouchpointType,
 } from "@cx/contracts";
 import { customerIdFor } from "@cx/identity";
+import { decisionLogId } from "@cx/offers";
 import { normal, seededRandom, type Uniform } from "@cx/random";
 import {
   channelOrder,
@@ -787,7 +788,9 @@ export function createWorkload(options: WorkloadOptions): Workload {
     const person = personOf(offer.customerId);
     const agent = person === undefined ? undefined : agents[person.index];
     if (agent === undefined) return null;
-    const random = seededRandom(mix32(seed, hashText(offer.decisionId), 0x0ff));
+    // The decision's id without its customer: event ids are logged, and logs name no customer.
+    const decision = decisionLogId(offer.decisionId);
+    const random = seededRandom(mix32(seed, hashText(decision), 0x0ff));
     const plan = planResponse(agent.person.kind, offer, random);
     const respondedAt = plan === null ? Number.POSITIVE_INFINITY : Math.floor(at + plan.delayMs);
     if (plan === null || respondedAt > offer.expiresAt || respondedAt >= agent.erasureAt) {
@@ -796,7 +799,7 @@ export function createWorkload(options: WorkloadOptions): Workload {
     }
     const channel = answerChannel(offer.channel);
     const touchpoint: Touchpoint = {
-      eventId: `${eventPrefix}offer-${offer.decisionId}`,
+      eventId: `${eventPrefix}offer-${decision}`,
       occurredAt: respondedAt,
       receivedAt: respondedAt + Math.floor(random() * 5000),
       channel,

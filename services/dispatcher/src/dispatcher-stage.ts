@@ -14,6 +14,7 @@ import {
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { type OfferRecord, offerContracts } from "@cx/offers-service";
+import { StopStack } from "@cx/runtime";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Message, Producer } from "kafkajs";
 import type { DispatcherEnv } from "./config";
@@ -121,10 +122,22 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
     allowedRanges: env.DISPATCHER_ALLOWED_ADDRESS_RANGES,
   });
   const settings = { schedule: env.DISPATCHER_RETRY_SCHEDULE, random };
-  const producers = new PartitionProducers(kafka, env.DISPATCHER_TRANSACTIONAL_ID);
-  const deadLetterProducer = await createIdempotentProducer(kafka);
+  // Whatever started is stopped in reverse order, also when a later part fails to start.
+  const stack = new StopStack();
+  const producers = stack.add(
+    "transactional producers",
+    new PartitionProducers(kafka, env.DISPATCHER_TRANSACTIONAL_ID),
+    (made) => made.close(),
+  );
+  const deadLetterProducer = stack.add(
+    "dead-letter producer",
+    await createIdempotentProducer(kafka),
+    (made) => made.disconnect(),
+  );
   const disabledEndpoints = new DisabledEndpoints(env.DISPATCHER_REENABLE_CHANNELS);
-  const statePartitions = await partitionCount(kafka, env.OFFER_DELIVERY_STATE_TOPIC);
+  const statePartitions = await partitionCount(kafka, env.OFFER_DELIVERY_STATE_TOPIC).catch(
+    (error: unknown) => stack.abandon(error),
+  );
   const partitions = new PartitionStates(async (wanted) => {
     const latest = await readLatestPerKey(kafka, env.OFFER_DELIVERY_STATE_TOPIC, wanted, codecs.state, log);
     const restored = new Map<number, PartitionDeliveries>();
@@ -294,7 +307,9 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
           throw error;
         }
       }),
-  });
+  }).catch((error: unknown) => stack.abandon(error));
+  stack.add("partition work", locks, (pending) => Promise.all([...pending.values()]));
+  stack.add("consumer", consumer, (started) => started.stop());
 
   const tick = async () => {
     for (const [partition, deliveries] of partitions.entries()) {
@@ -320,15 +335,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
       ticking = false;
     });
   }, env.DISPATCHER_TICK_MS);
+  stack.add("retry timer", timer, clearInterval);
 
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await consumer.stop();
-      await Promise.all([...locks.values()]);
-      await producers.close();
-      await deadLetterProducer.disconnect();
-    },
-  };
+  return { tick, stop: () => stack.stopAll() };
 }

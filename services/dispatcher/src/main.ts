@@ -1,20 +1,6 @@
-import { loadConfig } from "@cx/config";
-import { createKafka, createSchemaRegistry } from "@cx/kafka";
-import { defaultMetricsPorts } from "@cx/observability";
-import { runService } from "@cx/runtime";
-import { dispatcherEnvSchema } from "./config";
-import { startDispatcher } from "./dispatcher-stage";
+// Only this loads before the signal handlers are in place; the service itself loads after, so a
+// SIGTERM while it loads or starts still ends in a clean stop (see holdStopSignals).
+import { holdStopSignals } from "@cx/runtime/stop-signals";
 
-await runService(
-  "dispatcher",
-  async (logger) => {
-    const env = loadConfig(dispatcherEnvSchema);
-    return startDispatcher({
-      kafka: createKafka(env, logger),
-      registry: createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-      logger,
-      env,
-    });
-  },
-  { metricsPort: defaultMetricsPorts.dispatcher },
-);
+holdStopSignals();
+await import("./wiring");

@@ -1,5 +1,6 @@
 import type { ProfileOptions } from "@cx/enrichment";
 import { ensurePipelineTopics } from "@cx/kafka";
+import { StopStack } from "@cx/runtime";
 import type { EnricherEnv } from "./config";
 import { type RunningStage, type StageDeps, startIdentityStage } from "./identity-stage";
 import { startProfileStage } from "./profile-stage";
@@ -20,16 +21,19 @@ export function profileOptions(env: EnricherEnv): ProfileOptions {
     : {};
 }
 
-/** Starts the stages the configuration names, in one process. */
+/**
+ * Starts the stages the configuration names, in one process; a stage that fails to start stops
+ * those already started, and stopping stops every stage even when one fails to.
+ */
 export async function startEnricher(deps: StageDeps): Promise<RunningStage> {
   await ensurePipelineTopics(deps.kafka, deps.env);
-  const stages: RunningStage[] = [];
-  if (deps.env.ENRICHER_STAGES.includes("identity")) stages.push(await startIdentityStage(deps));
-  if (deps.env.ENRICHER_STAGES.includes("profile"))
-    stages.push(await startProfileStage(deps, profileOptions(deps.env)));
-  return {
-    async stop() {
-      for (const stage of stages) await stage.stop();
-    },
-  };
+  return StopStack.starting(async (stack) => {
+    if (deps.env.ENRICHER_STAGES.includes("identity"))
+      stack.add("identity stage", await startIdentityStage(deps), (stage) => stage.stop());
+    if (deps.env.ENRICHER_STAGES.includes("profile"))
+      stack.add("profile stage", await startProfileStage(deps, profileOptions(deps.env)), (stage) =>
+        stage.stop(),
+      );
+    return { stop: () => stack.stopAll() };
+  });
 }

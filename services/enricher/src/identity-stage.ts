@@ -13,6 +13,7 @@ import {
   startBatchConsumer,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
+import { StopStack } from "@cx/runtime";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Producer } from "kafkajs";
 import type { EnricherEnv } from "./config";
@@ -71,7 +72,12 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
   // and aborts its open transaction (so a standby, which never handles a batch, fences nobody).
   // Replaced (undefined until the next batch) when a broker outage leaves it unusable; see inTransaction.
   let transactional: Producer | undefined;
-  const deadLetterProducer = await createIdempotentProducer(kafka);
+  const stack = new StopStack();
+  const deadLetterProducer = stack.add(
+    "dead-letter producer",
+    await createIdempotentProducer(kafka),
+    (producer) => producer.disconnect(),
+  );
   const deadLetters = new DeadLetterPublisher(deadLetterProducer, env.DEAD_LETTER_TOPIC);
 
   /** undefined until restored from the changelog, and again after a rebalance or a failed batch. */
@@ -134,7 +140,8 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
           if (reason) {
             refused.push({
               key: record.key,
-              value: Buffer.from(JSON.stringify(command)),
+              value: record.raw,
+              headers: record.headers,
               reason: `identity command refused: ${reason}`,
               stage: "enricher-identity",
               source: { topic: record.topic, partition: record.partition, offset: record.offset },
@@ -160,7 +167,10 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
           },
           { topic: env.IDENTITY_CHANGELOG_TOPIC, messages: await encodeRecords(codecs.changelog, changelog) },
         ];
-        if (refused.length > 0) await deadLetters.publish(refused);
+        // Refused commands are dead-lettered as they came, in the same transaction as the batch's
+        // outputs and offsets: once, whatever is retried.
+        if (refused.length > 0)
+          topicMessages.push({ topic: env.DEAD_LETTER_TOPIC, messages: deadLetters.messages(refused) });
         await inTransaction(
           producer,
           async (transaction) => {
@@ -182,6 +192,7 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
             await producer.disconnect().catch(() => undefined);
           },
         );
+        deadLetters.count(refused);
       } catch (error) {
         // The graph already holds this batch's changes; they were not published, so start again
         // from what was.
@@ -199,13 +210,9 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
         "identified batch",
       );
     },
-  });
+  }).catch((error: unknown) => stack.abandon(error));
 
-  return {
-    async stop() {
-      await consumer.stop();
-      await transactional?.disconnect();
-      await deadLetterProducer.disconnect();
-    },
-  };
+  stack.add("transactional producer", undefined, () => transactional?.disconnect());
+  stack.add("consumer", consumer, (started) => started.stop());
+  return { stop: () => stack.stopAll() };
 }

@@ -10,6 +10,7 @@ import {
   readLatestPerKey,
   startBatchConsumer,
 } from "@cx/kafka";
+import { StopStack } from "@cx/runtime";
 import type { RunningStage, StageDeps } from "./identity-stage";
 import { handleIdentified, noProfileOutputs, profileChangelog } from "./profile-handler";
 import {
@@ -54,7 +55,8 @@ export async function startProfileStage(
       enricherContracts.stageChange.schema,
     ),
   };
-  const producer = await createIdempotentProducer(kafka);
+  const stack = new StopStack();
+  const producer = stack.add("producer", await createIdempotentProducer(kafka), (made) => made.disconnect());
   /** Rebuilds the stores of these partitions in one read of the profiles topic. */
   const stores = new PartitionStates(async (partitions) => {
     const started = performance.now();
@@ -125,12 +127,8 @@ export async function startProfileStage(
         throw error;
       }
     },
-  });
+  }).catch((error: unknown) => stack.abandon(error));
 
-  return {
-    async stop() {
-      await consumer.stop();
-      await producer.disconnect();
-    },
-  };
+  stack.add("consumer", consumer, (started) => started.stop());
+  return { stop: () => stack.stopAll() };
 }

@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { ApiKeyConfig } from "./config";
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
@@ -8,13 +7,13 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
  * and every configured key is compared, so neither the length nor the position of a match shows in
  * the response time.
  */
-export function createKeyRing(
-  keys: readonly ApiKeyConfig[],
-): (presented: string) => ApiKeyConfig | undefined {
+export function createKeyRing<K extends { readonly secret: string }>(
+  keys: readonly K[],
+): (presented: string) => K | undefined {
   const digests = keys.map((key) => ({ key, digest: digest(key.secret) }));
   return (presented) => {
     const candidate = digest(presented);
-    let found: ApiKeyConfig | undefined;
+    let found: K | undefined;
     for (const entry of digests) {
       if (timingSafeEqual(entry.digest, candidate) && found === undefined) found = entry.key;
     }

@@ -1,59 +1,19 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createIdentifierHasher } from "@cx/channel-adapters";
 import { type Touchpoint, touchpointContract } from "@cx/contracts";
-import { createAvroCodec, createKafka, createSchemaRegistry, deadLetterHeaders } from "@cx/kafka";
+import { createAvroCodec, createSchemaRegistry, deadLetterHeaders } from "@cx/kafka";
 import { startLocalKafka } from "@cx/local-servers";
-import { createLogger } from "@cx/logging";
-import { collectTopic, readTopic, type TopicCollector, testPipelineVariables } from "@cx/testing";
+import { collectTopic, readTopic, type TopicCollector } from "@cx/testing";
 import type { FastifyInstance } from "fastify";
 import type { Kafka, KafkaMessage } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GatewayEnv, gatewayEnvSchema } from "./config";
-import { buildGateway } from "./gateway-app";
-import { createKafkaTouchpointWriter, type TouchpointWriter } from "./touchpoint-writer";
+import type { GatewayEnv } from "./config";
+import { auth, gatewayEnv, json, samples, startGateway } from "./test-gateway";
+import type { TouchpointWriter } from "./touchpoint-writer";
 
-const logger = createLogger("gateway-test", "silent");
-const secrets = { store: "s".repeat(30), phone: "p".repeat(30), web: "w".repeat(30), social: "x".repeat(30) };
-const sample = (name: string) =>
-  JSON.parse(
-    readFileSync(
-      new URL(`../../../packages/channel-adapters/src/samples/${name}.json`, import.meta.url),
-      "utf8",
-    ),
-  );
-const samples = {
-  store: sample("store-receipt"),
-  phone: sample("call-record"),
-  web: sample("web-analytics"),
-  social: sample("social-webhook"),
-};
-
-function gatewayEnv(overrides: Record<string, string> = {}): GatewayEnv {
-  return gatewayEnvSchema.parse({
-    ...testPipelineVariables(),
-    GATEWAY_API_KEYS: Object.entries(secrets)
-      .map(([channel, secret]) => `${channel}-system:${channel}:${secret}`)
-      .join(","),
-    IDENTIFIER_HASH_KEY: "k".repeat(32),
-    GATEWAY_MAX_BODY_BYTES: String(64 * 1024),
-    GATEWAY_MAX_BATCH_EVENTS: "20",
-    GATEWAY_KAFKA_TIMEOUT_MS: "3000",
-    ...overrides,
-  });
-}
-
-async function startGateway(env: GatewayEnv) {
-  const kafka = createKafka(env, logger);
-  const writer = await createKafkaTouchpointWriter(kafka, createSchemaRegistry(env.SCHEMA_REGISTRY_URL), env);
-  const hasher = createIdentifierHasher(env.IDENTIFIER_HASH_KEY, "DE");
-  const app = await buildGateway({ env, writer, hasher, logger });
-  return { app, writer, kafka };
-}
-
-const auth = (channel: keyof typeof secrets) => ({ authorization: `Bearer ${secrets[channel]}` });
-const json = { "content-type": "application/json" };
+/** JSON arrays nested `levels` deep, written out (JSON.stringify itself cannot go that deep). */
+const nestedJson = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
 
 describe("ingest gateway against the real broker and registry", () => {
   let env: GatewayEnv;
@@ -242,6 +202,53 @@ describe("ingest gateway against the real broker and registry", () => {
       payload: { events: Array(21).fill(good) },
     });
     expect(tooMany.statusCode).toBe(413);
+  });
+
+  it("keeps the rest of a batch when one event nests 10,000 levels deep, and dead-letters that one", async () => {
+    const first = { ...samples.social, id: "deep-batch-1" };
+    const last = { ...samples.social, id: "deep-batch-3" };
+    const response = await app.inject({
+      method: "POST",
+      url: "/v1/social/batch",
+      headers: { ...auth("social"), ...json },
+      payload: `{"events": [${JSON.stringify(first)}, {"id": "deep-batch-2", "text": ${nestedJson(10_000)}}, ${JSON.stringify(last)}]}`,
+    });
+    expect(response.statusCode, response.body).toBe(207);
+    const body = response.json();
+    expect(body).toMatchObject({ accepted: 2, rejected: 1 });
+    expect(body.results[1]).toMatchObject({
+      status: "rejected",
+      issues: [{ path: "", message: "nests deeper than 20 levels" }],
+    });
+    const touchpoints = await collectTopic(kafka, env.TOUCHPOINTS_TOPIC);
+    try {
+      for (const id of ["deep-batch-1", "deep-batch-3"])
+        await touchpoints.find((message) => String(message.value).includes(id), id);
+    } finally {
+      await touchpoints.stop();
+    }
+    const letter = await deadLetters.find(
+      (message) => String(message.value).includes("deep-batch-2"),
+      "the deep event's dead letter",
+    );
+    expect(String(letter.headers?.[deadLetterHeaders.reason])).toMatch(
+      /nests deeper than 20 levels \(the dead letter holds its first 20 levels\)/,
+    );
+    expect(String(letter.headers?.[deadLetterHeaders.sourceSystem])).toBe("social-system");
+  });
+
+  it("rejects a single event nested 10,000 levels deep with 400 and dead-letters its bytes", async () => {
+    const payload = `{"receiptId": "R-deep", "lines": ${nestedJson(10_000)}}`;
+    const response = await app.inject({
+      method: "POST",
+      url: "/v1/store/events",
+      headers: { ...auth("store"), ...json },
+      payload,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().issues).toEqual([{ path: "", message: "nests deeper than 20 levels" }]);
+    const letter = await deadLetterOf(payload);
+    expect(String(letter.headers?.[deadLetterHeaders.reason])).toBe("nests deeper than 20 levels");
   });
 
   it("limits each key's request rate with 429 and Retry-After", async () => {

@@ -1,43 +1,6 @@
-import { createIdentifierHasher } from "@cx/channel-adapters";
-import { loadConfig } from "@cx/config";
-import { createKafka, createSchemaRegistry } from "@cx/kafka";
-import { defaultMetricsPorts } from "@cx/observability";
-import { runService } from "@cx/runtime";
-import { gatewayEnvSchema } from "./config";
-import { buildGateway } from "./gateway-app";
-import { segmentEnvSchema } from "./segment";
-import { createKafkaTouchpointWriter } from "./touchpoint-writer";
+// Only this loads before the signal handlers are in place; the service itself loads after, so a
+// SIGTERM while it loads or starts still ends in a clean stop (see holdStopSignals).
+import { holdStopSignals } from "@cx/runtime/stop-signals";
 
-await runService(
-  "gateway",
-  async (logger) => {
-    const env = loadConfig(gatewayEnvSchema);
-    const segment = loadConfig(segmentEnvSchema);
-    const writer = await createKafkaTouchpointWriter(
-      createKafka(env, logger),
-      createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-      env,
-    );
-    const hasher = createIdentifierHasher(
-      env.IDENTIFIER_HASH_KEY,
-      env.GATEWAY_DEFAULT_COUNTRY as Parameters<typeof createIdentifierHasher>[1],
-    );
-    const app = await buildGateway({ env, writer, hasher, logger, segment });
-    const address = await app.listen({ host: env.GATEWAY_HOST, port: env.GATEWAY_PORT });
-    logger.info(
-      {
-        address,
-        keys: env.GATEWAY_API_KEYS.map((key) => `${key.name}:${key.channel}`),
-        segmentSources: (segment.SEGMENT_WRITE_KEYS ?? []).map((key) => `${key.name}:${key.channel}`),
-      },
-      "listening",
-    );
-    return {
-      async stop() {
-        await app.close(); // stops accepting, lets in-flight requests finish their Kafka writes
-        await writer.close();
-      },
-    };
-  },
-  { metricsPort: defaultMetricsPorts.gateway },
-);
+holdStopSignals();
+await import("./wiring");

@@ -1,4 +1,4 @@
-import { customerKey, type Touchpoint, touchpointContract } from "@cx/contracts";
+import { customerKey, loadContract, type Touchpoint, touchpointContract } from "@cx/contracts";
 import {
   type AvroCodec,
   createAvroCodec,
@@ -8,6 +8,7 @@ import {
   DeadLetterPublisher,
   ensurePipelineTopics,
 } from "@cx/kafka";
+import type { OfferResponseRecord } from "@cx/offers";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Producer } from "kafkajs";
 import type { GatewayEnv } from "./config";
@@ -20,9 +21,11 @@ export class BrokerUnavailableError extends Error {
   }
 }
 
-/** Where accepted and rejected events go; both resolve only once Kafka has acknowledged (acks=all). */
+/** Where accepted and rejected events go; all resolve only once Kafka has acknowledged (acks=all). */
 export interface TouchpointWriter {
   write(touchpoints: readonly Touchpoint[]): Promise<void>;
+  /** Reported offer outcomes, keyed by the customer their decision names. */
+  writeOfferResponses(responses: readonly OfferResponseRecord[]): Promise<void>;
   deadLetter(letters: readonly DeadLetter[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -52,6 +55,11 @@ export async function createKafkaTouchpointWriter(
     env.TOUCHPOINTS_TOPIC,
     touchpointContract.schema,
   );
+  const responseCodec: AvroCodec<OfferResponseRecord> = await createAvroCodec(
+    registry,
+    env.OFFER_RESPONSES_TOPIC,
+    loadContract("offer-response").schema,
+  );
   const producer: Producer = await createIdempotentProducer(kafka);
   const deadLetters = new DeadLetterPublisher(producer, env.DEAD_LETTER_TOPIC);
   const timeoutMs = env.GATEWAY_KAFKA_TIMEOUT_MS;
@@ -68,6 +76,19 @@ export async function createKafkaTouchpointWriter(
         })),
       );
       await withinDeadline(sendTouchpoints(messages), timeoutMs);
+    },
+    async writeOfferResponses(responses) {
+      if (responses.length === 0) return;
+      const messages = await Promise.all(
+        responses.map(async (response) => ({
+          key: response.customerId,
+          value: await responseCodec.encode(response),
+        })),
+      );
+      await withinDeadline(
+        producer.send({ topic: env.OFFER_RESPONSES_TOPIC, acks: -1, messages }).then(() => undefined),
+        timeoutMs,
+      );
     },
     deadLetter: (letters) => withinDeadline(deadLetters.publish(letters), timeoutMs),
     close: () => producer.disconnect(),

@@ -1,5 +1,5 @@
 import { type PipelineMetrics, metrics as processMetrics } from "@cx/observability";
-import type { Decision } from "@cx/offers";
+import { type Decision, decisionLogId } from "@cx/offers";
 
 /**
  * Counts published decisions per offer and channel (`none` when nothing was offered) and the
@@ -19,7 +19,7 @@ export function countDecisions(decisions: readonly Decision[], metrics: Pipeline
 /** What a published batch's log line says about its decisions: ids that follow an event, no customers. */
 export const decisionLog = (decisions: readonly Decision[]) =>
   decisions.map((decision) => ({
-    decisionId: decision.decisionId,
+    decisionId: decisionLogId(decision.decisionId),
     eventId: decision.request.eventId,
     offer: decision.offer?.id ?? null,
     suppressed: decision.suppressed.length,

@@ -1,20 +1,6 @@
-import { loadConfig } from "@cx/config";
-import { createKafka, createSchemaRegistry } from "@cx/kafka";
-import { defaultMetricsPorts } from "@cx/observability";
-import { runService } from "@cx/runtime";
-import { offersEnvSchema } from "./config";
-import { startOffersService } from "./offers-stage";
+// Only this loads before the signal handlers are in place; the service itself loads after, so a
+// SIGTERM while it loads or starts still ends in a clean stop (see holdStopSignals).
+import { holdStopSignals } from "@cx/runtime/stop-signals";
 
-await runService(
-  "offers",
-  async (logger) => {
-    const env = loadConfig(offersEnvSchema);
-    return startOffersService({
-      kafka: createKafka(env, logger),
-      registry: createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-      logger,
-      env,
-    });
-  },
-  { metricsPort: defaultMetricsPorts.offers },
-);
+holdStopSignals();
+await import("./wiring");

@@ -1,9 +1,12 @@
 import { type EnrichedTouchpointRecord, enricherContracts } from "@cx/enricher";
 import {
   chunkTopicMessages,
+  coPartitionedAssigner,
   createAvroCodec,
   createIdempotentProducer,
+  type DeadLetter,
   DeadLetterPublisher,
+  type DecodedRecord,
   encodeRecords,
   ensurePipelineTopics,
   inTransaction,
@@ -13,7 +16,13 @@ import {
   startBatchConsumer,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
-import type { OfferOutcomeRecord } from "@cx/offers";
+import {
+  type OfferOutcomeRecord,
+  type OfferResponseRecord,
+  reportedOutcome,
+  responseProblem,
+} from "@cx/offers";
+import { StopStack } from "@cx/runtime";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Message, TopicMessages } from "kafkajs";
 import { type OffersEnv, offerSettings } from "./config";
@@ -83,13 +92,27 @@ export async function startOffersService({
       env.OFFER_STATE_TOPIC,
       offerContracts.state.schema,
     ),
+    response: await createAvroCodec<OfferResponseRecord>(
+      registry,
+      env.OFFER_RESPONSES_TOPIC,
+      offerContracts.response.schema,
+    ),
   };
   log.info(
     { catalog: catalog.path, version: catalog.version, offers: catalog.offers.length },
     "offer catalog loaded",
   );
-  const producers = new PartitionProducers(kafka, env.OFFERS_TRANSACTIONAL_ID);
-  const deadLetterProducer = await createIdempotentProducer(kafka);
+  const stack = new StopStack();
+  const producers = stack.add(
+    "transactional producers",
+    new PartitionProducers(kafka, env.OFFERS_TRANSACTIONAL_ID),
+    (made) => made.close(),
+  );
+  const deadLetterProducer = stack.add(
+    "dead-letter producer",
+    await createIdempotentProducer(kafka),
+    (made) => made.disconnect(),
+  );
   const locks = new Map<number, Promise<unknown>>();
   const partitions = new PartitionStates(async (wanted) => {
     const started = performance.now();
@@ -200,11 +223,32 @@ export async function startOffersService({
       );
   };
 
-  const consumer = await startBatchConsumer<EnrichedTouchpointRecord>({
+  const deadLetters = new DeadLetterPublisher(deadLetterProducer, env.DEAD_LETTER_TOPIC);
+  /** A reported outcome the engine cannot apply, with its reason, as the dead letter of its record. */
+  const refusal = (record: DecodedRecord<unknown>, reason: string): DeadLetter => ({
+    key: record.key,
+    value: record.raw,
+    headers: record.headers,
+    reason,
+    category: "invalid",
+    stage: "offers",
+    source: { topic: record.topic, partition: record.partition, offset: record.offset },
+  });
+
+  const consumer = await startBatchConsumer<EnrichedTouchpointRecord | OfferResponseRecord>({
     kafka,
     groupId: env.OFFERS_GROUP_ID,
     stage: "offers",
-    sources: [{ topic: env.ENRICHED_TOPIC, codec: codecs.enriched }],
+    sources: [
+      { topic: env.ENRICHED_TOPIC, codec: codecs.enriched },
+      {
+        topic: env.OFFER_RESPONSES_TOPIC,
+        codec: codecs.response,
+        validate: (value) => responseProblem(value as OfferResponseRecord),
+      },
+    ],
+    // Both topics are keyed by customer id: partition p of each must reach p's state.
+    partitionAssigners: [coPartitionedAssigner()],
     // State, learner and transactional producer are per partition: a partition's transaction does
     // not wait for the others' (they took turns, ~30 ms each, which added up in a decision's latency).
     partitionsConsumedConcurrently: env.KAFKA_PARTITIONS,
@@ -212,7 +256,7 @@ export async function startOffersService({
       partitions.assign(assignment[env.ENRICHED_TOPIC] ?? [], joinedAs);
       void producers.release((partition) => partitions.isAssigned(partition));
     },
-    deadLetters: new DeadLetterPublisher(deadLetterProducer, env.DEAD_LETTER_TOPIC),
+    deadLetters,
     logger: log,
     handleBatch: (records, context) =>
       exclusively(context.partition, async () => {
@@ -222,15 +266,33 @@ export async function startOffersService({
         const offers = await partitions.get(context.partition);
         try {
           const out: PartitionOutputs = { decisions: [], outcomes: [] };
-          for (const { value } of records)
-            offers.handle(value.customerId, value.touchpoint, value.profile, out);
+          const refused: DeadLetter[] = [];
+          if (context.topic === env.OFFER_RESPONSES_TOPIC) {
+            for (const record of records as DecodedRecord<OfferResponseRecord>[]) {
+              const reason = offers.handleResponse(
+                record.value.customerId,
+                reportedOutcome(record.value),
+                out,
+              );
+              if (reason) refused.push(refusal(record, reason));
+            }
+          } else {
+            for (const { value } of records as DecodedRecord<EnrichedTouchpointRecord>[])
+              offers.handle(value.customerId, value.touchpoint, value.profile, out);
+          }
+          // Before the transaction that commits past them: a retry may write one twice, never none.
+          await deadLetters.publish(refused);
+          if (refused.length > 0)
+            log.warn({ ...context, refused: refused.length }, "reported outcomes refused and dead-lettered");
           await publish(context.partition, offers, out, { topic: context.topic, offset: context.nextOffset });
         } catch (error) {
           partitions.drop(context.partition); // its state ran ahead of what was published
           throw error;
         }
       }),
-  });
+  }).catch((error: unknown) => stack.abandon(error));
+  stack.add("partition work", locks, (pending) => Promise.all([...pending.values()]));
+  stack.add("consumer", consumer, (started) => started.stop());
 
   const tick = async (now = Date.now()) => {
     for (const [partition, offers] of partitions.entries()) {
@@ -251,15 +313,7 @@ export async function startOffersService({
     }
   };
   const timer = env.OFFERS_TICK_MS > 0 ? setInterval(() => void tick(), env.OFFERS_TICK_MS) : undefined;
+  stack.add("follow-up timer", timer, clearInterval);
 
-  return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await consumer.stop();
-      await Promise.all([...locks.values()]);
-      await producers.close();
-      await deadLetterProducer.disconnect();
-    },
-  };
+  return { tick, stop: () => stack.stopAll() };
 }

@@ -11,6 +11,7 @@ import {
   OfferEngine,
   type OfferOutcomeRecord,
   PropensityLearner,
+  type ReportedOutcome,
 } from "@cx/offers";
 
 export interface PartitionOutputs {
@@ -55,6 +56,19 @@ export class PartitionOffers {
       this.learner,
     );
     this.keep(customerId, { state: result.state, view: result.view }, result, out);
+  }
+
+  /**
+   * An outcome reported by decision id: first what its time makes due for the customer (a late
+   * answer finds the offer expired), then the answer. Returns why it cannot be applied, if not.
+   */
+  handleResponse(customerId: string, response: ReportedOutcome, out: PartitionOutputs): string | undefined {
+    this.advance(customerId, response.at, out);
+    const customer = this.customers.get(customerId);
+    const result = this.engine.handleResponse(customer, response, this.learner);
+    if ("refused" in result) return result.refused;
+    this.keep(customerId, { state: result.state, view: customer?.view ?? null }, result, out);
+    return undefined;
   }
 
   /** Due follow-ups and expiries of every customer by `now` (the wall-clock tick). */

@@ -15,6 +15,7 @@ export const offerContracts = {
   suppressed: loadContract("suppressed-decision"),
   outcome: loadContract("offer-outcome"),
   state: loadContract("offer-state"),
+  response: loadContract("offer-response"),
 };
 
 export interface OfferRecord {

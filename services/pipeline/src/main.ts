@@ -1,3 +1,7 @@
-import { runPipeline } from "./run-pipeline";
+// Only this loads before the signal handlers are in place; the pipeline loads after, so a SIGTERM
+// while it loads or starts still ends in a clean stop (see holdStopSignals).
+import { holdStopSignals } from "@cx/runtime/stop-signals";
 
+holdStopSignals();
+const { runPipeline } = await import("./run-pipeline");
 await runPipeline();

@@ -21,8 +21,9 @@ export async function runPipeline(overrides: Record<string, string> = {}): Promi
     const env = loadConfig(pipelineEnvSchema, variables); // a bad value stops here, before anything starts
     const transport = openTransport(variables, env, logger);
     const clickhouse = createClickHouse(env);
-    if (transport.embedded) {
-      // The embedded transport starts empty each run, so the run's data replaces the last run's.
+    if (transport.embedded && !env.CLICKHOUSE_URL) {
+      // The embedded transport starts empty each run, so the run's data replaces the last run's, in
+      // the embedded engine's own folder only (openTransport refuses CLICKHOUSE_URL without a broker).
       await clickhouse.client.command({ query: `DROP DATABASE IF EXISTS ${clickhouse.database}` });
     }
     await migrate(clickhouse, logger);

@@ -3,6 +3,7 @@ import { startEnricher } from "@cx/enricher";
 import type { GroupTopic } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { startOffersService } from "@cx/offers-service";
+import { StopStack } from "@cx/runtime";
 import { startSink } from "@cx/sink";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka } from "kafkajs";
@@ -35,6 +36,7 @@ export function pipelineConsumerGroups(env: PipelineEnv): {
       { groupId: env.ENRICHER_IDENTITY_GROUP_ID, topic: env.IDENTITY_COMMANDS_TOPIC },
       { groupId: env.ENRICHER_PROFILE_GROUP_ID, topic: env.IDENTIFIED_TOPIC },
       { groupId: env.OFFERS_GROUP_ID, topic: env.ENRICHED_TOPIC },
+      { groupId: env.OFFERS_GROUP_ID, topic: env.OFFER_RESPONSES_TOPIC },
     ],
     sink: [
       env.TOUCHPOINTS_TOPIC,
@@ -61,18 +63,26 @@ export async function startPipelineStages(deps: {
   env: PipelineEnv;
 }): Promise<PipelineStages> {
   const { env, logger } = deps;
-  const enricher = await startEnricher({ ...deps, logger: logger.child({ stage: "enricher" }) });
-  const offers = await startOffersService({ ...deps, logger: logger.child({ stage: "offers" }) });
-  const sink = await startSink({ ...deps, logger: logger.child({ stage: "sink" }) });
   const { deciding, sink: sinkGroups } = pipelineConsumerGroups(env);
-  return {
-    tick: (now) => offers.tick(now),
-    groups: [...deciding, ...sinkGroups],
-    decidingGroups: deciding,
-    async stop() {
-      await enricher.stop();
-      await offers.stop();
-      await sink.stop();
-    },
-  };
+  // Stopped in the reverse order: the sink last, so it can take in what the others wrote.
+  return StopStack.starting(async (stack) => {
+    const stop = (stage: { stop(): Promise<void> }) => stage.stop();
+    stack.add("sink", await startSink({ ...deps, logger: logger.child({ stage: "sink" }) }), stop);
+    const offers = stack.add(
+      "offers",
+      await startOffersService({ ...deps, logger: logger.child({ stage: "offers" }) }),
+      stop,
+    );
+    stack.add(
+      "enricher",
+      await startEnricher({ ...deps, logger: logger.child({ stage: "enricher" }) }),
+      stop,
+    );
+    return {
+      tick: (now) => offers.tick(now),
+      groups: [...deciding, ...sinkGroups],
+      decidingGroups: deciding,
+      stop: () => stack.stopAll(),
+    };
+  });
 }

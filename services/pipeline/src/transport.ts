@@ -1,3 +1,4 @@
+import { ConfigError } from "@cx/config";
 import { createInProcessKafka, createInProcessSchemaRegistry } from "@cx/in-process-kafka";
 import { createKafka, createSchemaRegistry, type KafkaEnv } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
@@ -13,15 +14,27 @@ export interface Transport {
 }
 
 /**
- * KAFKA_BROKERS and SCHEMA_REGISTRY_URL set: those servers. Otherwise the in-process transport:
- * the same stage code over memory, with Kafka's per-key order, offsets and transactions.
+ * KAFKA_BROKERS and SCHEMA_REGISTRY_URL set: those servers. Neither set: the in-process transport,
+ * the same stage code over memory, with Kafka's per-key order, offsets and transactions, writing
+ * to the embedded ClickHouse (whose database each run starts afresh). Anything in between is
+ * refused (a ConfigError: exit code 2) before anything starts: half a Kafka configuration, or a
+ * ClickHouse server without a broker, would otherwise run the embedded mode against real data.
  */
 export function openTransport(
   env: NodeJS.ProcessEnv,
   config: Pick<KafkaEnv, "KAFKA_BROKERS" | "KAFKA_CLIENT_ID" | "SCHEMA_REGISTRY_URL">,
   logger: Logger,
 ): Transport {
-  if (env.KAFKA_BROKERS && env.SCHEMA_REGISTRY_URL)
+  const missing = ["KAFKA_BROKERS", "SCHEMA_REGISTRY_URL"].filter((name) => !env[name]);
+  if (missing.length === 1)
+    throw new ConfigError([
+      `${missing[0]}: must be set too (it is unset while ${missing[0] === "KAFKA_BROKERS" ? "SCHEMA_REGISTRY_URL" : "KAFKA_BROKERS"} is set); set both for Kafka, neither for the embedded mode`,
+    ]);
+  if (missing.length === 2 && env.CLICKHOUSE_URL)
+    throw new ConfigError([
+      "CLICKHOUSE_URL: is set but KAFKA_BROKERS and SCHEMA_REGISTRY_URL are not; the embedded mode starts its database afresh and never runs against a ClickHouse server: set the broker and registry too, or unset CLICKHOUSE_URL",
+    ]);
+  if (missing.length === 0)
     return {
       kafka: createKafka(config, logger),
       registry: createSchemaRegistry(config.SCHEMA_REGISTRY_URL),

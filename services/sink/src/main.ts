@@ -1,32 +1,6 @@
-import { createClickHouse, migrate } from "@cx/clickhouse";
-import { loadConfig } from "@cx/config";
-import { createKafka, createSchemaRegistry } from "@cx/kafka";
-import { defaultMetricsPorts } from "@cx/observability";
-import { runService } from "@cx/runtime";
-import { sinkEnvSchema } from "./config";
-import { startSink } from "./sink";
-import { timeInserts } from "./timed-inserts";
+// Only this loads before the signal handlers are in place; the service itself loads after, so a
+// SIGTERM while it loads or starts still ends in a clean stop (see holdStopSignals).
+import { holdStopSignals } from "@cx/runtime/stop-signals";
 
-await runService(
-  "sink",
-  async (logger) => {
-    const env = loadConfig(sinkEnvSchema);
-    const clickhouse = createClickHouse(env);
-    await migrate(clickhouse, logger);
-    timeInserts(clickhouse);
-    const sink = await startSink({
-      kafka: createKafka(env, logger),
-      registry: createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-      clickhouse,
-      logger,
-      env,
-    });
-    return {
-      async stop() {
-        await sink.stop();
-        await clickhouse.close();
-      },
-    };
-  },
-  { metricsPort: defaultMetricsPorts.sink },
-);
+holdStopSignals();
+await import("./wiring");

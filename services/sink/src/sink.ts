@@ -13,6 +13,7 @@ import {
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { offerContracts } from "@cx/offers-service";
+import { StopStack } from "@cx/runtime";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka } from "kafkajs";
 import type { SinkEnv } from "./config";
@@ -172,7 +173,8 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
   const admin = kafka.admin();
   await admin.connect();
   const { clusterId: cluster } = await admin.describeCluster().finally(() => admin.disconnect());
-  const producer = await createIdempotentProducer(kafka);
+  const stack = new StopStack();
+  const producer = stack.add("producer", await createIdempotentProducer(kafka), (made) => made.disconnect());
   const deadLetters = new DeadLetterPublisher(producer, env.DEAD_LETTER_TOPIC);
   /** Per topic and partition of this cluster, the highest offset the table holds: what comes again is skipped. */
   const stored = new Map<string, bigint>();
@@ -269,7 +271,8 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
         "wrote batch",
       );
     },
-  });
+  }).catch((error: unknown) => stack.abandon(error));
+  stack.add("consumer", consumer, (started) => started.stop());
 
   /** One insert of a run of records (dedup token from its offsets), rows ClickHouse refuses dead-lettered. */
   async function write(
@@ -378,12 +381,7 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
     );
   }
 
-  return {
-    async stop() {
-      await consumer.stop();
-      await producer.disconnect();
-    },
-  };
+  return { stop: () => stack.stopAll() };
 
   async function withoutStoredEvents<Pair extends { row: object }>(
     table: string,

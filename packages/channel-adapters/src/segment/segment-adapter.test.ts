@@ -241,4 +241,23 @@ describe("Segment adapter", () => {
       "properties.offer_id",
     ]);
   });
+
+  it("refuses money and quantities the canonical touchpoint cannot hold, as the other channels do", () => {
+    const issuesOf = (properties: Record<string, unknown>, event = "Order Completed") => {
+      const result = adapter.adapt(
+        { type: "track", event, messageId: "big", userId: "L1", timestamp: at, properties },
+        testContext,
+      );
+      return result.ok ? [] : result.issues.map((issue) => issue.path);
+    };
+    expect(issuesOf({ total: 1e7 })).toEqual(["properties.total"]);
+    expect(issuesOf({ total: -20 }, "Order Refunded")).toEqual([]);
+    expect(issuesOf({ products: [{ sku: "A", price: 1e7 }] })).toEqual(["properties.products.0.price"]);
+    expect(issuesOf({ products: [{ sku: "A", price: 1, quantity: 10_001 }] })).toEqual([
+      "properties.products.0.quantity",
+    ]);
+    expect(issuesOf({ decision_id: "d", offer_id: "o", revenue: 1e7 }, "Offer Accepted")).toEqual([
+      "properties.revenue",
+    ]);
+  });
 });

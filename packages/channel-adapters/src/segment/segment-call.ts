@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { currencyCode, isoInstant, text } from "../native-fields";
+import { currencyCode, isoInstant, maxQuantity, text } from "../native-fields";
 
 /** Segment lets ids be strings or numbers; the pipeline keeps them as text. */
 export const segmentId = z
@@ -58,23 +58,30 @@ export const segmentCallSchema = z
 export type SegmentCall = z.output<typeof segmentCallSchema>;
 export type SegmentCallInput = z.input<typeof segmentCallSchema>;
 
-const nonNegative = z.number().refine(Number.isFinite, "must be a finite number").nonnegative();
+/** Money in major units, within what the canonical touchpoint holds (as the other channels' majorUnits). */
+const implausible = "is implausibly large (10,000,000 or more)";
+const nonNegative = z.number().min(0, "must not be negative").lt(1e7, implausible);
+/** An order's stated amount; a refund may state it negative (its sign comes from the event). */
+const signedAmount = z
+  .number()
+  .refine(Number.isFinite, "must be a finite number")
+  .refine((value) => Math.abs(value) < 1e7, implausible);
 
 export const productSchema = z.looseObject({
   product_id: segmentId.optional(),
   sku: segmentId.optional(),
   id: segmentId.optional(),
   price: nonNegative.optional(),
-  quantity: z.number().int().positive().optional(),
+  quantity: z.number().int().positive().max(maxQuantity).optional(),
 });
 export type Product = z.output<typeof productSchema>;
 
 /** The properties of Segment's e-commerce events that carry money (V2 spec). */
 export const orderSchema = z.looseObject({
   order_id: segmentId.optional(),
-  total: z.number().refine(Number.isFinite, "must be a finite number").optional(),
-  revenue: z.number().refine(Number.isFinite, "must be a finite number").optional(),
-  value: z.number().refine(Number.isFinite, "must be a finite number").optional(),
+  total: signedAmount.optional(),
+  revenue: signedAmount.optional(),
+  value: signedAmount.optional(),
   discount: nonNegative.optional(),
   currency: currencyCode.optional(),
   products: z.array(productSchema).max(500).optional(),

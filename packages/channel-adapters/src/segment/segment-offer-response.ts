@@ -13,7 +13,11 @@ const outcomes: Record<string, "accepted" | "declined" | "ignored"> = {
 const answerSchema = z.looseObject({
   decision_id: text(200),
   offer_id: text(200),
-  revenue: z.number().refine(Number.isFinite, "must be a finite number").nonnegative().optional(),
+  revenue: z
+    .number()
+    .min(0, "must not be negative")
+    .lt(1e7, "is implausibly large (10,000,000 or more)")
+    .optional(),
   currency: currencyCode.optional(),
 });
 

@@ -47,6 +47,7 @@ describe("Segment calls of a request", () => {
       ],
       adapter,
       context,
+      20,
     );
     expect(outcomes[0]).toMatchObject({
       ok: false,
@@ -57,5 +58,21 @@ describe("Segment calls of a request", () => {
       ok: true,
       touchpoints: [{ eventId: "segment:website:m", type: "page_view" }],
     });
+  });
+
+  it("refuses a call nested deeper than the limit without walking it, and adapts the others", () => {
+    let deep: unknown = "x";
+    for (let level = 0; level < 10_000; level += 1) deep = { deeper: deep };
+    const outcomes = ingestSegmentCalls(
+      [
+        { type: "track", event: "Deep", anonymousId: "a", properties: { deep } },
+        { type: "page", anonymousId: "a", messageId: "m" },
+      ],
+      adapter,
+      context,
+      20,
+    );
+    expect(outcomes[0]).toMatchObject({ ok: false, reason: expect.stringMatching(/deeper than 20 levels/) });
+    expect(outcomes[1]).toMatchObject({ ok: true });
   });
 });

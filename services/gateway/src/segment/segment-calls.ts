@@ -1,5 +1,6 @@
 import type { AdapterContext, ChannelAdapter, SegmentCallType } from "@cx/channel-adapters";
 import { describeIssues, type Touchpoint } from "@cx/contracts";
+import { depthIssues } from "../json-depth";
 import { segmentLimits } from "./segment-config";
 
 export type CallOutcome =
@@ -38,15 +39,19 @@ export function callsOf(body: unknown, routeType: SegmentCallType | "batch"): un
 }
 
 /**
- * Each call → touchpoints or the reason it is refused (over 32 KB, or what the adapter found);
- * pure, so it is tested without a server.
+ * Each call → touchpoints or the reason it is refused (nested deeper than `maxDepth`, over 32 KB,
+ * or what the adapter found); pure, so it is tested without a server. The depth is checked first:
+ * measuring or adapting a value nested thousands deep would overflow the stack.
  */
 export function ingestSegmentCalls(
   calls: readonly unknown[],
   adapter: ChannelAdapter,
   context: AdapterContext,
+  maxDepth: number,
 ): CallOutcome[] {
   return calls.map((call) => {
+    const tooDeep = depthIssues(call, maxDepth);
+    if (tooDeep.length > 0) return { ok: false, call, reason: describeIssues(tooDeep) };
     const bytes = Buffer.byteLength(JSON.stringify(call) ?? "");
     if (bytes > segmentLimits.callBytes)
       return {

@@ -7,7 +7,7 @@ import { apiKeys } from "../config";
  */
 export const segmentEnvSchema = z.object({
   /** Unset: the Segment routes answer every call 401. */
-  SEGMENT_WRITE_KEYS: apiKeys.optional(),
+  SEGMENT_WRITE_KEYS: z.string().min(1).pipe(apiKeys).optional(),
   /** Currency of e-commerce events that name none; Segment itself assumes USD. */
   SEGMENT_DEFAULT_CURRENCY: z
     .string()

@@ -11,6 +11,7 @@ import { metrics } from "@cx/observability";
 import cors from "@fastify/cors";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { createKeyRing } from "../api-keys";
+import { type BoundedValue, boundedBytes, boundedJson } from "../bounded-json";
 import type { ApiKeyConfig } from "../config";
 import { HttpError, UnreadableBodyError } from "../http-errors";
 import { parseJsonBody } from "../json-body";
@@ -26,6 +27,15 @@ export interface SegmentRouteDeps {
   readonly hasher: IdentifierHasher;
   readonly logger: Logger;
   readonly now: () => number;
+  /** Levels of objects and arrays one call may nest (GATEWAY_MAX_JSON_DEPTH); a deeper one is refused. */
+  readonly maxDepth: number;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The Segment source whose write key came in the Basic header, known before the body is read. */
+    segmentSource?: ApiKeyConfig;
+  }
 }
 
 /** Segment's paths: the long names, analytics.js' one-letter ones, and /v1/import for batches. */
@@ -53,7 +63,7 @@ const success = { success: true } as const;
  * missing or unknown key; every refused call still goes to the dead-letter topic with its reason.
  */
 export async function segmentRoutes(app: FastifyInstance, deps: SegmentRouteDeps): Promise<void> {
-  const { env, writer, hasher, logger, now } = deps;
+  const { env, writer, hasher, logger, now, maxDepth } = deps;
   const keys = env.SEGMENT_WRITE_KEYS ?? [];
   const findKey = createKeyRing(keys);
   const adapters = new Map<Channel, ReturnType<typeof createSegmentAdapter>>();
@@ -79,13 +89,16 @@ export async function segmentRoutes(app: FastifyInstance, deps: SegmentRouteDeps
   app.addHook("onRequest", async (request) => {
     const presented = basicAuthUser(request.headers.authorization);
     const key = presented === undefined ? undefined : findKey(presented);
-    if (key) request.apiKey = key;
+    if (!key) return;
+    request.segmentSource = key;
+    request.caller = key; // the rate limit's bucket
   });
 
-  const deadLetter = (key: ApiKeyConfig, value: Buffer | string, reason: string): DeadLetter => ({
+  /** A refused call's dead letter; the value is bounded, and the reason says if it was cut. */
+  const deadLetter = (key: ApiKeyConfig, bounded: BoundedValue, reason: string): DeadLetter => ({
     key: key.name,
-    value,
-    reason,
+    value: bounded.value,
+    reason: bounded.cut ? `${reason} (${bounded.cut})` : reason,
     category: "invalid",
     stage: "gateway",
     source: { system: key.name, channel: key.channel },
@@ -111,29 +124,39 @@ export async function segmentRoutes(app: FastifyInstance, deps: SegmentRouteDeps
         body = parseJsonBody(raw);
       } catch (error) {
         // Without a readable body only a header key can name the source to dead-letter it for.
-        if (request.apiKey)
-          await writer.deadLetter([deadLetter(request.apiKey, raw, (error as Error).message)]);
+        if (request.segmentSource)
+          await writer.deadLetter([
+            {
+              ...deadLetter(request.segmentSource, boundedBytes(raw), (error as Error).message),
+              category: "unreadable_body",
+            },
+          ]);
         throw error;
       }
       const key = sourceOf(request, body);
       const calls = callsOf(body, routeType);
       if (routeType === "batch" && calls.length === 0) {
         await writer.deadLetter([
-          deadLetter(key, JSON.stringify(withoutWriteKey(body)), "a batch needs an array 'batch' of calls"),
+          deadLetter(
+            key,
+            boundedJson(withoutWriteKey(body), maxDepth),
+            "a batch needs an array 'batch' of calls",
+          ),
         ]);
         throw new HttpError(400, "a batch is an object with an array 'batch' of calls");
       }
-      const outcomes = ingestSegmentCalls(calls, adapterFor(key.channel), {
-        hash: hasher,
-        receivedAt: now(),
-        sourceSystem: key.name,
-      });
+      const outcomes = ingestSegmentCalls(
+        calls,
+        adapterFor(key.channel),
+        { hash: hasher, receivedAt: now(), sourceSystem: key.name },
+        maxDepth,
+      );
       const accepted: Touchpoint[] = outcomes.flatMap((outcome) => (outcome.ok ? outcome.touchpoints : []));
       const refused = outcomes.filter(
         (outcome): outcome is Extract<CallOutcome, { ok: false }> => !outcome.ok,
       );
       await writer.deadLetter(
-        refused.map((outcome) => deadLetter(key, JSON.stringify(outcome.call) ?? "null", outcome.reason)),
+        refused.map((outcome) => deadLetter(key, boundedJson(outcome.call, maxDepth), outcome.reason)),
       );
       await writer.write(accepted);
       if (accepted.length > 0)
@@ -161,7 +184,7 @@ export async function segmentRoutes(app: FastifyInstance, deps: SegmentRouteDeps
 
   app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof BrokerUnavailableError) {
-      logger.error({ err: error, source: request.apiKey?.name }, "Kafka unavailable; answered 503");
+      logger.error({ err: error, source: request.segmentSource?.name }, "Kafka unavailable; answered 503");
       return reply
         .code(503)
         .header("retry-after", "5")

@@ -1,0 +1,33 @@
+// How this service is wired to its environment; main.ts loads it once the stop signals are held.
+import { createClickHouse, migrate } from "@cx/clickhouse";
+import { loadConfig } from "@cx/config";
+import { createKafka, createSchemaRegistry } from "@cx/kafka";
+import { defaultMetricsPorts } from "@cx/observability";
+import { runService } from "@cx/runtime";
+import { sinkEnvSchema } from "./config";
+import { startSink } from "./sink";
+import { timeInserts } from "./timed-inserts";
+
+await runService(
+  "sink",
+  async (logger) => {
+    const env = loadConfig(sinkEnvSchema);
+    const clickhouse = createClickHouse(env);
+    await migrate(clickhouse, logger);
+    timeInserts(clickhouse);
+    const sink = await startSink({
+      kafka: createKafka(env, logger),
+      registry: createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
+      clickhouse,
+      logger,
+      env,
+    });
+    return {
+      async stop() {
+        await sink.stop();
+        await clickhouse.close();
+      },
+    };
+  },
+  { metricsPort: defaultMetricsPorts.sink },
+);
