@@ -15,6 +15,7 @@ import { measureProfileMemory } from "./profile-memory";
 import { measureQueryLatency } from "./query-latency";
 import { formatTable } from "./report-table";
 import { measureSinkThroughput } from "./sink-throughput";
+import { measureWebhookDeliveries } from "./webhook-deliveries";
 
 /**
  * `npm run bench [-- --out FILE] [-- --quick]`: measures on this machine against real servers
@@ -72,6 +73,7 @@ try {
   // About two customers per person: not every person links all their channels (see the setup).
   const memory = measureProfileMemory(quick ? 100_000 : 500_000);
   const sink = await measureSinkThroughput(servers, logger, { touchpoints: quick ? 50_000 : 300_000 });
+  const webhooks = await measureWebhookDeliveries(servers, logger, { offers: quick ? 3000 : 20_000 });
   const queries = await measureQueryLatency(logger, { touchpoints: quick ? 1_000_000 : 10_000_000 });
   const report = {
     measuredAt: new Date().toISOString(),
@@ -87,6 +89,7 @@ try {
     profileBytesPerCustomer: memory.profileBytesPerCustomer,
     sinkRowsPerSecond: sink.sinkRowsPerSecond,
     queryP95Ms: queries.queryP95Ms,
+    webhookDeliveriesPerSecond: webhooks.webhookDeliveriesPerSecond,
     benchSeconds: 0,
     setups: {
       e2e: e2e.setup,
@@ -99,6 +102,7 @@ try {
       profileMemory: memory.setup,
       sink: sink.setup,
       queries: queries.setup,
+      webhooks: webhooks.setup,
     },
   };
   report.benchSeconds = Math.round((performance.now() - benchStarted) / 1000);
@@ -157,6 +161,11 @@ try {
         figure: "sink rows/s",
         value: sink.sinkRowsPerSecond,
         setup: `${sink.setup.rows} touchpoint rows from ${sink.setup.partitions} partitions into the embedded engine, start-up included`,
+      },
+      {
+        figure: "webhook deliveries/s",
+        value: webhooks.webhookDeliveriesPerSecond,
+        setup: `${webhooks.setup.offers} offers, ${webhooks.setup.partitions} partitions, ${webhooks.setup.concurrencyPerPartition} attempts in flight per partition, signed, to a local receiver; start-up included`,
       },
       ...Object.entries(queries.queryP95Ms).map(([name, ms]) => ({
         figure: `query p95 ms: ${name}`,

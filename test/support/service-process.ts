@@ -6,8 +6,11 @@ const mains = {
   enricher: "../../services/enricher/src/main.ts",
   offers: "../../services/offers/src/main.ts",
   sink: "../../services/sink/src/main.ts",
+  dispatcher: "../../services/dispatcher/src/main.ts",
 } as const;
-export type ServiceName = keyof typeof mains;
+/** The pipeline's stages; the dispatcher runs beside them as a service of its own. */
+export type ServiceName = "enricher" | "offers" | "sink";
+type ProcessName = keyof typeof mains;
 
 export interface Exit {
   readonly code: number | null;
@@ -27,7 +30,7 @@ export class ServiceProcess {
   starts = 0;
 
   constructor(
-    readonly name: ServiceName,
+    readonly name: ProcessName,
     private readonly variables: Record<string, string>,
     readonly logFile: string,
   ) {}

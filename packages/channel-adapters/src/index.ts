@@ -14,6 +14,14 @@ export {
   normalisePhone,
 } from "./identifier-hasher";
 export { currencyCode, isoInstant, majorUnits, text } from "./native-fields";
+export {
+  consentEvent,
+  createSegmentAdapter,
+  type SegmentAdapterOptions,
+  type SegmentCallInput,
+  type SegmentCallType,
+  segmentCallTypes,
+} from "./segment";
 export { type SocialWebhook, socialWebhookAdapter } from "./social-webhook";
 export { type StoreReceipt, storeReceiptAdapter } from "./store-receipt";
 export { type WebAnalyticsSession, webAnalyticsAdapter } from "./web-analytics";

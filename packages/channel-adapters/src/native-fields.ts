@@ -45,3 +45,6 @@ export const maxQuantity = 10_000;
 export const currencyCode = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as EUR");
 export const sentimentScore = z.number().min(-1).max(1);
 export const starRating = z.number().int().min(1).max(5);
+
+/** Query strings can carry emails, tokens and search terms: only the path itself is kept. */
+export const pathOnly = (path: string) => path.split(/[?#]/)[0] ?? "";

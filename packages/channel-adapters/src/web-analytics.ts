@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineAdapter, touchpoint } from "./adapter-kit";
-import { currencyCode, isoInstant, majorUnits, starRating, text } from "./native-fields";
+import { currencyCode, isoInstant, majorUnits, pathOnly, starRating, text } from "./native-fields";
 
 const hitKinds = {
   session_start: "web_session",
@@ -39,9 +39,6 @@ export const webAnalyticsSchema = z.object({
     .max(1000),
 });
 export type WebAnalyticsSession = z.input<typeof webAnalyticsSchema>;
-
-/** Query strings can carry emails, tokens and search terms: only the path itself is kept. */
-const pathOnly = (path: string) => path.split(/[?#]/)[0] ?? "";
 
 /** Every hit of the session is a touchpoint of its own; the session ties them together. */
 export const webAnalyticsAdapter = defineAdapter("web", webAnalyticsSchema, (session, context, issues) => {

@@ -25,6 +25,10 @@ export const pipelineTopicsEnvSchema = z.object({
   OFFER_STATE_TOPIC: z.string().min(1).default("cx.offer-state"),
   /** Outcomes reported by decision id through the gateway, keyed by customer id, read by the offers stage. */
   OFFER_RESPONSES_TOPIC: z.string().min(1).default("cx.offer-responses"),
+  /** Every webhook delivery attempt of an offer (the dispatcher's record, written to ClickHouse). */
+  OFFER_DELIVERIES_TOPIC: z.string().min(1).default("cx.offer-deliveries"),
+  /** Compacted: the dispatcher's changelog, co-partitioned with the offers. */
+  OFFER_DELIVERY_STATE_TOPIC: z.string().min(1).default("cx.offer-delivery-state"),
 });
 export type PipelineTopicsEnv = z.infer<typeof pipelineTopicsEnvSchema>;
 /**
@@ -61,6 +65,8 @@ export function pipelineTopicSpecs(env: TopicsEnv): TopicSpec[] {
     { topic: env.OFFER_OUTCOMES_TOPIC, ...keyed },
     { topic: env.OFFER_STATE_TOPIC, ...keyed, compacted: true },
     { topic: env.OFFER_RESPONSES_TOPIC, ...keyed },
+    { topic: env.OFFER_DELIVERIES_TOPIC, ...keyed },
+    { topic: env.OFFER_DELIVERY_STATE_TOPIC, ...keyed, compacted: true },
   ];
 }
 
@@ -71,6 +77,7 @@ export function pipelineTopicSpecs(env: TopicsEnv): TopicSpec[] {
 const coPartitioned = (env: TopicsEnv) => [
   [env.IDENTIFIED_TOPIC, env.PROFILES_TOPIC],
   [env.ENRICHED_TOPIC, env.OFFER_STATE_TOPIC, env.OFFER_RESPONSES_TOPIC],
+  [env.OFFERS_TOPIC, env.OFFER_DELIVERY_STATE_TOPIC],
 ];
 
 /** Creates the pipeline's topics where they are missing and checks the ones that must line up. */

@@ -7,6 +7,7 @@ export const deadLetterCategories = [
   "unreadable_body",
   "clickhouse_rejected",
   "command_refused",
+  "undeliverable",
   "too_large",
   "handler_failed",
   "other",

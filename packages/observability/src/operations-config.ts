@@ -28,4 +28,10 @@ export const healthEnvSchema = z
 export type OperationsEnv = z.infer<ReturnType<typeof operationsEnvSchema>>;
 
 /** Default METRICS_PORT per service. */
-export const defaultMetricsPorts = { gateway: 9101, enricher: 9102, offers: 9103, sink: 9104 } as const;
+export const defaultMetricsPorts = {
+  gateway: 9101,
+  enricher: 9102,
+  offers: 9103,
+  sink: 9104,
+  dispatcher: 9105,
+} as const;

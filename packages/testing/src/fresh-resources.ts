@@ -32,6 +32,8 @@ export function testStageVariables(): Record<string, string> {
     ENRICHER_PROFILE_GROUP_ID: uniqueName("profile"),
     OFFERS_GROUP_ID: uniqueName("offers"),
     OFFERS_TRANSACTIONAL_ID: uniqueName("offers-tx"),
+    DISPATCHER_GROUP_ID: uniqueName("dispatcher"),
+    DISPATCHER_TRANSACTIONAL_ID: uniqueName("dispatcher-tx"),
     SINK_GROUP_ID: uniqueName("sink"),
   };
 }

@@ -40,7 +40,7 @@ function keyList<K extends KeyConfig>(entry: (fields: string[]) => K | string) {
 }
 
 /** "name:channel:secret,name:channel:secret" — one key per channel system. */
-const apiKeys = keyList<ApiKeyConfig>(([name, channel, secret, ...rest]) => {
+export const apiKeys = keyList<ApiKeyConfig>(([name, channel, secret, ...rest]) => {
   if (!name || !channel || !secret || rest.length > 0) return "each entry must be name:channel:secret";
   if (!(channels as readonly string[]).includes(channel))
     return `${name}: channel must be one of ${channels.join(", ")}`;

@@ -21,6 +21,7 @@ import { ingestItems } from "./ingest-items";
 import { parseJsonBody } from "./json-body";
 import { depthIssues } from "./json-depth";
 import { adaptOfferResponse } from "./offer-response-payload";
+import { isSegmentRequest, type SegmentEnv, segmentRoutes } from "./segment";
 import { BrokerUnavailableError, type TouchpointWriter } from "./touchpoint-writer";
 
 export interface GatewayDeps {
@@ -29,6 +30,8 @@ export interface GatewayDeps {
   readonly hasher: IdentifierHasher;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** The Segment-compatible routes (/v1/track, /v1/batch, …); without it they are not served. */
+  readonly segment?: SegmentEnv;
 }
 
 /** Who posted a request: a channel system (its channel) or a marketing tool ("marketing"). */
@@ -104,6 +107,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   app.addHook("onRequest", async (request) => {
     // Paths that match no route get the plain 404; routes under /v1/ need a key.
     if (!request.url.startsWith("/v1/") || request.routeOptions.url === undefined) return;
+    if (isSegmentRequest(request)) return; // authenticated by write key in segment/
     const presented = bearerToken(request.headers.authorization) ?? "";
     if (request.routeOptions.config.marketing) {
       const key = findMarketingKey(presented);
@@ -289,6 +293,9 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
       .code(batch.statusCode)
       .send({ accepted, rejected: batch.rejected.length, results: batch.results });
   });
+
+  if (deps.segment)
+    await app.register(segmentRoutes, { env: deps.segment, writer, hasher, logger, now, maxDepth });
 
   return app;
 }

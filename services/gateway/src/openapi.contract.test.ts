@@ -65,6 +65,9 @@ const mutated = (payload: Record<string, unknown>) =>
       return copy;
     });
 
+// The Segment-compatible routes (/v1/track, /v1/batch, …) are left out on purpose: as Segment does,
+// they answer 200 {"success":true} to every readable call and dead-letter what they cannot use, so
+// there is no 202/400 line for the document to draw; SegmentCall describes the spec, loosely.
 const routes = [
   { schema: "StoreReceipt", url: "/v1/store/events", headers: auth("store") },
   { schema: "CallRecord", url: "/v1/phone/events", headers: auth("phone") },

@@ -6,12 +6,14 @@ import { defaultMetricsPorts } from "@cx/observability";
 import { runService } from "@cx/runtime";
 import { gatewayEnvSchema } from "./config";
 import { buildGateway } from "./gateway-app";
+import { segmentEnvSchema } from "./segment";
 import { createKafkaTouchpointWriter } from "./touchpoint-writer";
 
 await runService(
   "gateway",
   async (logger) => {
     const env = loadConfig(gatewayEnvSchema);
+    const segment = loadConfig(segmentEnvSchema);
     const writer = await createKafkaTouchpointWriter(
       createKafka(env, logger),
       createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
@@ -21,10 +23,14 @@ await runService(
       env.IDENTIFIER_HASH_KEY,
       env.GATEWAY_DEFAULT_COUNTRY as Parameters<typeof createIdentifierHasher>[1],
     );
-    const app = await buildGateway({ env, writer, hasher, logger });
+    const app = await buildGateway({ env, writer, hasher, logger, segment });
     const address = await app.listen({ host: env.GATEWAY_HOST, port: env.GATEWAY_PORT });
     logger.info(
-      { address, keys: env.GATEWAY_API_KEYS.map((key) => `${key.name}:${key.channel}`) },
+      {
+        address,
+        keys: env.GATEWAY_API_KEYS.map((key) => `${key.name}:${key.channel}`),
+        segmentSources: (segment.SEGMENT_WRITE_KEYS ?? []).map((key) => `${key.name}:${key.channel}`),
+      },
       "listening",
     );
     return {

@@ -8,6 +8,8 @@ export const pipelineEnvSchema = z.object({
   ...enricherEnvSchema.shape,
   ...offersEnvSchema.shape,
   ...sinkEnvSchema.shape,
+  /** The webhook dispatcher's group (services/dispatcher), which runs as its own service only. */
+  DISPATCHER_GROUP_ID: z.string().min(1).default("cx-dispatcher"),
   /** The demo workload: how many customers at the start (referrals add more), over how many days. */
   PIPELINE_CUSTOMERS: positiveInt.default(6000),
   PIPELINE_DAYS: positiveInt.default(120),

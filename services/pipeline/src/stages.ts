@@ -21,10 +21,16 @@ export interface PipelineStages {
 
 /**
  * Every consumer group of the pipeline with every topic it reads: those up to the offer decisions,
- * and the sink's. All caught up = the pipeline has done everything it was given.
+ * the sink's, and the webhook dispatcher's (a service of its own, not among the in-process stages).
+ * All caught up = the pipeline has done everything it was given.
  */
-export function pipelineConsumerGroups(env: PipelineEnv): { deciding: GroupTopic[]; sink: GroupTopic[] } {
+export function pipelineConsumerGroups(env: PipelineEnv): {
+  deciding: GroupTopic[];
+  sink: GroupTopic[];
+  delivering: GroupTopic[];
+} {
   return {
+    delivering: [{ groupId: env.DISPATCHER_GROUP_ID, topic: env.OFFERS_TOPIC }],
     deciding: [
       { groupId: env.ENRICHER_IDENTITY_GROUP_ID, topic: env.TOUCHPOINTS_TOPIC },
       { groupId: env.ENRICHER_IDENTITY_GROUP_ID, topic: env.IDENTITY_COMMANDS_TOPIC },
@@ -40,6 +46,7 @@ export function pipelineConsumerGroups(env: PipelineEnv): { deciding: GroupTopic
       env.OFFERS_TOPIC,
       env.SUPPRESSED_TOPIC,
       env.OFFER_OUTCOMES_TOPIC,
+      env.OFFER_DELIVERIES_TOPIC,
     ].map((topic) => ({ groupId: env.SINK_GROUP_ID, topic })),
   };
 }

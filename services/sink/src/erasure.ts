@@ -20,6 +20,7 @@ const customerTables = [
   { table: "offers", customer: "customer_id", time: "decided_at" },
   { table: "suppressed_decisions", customer: "customer_id", time: "decided_at" },
   { table: "offer_outcomes", customer: "customer_id", time: "answered_at" },
+  { table: "offer_deliveries", customer: "customer_id", time: "attempted_at" },
   { table: "customer_profiles", customer: "customer_id", time: "updated_at" },
   { table: "customer_profiles", customer: "merged_into", time: "updated_at" },
   { table: "customer_journeys", customer: "customer_id", time: null },
@@ -33,6 +34,7 @@ const offsetTables = [
   "offers",
   "suppressed_decisions",
   "offer_outcomes",
+  "offer_deliveries",
   "customer_profiles",
 ] as const;
 

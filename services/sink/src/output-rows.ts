@@ -1,3 +1,4 @@
+import type { DeliveryRecord } from "@cx/dispatcher";
 import type { CustomerProfileRecord, EnrichedTouchpointRecord, StageChangeRecord } from "@cx/enricher";
 import type { OfferOutcomeRecord } from "@cx/offers";
 import type { OfferRecord, SuppressedRecord } from "@cx/offers-service";
@@ -103,6 +104,27 @@ export function outcomeRow(record: OfferOutcomeRecord, source: RowSource, ingest
     answered_at: iso(record.at),
     value_minor: record.valueMinor,
     context: record.context,
+    ingested_at: ingestedAt.toISOString(),
+    source_cluster: source.cluster,
+    source_partition: source.partition,
+    source_offset: source.offset,
+  };
+}
+
+export function deliveryRow(record: DeliveryRecord, source: RowSource, ingestedAt: Date) {
+  return {
+    decision_id: record.decisionId,
+    customer_id: record.customerId,
+    offer_id: record.offerId,
+    channel: record.channel,
+    endpoint: record.endpoint,
+    attempt: record.attempt,
+    status: record.status,
+    http_status: record.httpStatus,
+    latency_ms: record.latencyMs,
+    error: record.error,
+    attempted_at: iso(record.attemptedAt),
+    next_attempt_at: record.nextAttemptAt === null ? null : iso(record.nextAttemptAt),
     ingested_at: ingestedAt.toISOString(),
     source_cluster: source.cluster,
     source_partition: source.partition,

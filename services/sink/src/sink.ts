@@ -1,5 +1,6 @@
 import type { ClickHouse } from "@cx/clickhouse";
 import { touchpointContract, validateTouchpoint } from "@cx/contracts";
+import { dispatcherContracts } from "@cx/dispatcher";
 import { enricherContracts } from "@cx/enricher";
 import type { DecodedRecord } from "@cx/kafka";
 import {
@@ -33,6 +34,7 @@ import {
   touchpointIdentity,
 } from "./event-dedup";
 import {
+  deliveryRow,
   enrichedRow,
   offerRow,
   outcomeRow,
@@ -141,6 +143,13 @@ function feeds(env: SinkEnv): TableFeed[] {
       table: "offer_outcomes",
       row: outcomeRow,
       about: aboutCustomer("answered_at"),
+    },
+    {
+      topic: env.OFFER_DELIVERIES_TOPIC,
+      schema: dispatcherContracts.delivery.schema,
+      table: "offer_deliveries",
+      row: deliveryRow,
+      about: aboutCustomer("attempted_at"),
     },
   ];
 }
