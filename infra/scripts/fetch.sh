@@ -13,7 +13,7 @@ kafka_dir="$cache/kafka-$KAFKA_VERSION"
 if [ ! -f "$kafka_dir/.complete" ]; then
   echo "fetching Apache Kafka $KAFKA_VERSION jars from Maven Central..." >&2
   rm -rf "$kafka_dir"
-  mvn -q -B -f "$infra/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
+  mvn -q -B -f "$infra/pom.xml" -P "$KAFKA_LOGGING_PROFILE" -Dkafka.version="$KAFKA_VERSION" \
     dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$kafka_dir/libs" >&2
   touch "$kafka_dir/.complete"
 fi

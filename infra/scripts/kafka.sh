@@ -38,7 +38,9 @@ group.initial.rebalance.delay.ms=0
 log.cleaner.backoff.ms=1000
 PROPS
 
-java_opts=(-Xms128m "-Xmx$heap" -XX:+UseG1GC "-Dlog4j.configuration=file:$infra/kafka/log4j.properties")
+# Both logging settings: each Kafka line reads the one of its own Log4j and ignores the other.
+java_opts=(-Xms128m "-Xmx$heap" -XX:+UseG1GC "-Dlog4j.configuration=file:$infra/kafka/log4j.properties"
+  "-Dlog4j2.configurationFile=$infra/kafka/log4j2.properties")
 if [ ! -f "$data_dir/log/meta.properties" ]; then
   cluster_id="$(java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool random-uuid)"
   java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool format \
