@@ -113,6 +113,7 @@ export async function startOffersService({
     await createIdempotentProducer(kafka),
     (made) => made.disconnect(),
   );
+  const deadLetters = new DeadLetterPublisher(deadLetterProducer, env.DEAD_LETTER_TOPIC);
   const locks = new Map<number, Promise<unknown>>();
   const partitions = new PartitionStates(async (wanted) => {
     const started = performance.now();
@@ -149,6 +150,7 @@ export async function startOffersService({
     offers: PartitionOffers,
     out: PartitionOutputs,
     offsets?: { topic: string; offset: string },
+    refused: readonly DeadLetter[] = [],
   ) => {
     const decided = out.decisions.map((decision) => decisionRecords(decision, catalog.version));
     const changes = offers.takeChanges();
@@ -186,6 +188,8 @@ export async function startOffersService({
         messages: await encodeRecords(codecs.outcome, out.outcomes.map(outcomeRecord)),
       },
       { topic: env.OFFER_STATE_TOPIC, messages: changelog },
+      // In the transaction that commits past them: written exactly once, with their original bytes.
+      { topic: env.DEAD_LETTER_TOPIC, messages: deadLetters.messages(refused) },
     ];
     const chunks = chunkTopicMessages(topicMessages);
     if (chunks.length === 0 && !offsets) return;
@@ -207,6 +211,7 @@ export async function startOffersService({
       },
     );
     countDecisions(out.decisions);
+    deadLetters.count(refused);
     const offered = decided.reduce((sum, entry) => sum + entry.offers.length, 0);
     const suppressed = decided.reduce((sum, entry) => sum + entry.suppressed.length, 0);
     if (offered + suppressed + out.outcomes.length > 0)
@@ -223,7 +228,6 @@ export async function startOffersService({
       );
   };
 
-  const deadLetters = new DeadLetterPublisher(deadLetterProducer, env.DEAD_LETTER_TOPIC);
   /** A reported outcome the engine cannot apply, with its reason, as the dead letter of its record. */
   const refusal = (record: DecodedRecord<unknown>, reason: string): DeadLetter => ({
     key: record.key,
@@ -280,11 +284,15 @@ export async function startOffersService({
             for (const { value } of records as DecodedRecord<EnrichedTouchpointRecord>[])
               offers.handle(value.customerId, value.touchpoint, value.profile, out);
           }
-          // Before the transaction that commits past them: a retry may write one twice, never none.
-          await deadLetters.publish(refused);
+          await publish(
+            context.partition,
+            offers,
+            out,
+            { topic: context.topic, offset: context.nextOffset },
+            refused,
+          );
           if (refused.length > 0)
             log.warn({ ...context, refused: refused.length }, "reported outcomes refused and dead-lettered");
-          await publish(context.partition, offers, out, { topic: context.topic, offset: context.nextOffset });
         } catch (error) {
           partitions.drop(context.partition); // its state ran ahead of what was published
           throw error;
