@@ -103,6 +103,33 @@ export class PartitionHandler<T> {
     }
   }
 
+  /**
+   * One call of the handler. A failure while the consumer is stopping or rebalancing hands the batch
+   * back uncommitted ("stopped"); one that is a dependency's outage schedules a retry of the
+   * partition ("waits"); any other comes back for the caller to count.
+   */
+  private async attempt(
+    key: string,
+    records: DecodedRecord<T>[],
+    context: BatchContext,
+    payload: EachBatchPayload,
+    isolating: boolean,
+  ): Promise<"handled" | "stopped" | "waits" | { readonly error: unknown }> {
+    try {
+      await this.options.handleBatch(records, context);
+      return "handled";
+    } catch (error) {
+      if (!payload.isRunning() || payload.isStale()) {
+        this.options.logger.info(context, "batch handed back uncommitted");
+        return "stopped";
+      }
+      if (!this.options.isTransient(error)) return { error };
+      const attempts = this.attemptsAt(key, BigInt(context.firstOffset), isolating);
+      this.retryLater(key, context, payload, error, attempts, isolating);
+      return "waits";
+    }
+  }
+
   /** Whether every record was handled (or isolated); false when the partition waits for a retry. */
   private async handleRecords(
     key: string,
@@ -112,32 +139,25 @@ export class PartitionHandler<T> {
     commit: Commit,
   ): Promise<boolean> {
     if (records.length === 0) return true;
-    const failure = this.failures.get(key);
-    if (!failure?.isolating) {
-      try {
-        await this.options.handleBatch(records, context);
-        return true;
-      } catch (error) {
-        if (!payload.isRunning() || payload.isStale()) {
-          this.options.logger.info(context, "batch handed back uncommitted");
-          return false;
-        }
-        const attempts = this.attemptsAt(key, BigInt(context.firstOffset), false);
-        if (this.options.isTransient(error) || attempts < this.options.isolateAfterAttempts) {
-          this.retryLater(key, context, payload, error, attempts);
-          return false;
-        }
-        this.options.logger.warn(
-          { err: error, ...context, attempts },
-          "batch keeps failing; handling its records one by one to find the one at fault",
-        );
-        // A batch of one record is that record: its attempts so far count.
-        this.failures.set(key, {
-          offset: BigInt(records[0]?.offset ?? 0),
-          attempts: records.length === 1 ? attempts : 0,
-          isolating: true,
-        });
+    if (!this.failures.get(key)?.isolating) {
+      const outcome = await this.attempt(key, records, context, payload, false);
+      if (outcome === "handled") return true;
+      if (typeof outcome === "string") return false;
+      const attempts = this.attemptsAt(key, BigInt(context.firstOffset), false);
+      if (attempts < this.options.isolateAfterAttempts) {
+        this.retryLater(key, context, payload, outcome.error, attempts);
+        return false;
       }
+      this.options.logger.warn(
+        { err: outcome.error, ...context, attempts },
+        "batch keeps failing; handling its records one by one to find the one at fault",
+      );
+      // A batch of one record is that record: its attempts so far count.
+      this.failures.set(key, {
+        offset: BigInt(records[0]?.offset ?? 0),
+        attempts: records.length === 1 ? attempts : 0,
+        isolating: true,
+      });
     }
     return this.isolate(key, records, context, payload, commit);
   }
@@ -159,28 +179,14 @@ export class PartitionHandler<T> {
       };
       // A record that fails alone for its own sake fails again at once: a few quick attempts tell.
       for (let attempt = 1; ; attempt++) {
-        try {
-          await this.options.handleBatch([record], single);
+        const outcome = await this.attempt(key, [record], single, payload, true);
+        if (outcome === "handled") break;
+        if (typeof outcome === "string") return false;
+        if (attempt >= this.options.isolateAfterAttempts) {
+          await this.isolateRecord(record, outcome.error, attempt);
           break;
-        } catch (error) {
-          if (!payload.isRunning() || payload.isStale()) return false;
-          if (this.options.isTransient(error)) {
-            this.retryLater(
-              key,
-              single,
-              payload,
-              error,
-              this.attemptsAt(key, BigInt(record.offset), true),
-              true,
-            );
-            return false;
-          }
-          if (attempt >= this.options.isolateAfterAttempts) {
-            await this.isolateRecord(record, error, attempt);
-            break;
-          }
-          await sleep(this.delayAfter(attempt));
         }
+        await sleep(this.delayAfter(attempt));
       }
       payload.resolveOffset(record.offset);
       await commit(record.topic, record.partition, BigInt(single.nextOffset));
