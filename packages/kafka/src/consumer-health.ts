@@ -1,4 +1,4 @@
-import { healthBounds, liveness, metrics, readiness } from "@cx/observability";
+import { healthBounds, liveness, metrics, readiness, withTimeout } from "@cx/observability";
 import type { Admin, Kafka } from "kafkajs";
 import { partitionLags } from "./consumer-lag";
 
@@ -6,12 +6,6 @@ type Lag = { topic: string; partition: number; lag: number };
 type Assignment = Readonly<Record<string, readonly number[]>>;
 
 const lagReadTimeoutMs = 5_000;
-
-const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-    promise.then(resolve, reject).finally(() => clearTimeout(timer));
-  });
 
 /**
  * What the operations endpoints say about one stage's consumer, across the consumer instances a

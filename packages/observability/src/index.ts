@@ -9,3 +9,4 @@ export {
 } from "./operations-config";
 export { type OperationsServer, startOperationsServer } from "./operations-server";
 export { liveness, Readiness, type ReadinessCheck, readiness } from "./readiness";
+export { withTimeout } from "./with-timeout";

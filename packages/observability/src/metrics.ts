@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { withTimeout } from "./with-timeout";
 
 /** Consumer lag of the partitions one consumer owns, read when Prometheus scrapes. */
 export type LagSource = () => Promise<readonly { topic: string; partition: number; lag: number }[]>;
@@ -6,14 +7,6 @@ export type LagSource = () => Promise<readonly { topic: string; partition: numbe
 const secondsBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /** A scrape waits at most this long for the broker to tell the lag; a slow source is left out. */
 const lagTimeoutMs = 5_000;
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
 
 /**
  * The pipeline's Prometheus metrics, all named `cx_…`. Labels are stages, topics, partitions,
@@ -74,7 +67,11 @@ export class PipelineMetrics {
         await Promise.all(
           [...sources].map(async ({ stage, source }) => {
             try {
-              for (const { topic, partition, lag } of await withTimeout(source(), lagTimeoutMs))
+              for (const { topic, partition, lag } of await withTimeout(
+                source(),
+                lagTimeoutMs,
+                "reading the lag",
+              ))
                 this.set({ stage, topic, partition: String(partition) }, lag);
             } catch {
               lagFailures.inc({ stage });

@@ -8,6 +8,7 @@ import {
   DeadLetterPublisher,
   ensurePipelineTopics,
 } from "@cx/kafka";
+import { withTimeout } from "@cx/observability";
 import type { OfferResponseRecord } from "@cx/offers";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Producer } from "kafkajs";
@@ -31,16 +32,10 @@ export interface TouchpointWriter {
 }
 
 async function withinDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no acknowledgement within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    return await Promise.race([work, deadline]);
+    return await withTimeout(work, timeoutMs, "the broker's acknowledgement");
   } catch (error) {
     throw new BrokerUnavailableError(error);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
