@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import { createLogger } from "@cx/logging";
-import { readTopic, testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
+import { createFreshTopics, readTopic, testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import { createIdempotentProducer } from "./avro-producer";
 import { startBatchConsumer } from "./batch-consumer";
 import { DeadLetterPublisher, deadLetterHeaders, truncatedDeadLetterBytes } from "./dead-letters";
 import { createKafka } from "./kafka-config";
-import { ensureTopics } from "./topics";
 import { TransientError } from "./transient-error";
 
 const logger = createLogger("batch-consumer-test", "error");
@@ -25,15 +24,10 @@ describe("startBatchConsumer", () => {
   it("commits nothing while a dependency is away, hands the batch back on stop, and commits once it succeeds", async () => {
     const env = testKafkaEnv();
     const kafka = createKafka(env, logger);
-    const topic = uniqueName("batches");
-    const deadLetterTopic = uniqueName("dlq");
+    const { batches: topic, dlq: deadLetterTopic } = await createFreshTopics(kafka, { batches: 1, dlq: 1 });
     const groupId = uniqueName("group");
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, [
-      { topic, partitions: 1, replicationFactor: 1 },
-      { topic: deadLetterTopic, partitions: 1, replicationFactor: 1 },
-    ]);
     const producer = await createIdempotentProducer(kafka);
     await producer.send({ topic, messages: ["a", "poison-b", "c"].map((value) => ({ key: "k", value })) });
     const committed = async () =>
@@ -83,15 +77,10 @@ describe("startBatchConsumer", () => {
 
   it("isolates a record the handler fails on again and again, while a waiting partition holds no other", async () => {
     const kafka = createKafka(testKafkaEnv(), logger);
-    const topic = uniqueName("isolate");
-    const deadLetterTopic = uniqueName("dlq");
+    const { isolate: topic, dlq: deadLetterTopic } = await createFreshTopics(kafka, { isolate: 2, dlq: 1 });
     const groupId = uniqueName("group");
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, [
-      { topic, partitions: 2, replicationFactor: 1 },
-      { topic: deadLetterTopic, partitions: 1, replicationFactor: 1 },
-    ]);
     const producer = await createIdempotentProducer(kafka);
     // Partition 0: a record the handler always throws on, between valid ones. Partition 1: a record
     // whose dependency is away until the test lets it come back.
@@ -153,15 +142,10 @@ describe("startBatchConsumer", () => {
 
   it("dead-letters a value too big to go whole truncated, with its size and SHA-256, and goes on", async () => {
     const kafka = createKafka(testKafkaEnv(), logger);
-    const topic = uniqueName("huge");
-    const deadLetterTopic = uniqueName("dlq");
+    const { huge: topic, dlq: deadLetterTopic } = await createFreshTopics(kafka, { huge: 1, dlq: 1 });
     const groupId = uniqueName("group");
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, [
-      { topic, partitions: 1, replicationFactor: 1 },
-      { topic: deadLetterTopic, partitions: 1, replicationFactor: 1 },
-    ]);
     const producer = await createIdempotentProducer(kafka);
     // Near the broker's 1 MiB limit: with the dead-letter headers it would not fit whole.
     const huge = Buffer.concat([Buffer.from("poison-"), Buffer.alloc(1_000_000, "x")]);

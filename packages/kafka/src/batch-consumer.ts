@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@cx/logging";
-import { healthBounds } from "@cx/observability";
 import type { Consumer, Kafka, PartitionAssigner } from "kafkajs";
 import { ConsumerHealth } from "./consumer-health";
 import type { DeadLetterPublisher } from "./dead-letters";
@@ -103,10 +102,13 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
     isTransient: options.isTransient ?? isTransientError,
     recordId: options.recordId ?? defaultRecordId,
   });
-  const health = new ConsumerHealth(kafka, groupId, stage);
   let current: Consumer | undefined;
   let stopping = false;
   let recreating: Promise<void> | undefined;
+  // A member that kafkajs restarts by itself but that never gets back into its group is recreated too.
+  const health = new ConsumerHealth(kafka, groupId, stage, () => {
+    if (!stopping && !recreating) void recreate("not back in its group in time");
+  });
 
   const createMember = async (): Promise<Consumer> => {
     const consumer = kafka.consumer({
@@ -201,28 +203,15 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
     return recreating;
   };
 
-  // A member that kafkajs restarts by itself but that never gets back into its group is recreated too.
-  const watchdog = setInterval(
-    () => {
-      const since = health.troubledSince();
-      if (!stopping && !recreating && since !== undefined && Date.now() - since > healthBounds.stuckAfterMs)
-        void recreate("not back in its group in time");
-    },
-    Math.max(500, Math.min(5_000, Math.floor(healthBounds.stuckAfterMs / 4))),
-  );
-  watchdog.unref();
-
   try {
     current = await createMember();
   } catch (error) {
-    clearInterval(watchdog);
     await health.close();
     throw error;
   }
   return {
     async stop() {
       stopping = true;
-      clearInterval(watchdog);
       await recreating;
       handler.close();
       const last = current;

@@ -32,13 +32,22 @@ export class ConsumerHealth {
   private readonly removers: (() => void)[];
   private polling: Promise<void> | undefined;
 
+  /**
+   * @param onTroubledTooLong called on each check while the member has had a problem for longer than
+   *   HEALTH_STUCK_AFTER_MS (its owner recreates it): one timer serves the lag and the watchdog.
+   */
   constructor(
     private readonly kafka: Kafka,
     private readonly groupId: string,
     readonly stage: string,
+    onTroubledTooLong: () => void,
   ) {
     const pollMs = Math.max(500, Math.min(5_000, Math.floor(healthBounds.stuckAfterMs / 4)));
-    this.timer = setInterval(() => void this.poll(), pollMs);
+    this.timer = setInterval(() => {
+      void this.poll();
+      const since = this.troubledSince();
+      if (since !== undefined && Date.now() - since > healthBounds.stuckAfterMs) onTroubledTooLong();
+    }, pollMs);
     this.timer.unref();
     this.removers = [
       readiness.register(`consumer ${stage}`, () => this.notReady()),

@@ -1,13 +1,12 @@
 import { createLogger } from "@cx/logging";
 import { metrics, readiness } from "@cx/observability";
-import { testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
+import { createFreshTopics, testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
 import { Kafka, logLevel } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { createIdempotentProducer } from "./avro-producer";
 import { startBatchConsumer } from "./batch-consumer";
 import { DeadLetterPublisher } from "./dead-letters";
 import { createKafka } from "./kafka-config";
-import { ensureTopics } from "./topics";
 
 const logger = createLogger("consumer-observability-test", "error");
 const textCodec = {
@@ -33,15 +32,10 @@ async function seriesValue(
 describe("a batch consumer on the operations endpoints", () => {
   it("reports readiness, lag per owned partition, records, batch time and dead letters from a real broker", async () => {
     const kafka = createKafka(testKafkaEnv(), logger);
-    const topic = uniqueName("observed");
-    const deadLetterTopic = uniqueName("dlq");
+    const { observed: topic, dlq: deadLetterTopic } = await createFreshTopics(kafka, { observed: 2, dlq: 1 });
     const stage = uniqueName("stage");
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, [
-      { topic, partitions: 2, replicationFactor: 1 },
-      { topic: deadLetterTopic, partitions: 1, replicationFactor: 1 },
-    ]);
     const producer = await createIdempotentProducer(kafka);
     await producer.send({
       topic,

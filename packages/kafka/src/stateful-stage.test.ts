@@ -1,24 +1,19 @@
 import { createLogger } from "@cx/logging";
-import { testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
+import { createFreshTopics, testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
 import type { Consumer } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { createIdempotentProducer } from "./avro-producer";
 import { createKafka } from "./kafka-config";
 import { readPartitionsToEnd } from "./read-to-end";
 import { singleOwnerAssigner } from "./single-owner-assigner";
-import { ensureTopics } from "./topics";
 
 const logger = createLogger("stateful-stage-test", "error");
 
 describe("what stateful stages are built on", () => {
   it("singleOwnerAssigner gives every partition to the member that joined first, and fails over", async () => {
     const kafka = createKafka(testKafkaEnv(), logger);
-    const topic = uniqueName("owned");
+    const { owned: topic } = await createFreshTopics(kafka, { owned: 4 });
     const groupId = uniqueName("owners");
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, [{ topic, partitions: 4, replicationFactor: 1 }]);
-    await admin.disconnect();
     const assigned = new Map<string, number[]>();
     const join = async (name: string, startedAt: number): Promise<Consumer> => {
       const consumer = kafka.consumer({ groupId, partitionAssigners: [singleOwnerAssigner(startedAt)] });
@@ -57,11 +52,9 @@ describe("what stateful stages are built on", () => {
 
   it("readPartitionsToEnd reads chosen partitions up to their end, past transaction markers", async () => {
     const kafka = createKafka(testKafkaEnv(), logger);
-    const topic = uniqueName("changelog");
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, [{ topic, partitions: 2, replicationFactor: 1, compacted: true }]);
-    await admin.disconnect();
+    const { changelog: topic } = await createFreshTopics(kafka, {
+      changelog: { partitions: 2, compacted: true },
+    });
     const plain = await createIdempotentProducer(kafka);
     await plain.send({
       topic,

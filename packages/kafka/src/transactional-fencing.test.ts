@@ -1,20 +1,15 @@
 import { createLogger } from "@cx/logging";
-import { testKafkaEnv, uniqueName } from "@cx/testing";
+import { createFreshTopics, testKafkaEnv, uniqueName } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import { createKafka } from "./kafka-config";
 import { createTransactionalProducer } from "./partition-producers";
-import { ensureTopics } from "./topics";
 
 const logger = createLogger("fencing-test", "fatal");
 
 describe("createTransactionalProducer on the real broker", () => {
   it("fences the previous owner of its transactional id as soon as it is created", async () => {
     const kafka = createKafka(testKafkaEnv(), logger);
-    const topic = uniqueName("fencing");
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, [{ topic, partitions: 1, replicationFactor: 1 }]);
-    await admin.disconnect();
+    const { fencing: topic } = await createFreshTopics(kafka, { fencing: 1 });
     const transactionalId = uniqueName("owner");
     const old = await createTransactionalProducer(kafka, transactionalId);
     const open = await old.transaction();
@@ -22,6 +17,7 @@ describe("createTransactionalProducer on the real broker", () => {
     // The new owner only connects: no transaction of its own yet, as when a stage reads its state first.
     const successor = await createTransactionalProducer(kafka, transactionalId);
     await expect(open.commit()).rejects.toThrow();
+    const admin = kafka.admin();
     const ends = await (async () => {
       await admin.connect();
       try {

@@ -1,4 +1,5 @@
 export { freshClickHouse, testKafkaEnv, testPipelineVariables, testStageVariables } from "./fresh-resources";
+export { createFreshTopics, type FreshTopicSpec } from "./fresh-topics";
 export { offerRecord, publishOffers } from "./offer-records";
 export { collectTopic, readTopic, type TopicCollector } from "./read-topic";
 export { type TestServers, testServers } from "./test-servers";
