@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { type ClickHouse, createClickHouse, migrate } from "@cx/clickhouse";
 import { customerKey, type Touchpoint, touchpointContract } from "@cx/contracts";
 import { enricherEnvSchema, startEnricher } from "@cx/enricher";
-import { workloadTouchpoints } from "@cx/generator";
 import {
   type AvroCodec,
   consumerLag,
@@ -18,6 +17,7 @@ import {
 import type { Logger } from "@cx/logging";
 import { offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { sinkEnvSchema, startSink } from "@cx/sink";
+import { workloadTouchpoints } from "@cx/workload";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Admin, Kafka, Producer } from "kafkajs";
 import { benchModels } from "./enrichment-in-process";

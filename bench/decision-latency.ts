@@ -4,7 +4,7 @@ import { customerIdFor } from "@cx/identity";
 import { createAvroCodec, createIdempotentProducer, readPartitionsToEnd } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { decisionIdFor } from "@cx/offers";
-import { type OfferRecord, offerContracts, type SuppressedRecord } from "@cx/offers-service";
+import { type OfferRecord, offerContracts, type SuppressedRecord } from "@cx/stage-records";
 import type { Message } from "kafkajs";
 import type { RunningBenchPipeline } from "./bench-pipeline";
 

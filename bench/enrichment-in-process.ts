@@ -1,5 +1,5 @@
 import { CustomerEnricher } from "@cx/enrichment";
-import { streamPeopleTouchpoints } from "@cx/generator";
+import { streamPeopleTouchpoints } from "@cx/workload";
 
 /** CDNOW fit (Fader, Hardie & Lee 2005): realistic model cost per prediction. */
 export const benchModels = {

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { enricherEnvSchema, startEnricher } from "@cx/enricher";
-import { createTouchpointPublisher, peopleTouchpoints } from "@cx/generator";
 import { consumerLag, createKafka, createSchemaRegistry, pipelineTopicVariables } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
+import { peopleTouchpoints } from "@cx/workload";
+import { createTouchpointPublisher } from "@cx/workload-publisher";
 import { benchModels } from "./enrichment-in-process";
 
 export interface KafkaEnrichment {

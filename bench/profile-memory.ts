@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { CustomerEnricher } from "@cx/enrichment";
-import { streamPeopleTouchpoints } from "@cx/generator";
+import { streamPeopleTouchpoints } from "@cx/workload";
 import { benchModels } from "./enrichment-in-process";
 
 export interface ProfileMemory {

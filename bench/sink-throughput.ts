@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClickHouse, migrate } from "@cx/clickhouse";
-import { createTouchpointPublisher, peopleTouchpoints } from "@cx/generator";
 import { consumerLag, createKafka, createSchemaRegistry, pipelineTopicVariables } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { sinkEnvSchema, startSink } from "@cx/sink";
+import { peopleTouchpoints } from "@cx/workload";
+import { createTouchpointPublisher } from "@cx/workload-publisher";
 
 export interface SinkThroughput {
   readonly sinkRowsPerSecond: number;

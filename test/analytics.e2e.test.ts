@@ -1,12 +1,13 @@
 import { migrate, packedQuerySql, queryPack } from "@cx/clickhouse";
-import { enricherContracts, enricherEnvSchema, startEnricher } from "@cx/enricher";
-import { peopleTouchpoints } from "@cx/generator";
+import { enricherEnvSchema, startEnricher } from "@cx/enricher";
 import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
-import { offerContracts, offersEnvSchema, startOffersService } from "@cx/offers-service";
+import { offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { pipelineConsumerGroups, pipelineEnvSchema } from "@cx/pipeline";
 import { sinkEnvSchema, startSink } from "@cx/sink";
+import { enricherContracts, offerContracts } from "@cx/stage-records";
 import { freshClickHouse, testStageVariables, touchpointOnDay, waitFor } from "@cx/testing";
+import { peopleTouchpoints } from "@cx/workload";
 import { describe, expect, it } from "vitest";
 import { publishTouchpoints, readAvroTopic, waitForGroups } from "./support/pipeline";
 

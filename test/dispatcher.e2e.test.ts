@@ -3,9 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ClickHouse, migrate } from "@cx/clickhouse";
 import {
-  type DeliveryRecord,
   type DispatcherEnv,
-  dispatcherContracts,
   dispatcherEnvSchema,
   type RunningDispatcher,
   startDispatcher,
@@ -19,6 +17,7 @@ import {
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type Sink, sinkEnvSchema, startSink } from "@cx/sink";
+import { type DeliveryRecord, dispatcherContracts } from "@cx/stage-records";
 import {
   collectTopic,
   freshClickHouse,

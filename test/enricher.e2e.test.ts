@@ -6,19 +6,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sendUndoMerge } from "@cx/cli";
 import type { CustomerProfile } from "@cx/customer-profile";
-import {
-  type EnrichedTouchpointRecord,
-  type EnricherEnv,
-  enricherContracts,
-  enricherEnvSchema,
-  type IdentityEventRecord,
-  startEnricher,
-} from "@cx/enricher";
+import { type EnricherEnv, enricherEnvSchema, startEnricher } from "@cx/enricher";
 import { CustomerEnricher } from "@cx/enrichment";
-import { peopleTouchpoints } from "@cx/generator";
 import { createKafka, createSchemaRegistry, deadLetterHeaders } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
+import {
+  type EnrichedTouchpointRecord,
+  enricherContracts,
+  type IdentityEventRecord,
+} from "@cx/stage-records";
 import { cdnowModels, testPipelineVariables, touchpointOnDay, uniqueName, waitFor } from "@cx/testing";
+import { peopleTouchpoints } from "@cx/workload";
 import type { Kafka } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import {

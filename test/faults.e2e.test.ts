@@ -5,9 +5,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { customerKey, newTouchpoint, type Touchpoint, touchpointContract } from "@cx/contracts";
 import type { CustomerProfile } from "@cx/customer-profile";
-import { type EnrichedTouchpointRecord, enricherContracts } from "@cx/enricher";
 import { CustomerEnricher } from "@cx/enrichment";
-import { peopleTouchpoints } from "@cx/generator";
 import {
   type AvroCodec,
   createAvroCodec,
@@ -27,9 +25,16 @@ import {
   startLocalRegistry,
 } from "@cx/local-servers";
 import { createLogger } from "@cx/logging";
-import { type OfferRecord, offerContracts, type SuppressedRecord } from "@cx/offers-service";
 import { pipelineConsumerGroups, pipelineEnvSchema } from "@cx/pipeline";
+import {
+  type EnrichedTouchpointRecord,
+  enricherContracts,
+  type OfferRecord,
+  offerContracts,
+  type SuppressedRecord,
+} from "@cx/stage-records";
 import { cdnowModels, testStageVariables, uniqueName, waitFor } from "@cx/testing";
+import { peopleTouchpoints } from "@cx/workload";
 import { SchemaType } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Message, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -4,13 +4,8 @@ import { buildGateway, createKafkaTouchpointWriter, gatewayEnvSchema } from "@cx
 import { createKafka, createSchemaRegistry, deadLetterHeaders } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { customerOfDecision, type OfferOutcomeRecord } from "@cx/offers";
-import {
-  type OfferRecord,
-  type OfferStateRecord,
-  offerContracts,
-  offersEnvSchema,
-  startOffersService,
-} from "@cx/offers-service";
+import { offersEnvSchema, startOffersService } from "@cx/offers-service";
+import { type OfferRecord, type OfferStateRecord, offerContracts } from "@cx/stage-records";
 import { testStageVariables, touchpointOnDay } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import { publishTouchpoints, readAvroTopic, readWholeTopic, waitForGroups } from "./support/pipeline";

@@ -5,15 +5,9 @@ import { createInProcessKafka, createInProcessSchemaRegistry } from "@cx/in-proc
 import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type OfferOutcomeRecord, recoveryKinds } from "@cx/offers";
-import {
-  type OfferRecord,
-  type OffersEnv,
-  offerContracts,
-  offersEnvSchema,
-  type SuppressedRecord,
-  startOffersService,
-} from "@cx/offers-service";
+import { type OffersEnv, offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { sinkEnvSchema, startSink } from "@cx/sink";
+import { type OfferRecord, offerContracts, type SuppressedRecord } from "@cx/stage-records";
 import { freshClickHouse, testStageVariables, touchpointOnDay } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import { publishTouchpoints, readAvroTopic, waitForGroups } from "./support/pipeline";

@@ -1,7 +1,7 @@
 import { touchpointContract } from "@cx/contracts";
-import { sampleTouchpoints } from "@cx/generator";
 import { createAvroCodec, createSchemaRegistry } from "@cx/kafka";
 import { testServers, uniqueName } from "@cx/testing";
+import { sampleTouchpoints } from "@cx/workload";
 import { describe, expect, it } from "vitest";
 
 describe("schema registry (Confluent API)", () => {

@@ -1,8 +1,6 @@
 import { type ClickHouse, migrate } from "@cx/clickhouse";
 import { type Touchpoint, touchpointContract } from "@cx/contracts";
-import { type EnrichedTouchpointRecord, enricherContracts } from "@cx/enricher";
 import { CustomerEnricher } from "@cx/enrichment";
-import { createTouchpointPublisher, sampleTouchpoints } from "@cx/generator";
 import {
   consumerLag,
   createAvroCodec,
@@ -13,6 +11,7 @@ import {
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type Sink, type SinkEnv, sinkEnvSchema, startSink } from "@cx/sink";
+import { type EnrichedTouchpointRecord, enricherContracts } from "@cx/stage-records";
 import {
   freshClickHouse,
   readTopic,
@@ -21,6 +20,8 @@ import {
   uniqueName,
   waitFor,
 } from "@cx/testing";
+import { sampleTouchpoints } from "@cx/workload";
+import { createTouchpointPublisher } from "@cx/workload-publisher";
 import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

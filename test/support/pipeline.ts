@@ -1,7 +1,5 @@
 import type { Touchpoint } from "@cx/contracts";
 import type { CustomerProfile } from "@cx/customer-profile";
-import { type CustomerProfileRecord, enricherContracts } from "@cx/enricher";
-import { createTouchpointPublisher } from "@cx/generator";
 import {
   createAvroCodec,
   createSchemaRegistry,
@@ -12,6 +10,8 @@ import {
   waitUntilCaughtUp,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
+import { type CustomerProfileRecord, enricherContracts } from "@cx/stage-records";
+import { createTouchpointPublisher } from "@cx/workload-publisher";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, KafkaMessage } from "kafkajs";
 

@@ -1,5 +1,5 @@
 import { createAvroCodec, createIdempotentProducer } from "@cx/kafka";
-import { type OfferRecord, offerContracts } from "@cx/offers-service";
+import { type OfferRecord, offerContracts } from "@cx/stage-records";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka } from "kafkajs";
 

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import { ConfigError, loadConfig } from "@cx/config";
-import { enricherContracts, type IdentityCommand } from "@cx/enricher";
 import {
   createAvroCodec,
   createIdempotentProducer,
@@ -12,6 +11,7 @@ import {
   pipelineTopicsEnvSchema,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
+import { enricherContracts, type IdentityCommand } from "@cx/stage-records";
 import type { Command } from "commander";
 import { z } from "zod";
 import { UsageError } from "./usage-error";

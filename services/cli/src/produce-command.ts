@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { Touchpoint } from "@cx/contracts";
-import { createTouchpointPublisher, startOfTodayUtc } from "@cx/generator";
 import { createKafka, createSchemaRegistry, kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { createProgress } from "@cx/pipeline";
-import { createWorkload } from "@cx/workload";
+import { createWorkload, startOfTodayUtc } from "@cx/workload";
+import { createTouchpointPublisher } from "@cx/workload-publisher";
 import type { Command } from "commander";
 import { z } from "zod";
 import { commandEnv, requireBroker } from "./command-env";

@@ -1,7 +1,6 @@
-import type { OfferRecord } from "@cx/offers-service";
+import type { DeliveryProgress, OfferRecord } from "@cx/stage-records";
 import { describe, expect, it } from "vitest";
 import { afterAttempt, withoutAttempt } from "./delivery-step";
-import type { DeliveryProgress } from "./records";
 import { nextAttemptAt, parseSchedule, retryAfterMs } from "./retry-schedule";
 
 const at = Date.parse("2026-12-01T10:00:00Z");

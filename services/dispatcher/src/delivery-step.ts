@@ -1,4 +1,4 @@
-import type { DeliveryProgress, DeliveryRecord, DeliveryStatus } from "./records";
+import type { DeliveryProgress, DeliveryRecord, DeliveryStatus } from "@cx/stage-records";
 import { nextAttemptAt, retryAfterMs } from "./retry-schedule";
 import type { AttemptResult } from "./webhook-client";
 

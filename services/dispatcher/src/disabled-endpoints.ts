@@ -1,4 +1,4 @@
-import { type DeliveryStateRecord, type DisabledEndpoint, endpointKey } from "./records";
+import { type DeliveryStateRecord, type DisabledEndpoint, endpointKey } from "@cx/stage-records";
 
 /**
  * Endpoints a 410 switched off, shared by every partition this instance owns. Each marker is

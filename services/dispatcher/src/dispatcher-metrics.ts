@@ -1,6 +1,6 @@
 import { metrics } from "@cx/observability";
+import type { DeliveryRecord } from "@cx/stage-records";
 import { Counter, Gauge, Histogram } from "prom-client";
-import type { DeliveryRecord } from "./records";
 
 const registers = [metrics.registry];
 

@@ -13,8 +13,15 @@ import {
   startBatchConsumer,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
-import { type OfferRecord, offerContracts } from "@cx/offers-service";
 import { StopStack } from "@cx/runtime";
+import {
+  type DeliveryProgress,
+  type DeliveryRecord,
+  type DeliveryStateRecord,
+  dispatcherContracts,
+  type OfferRecord,
+  offerContracts,
+} from "@cx/stage-records";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Message, Producer } from "kafkajs";
 import type { DispatcherEnv } from "./config";
@@ -22,12 +29,6 @@ import { afterAttempt, endpointName, type StepOutcome, withoutAttempt } from "./
 import { DisabledEndpoints } from "./disabled-endpoints";
 import { countDeliveries, dispatcherMetrics } from "./dispatcher-metrics";
 import { PartitionDeliveries } from "./partition-deliveries";
-import {
-  type DeliveryProgress,
-  type DeliveryRecord,
-  type DeliveryStateRecord,
-  dispatcherContracts,
-} from "./records";
 import { createWebhookClient } from "./webhook-client";
 import { type Endpoint, offerWebhook } from "./webhook-message";
 

@@ -1,7 +1,6 @@
-import type { OfferRecord } from "@cx/offers-service";
+import type { DeliveryProgress, DeliveryStateRecord, OfferRecord } from "@cx/stage-records";
 import type { StepOutcome } from "./delivery-step";
 import type { DisabledEndpoints } from "./disabled-endpoints";
-import type { DeliveryProgress, DeliveryStateRecord } from "./records";
 
 /** Settled decisions are forgotten this long after their offer expired (their input is long committed). */
 const keepSettledMs = 7 * 86_400_000;

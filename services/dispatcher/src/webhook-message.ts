@@ -1,4 +1,4 @@
-import type { OfferRecord } from "@cx/offers-service";
+import type { OfferRecord } from "@cx/stage-records";
 import type { WebhookRequest } from "./webhook-client";
 import { signWebhook } from "./webhook-signature";
 

@@ -1,18 +1,16 @@
 import type { Touchpoint } from "@cx/contracts";
 import type { CustomerProfile } from "@cx/customer-profile";
 import { CustomerEnricher, ProfileStore } from "@cx/enrichment";
-import { peopleTouchpoints } from "@cx/generator";
 import { IdentityGraph } from "@cx/identity";
 import type { KeyedRecord } from "@cx/kafka";
 import { seededRandom } from "@cx/random";
+import { type EnrichedTouchpointRecord, enricherContracts, type IdentifiedRecord } from "@cx/stage-records";
 import { cdnowModels } from "@cx/testing";
+import { peopleTouchpoints } from "@cx/workload";
 import type { Type } from "avsc";
 import { describe, expect, it } from "vitest";
 import {
-  type EnrichedTouchpointRecord,
-  enricherContracts,
   handleIdentified,
-  type IdentifiedRecord,
   identifyTouchpoint,
   noIdentityOutputs,
   noProfileOutputs,

@@ -6,7 +6,7 @@ import {
   type IdentityCommand,
   type IdentityEventRecord,
   identityEventRecord,
-} from "./records";
+} from "@cx/stage-records";
 
 export interface IdentityOutputs {
   readonly identified: KeyedRecord<IdentifiedRecord>[];

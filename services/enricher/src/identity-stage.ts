@@ -14,16 +14,16 @@ import {
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { StopStack } from "@cx/runtime";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka, Producer } from "kafkajs";
-import type { EnricherEnv } from "./config";
-import { applyIdentityCommand, identifyTouchpoint, noIdentityOutputs } from "./identify";
 import {
   enricherContracts,
   type IdentifiedRecord,
   type IdentityCommand,
   type IdentityEventRecord,
-} from "./records";
+} from "@cx/stage-records";
+import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
+import type { Kafka, Producer } from "kafkajs";
+import type { EnricherEnv } from "./config";
+import { applyIdentityCommand, identifyTouchpoint, noIdentityOutputs } from "./identify";
 
 export interface StageDeps {
   readonly kafka: Kafka;

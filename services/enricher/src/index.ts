@@ -7,4 +7,3 @@ export {
   noIdentityOutputs,
 } from "./identify";
 export { handleIdentified, noProfileOutputs, type ProfileOutputs, profileChangelog } from "./profile-handler";
-export * from "./records";

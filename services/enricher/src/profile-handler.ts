@@ -5,8 +5,8 @@ import type {
   EnrichedTouchpointRecord,
   IdentifiedRecord,
   StageChangeRecord,
-} from "./records";
-import { stageChangeRecord } from "./records";
+} from "@cx/stage-records";
+import { stageChangeRecord } from "@cx/stage-records";
 
 export interface ProfileOutputs {
   readonly enriched: KeyedRecord<EnrichedTouchpointRecord>[];

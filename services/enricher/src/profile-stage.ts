@@ -11,15 +11,15 @@ import {
   startBatchConsumer,
 } from "@cx/kafka";
 import { StopStack } from "@cx/runtime";
-import type { RunningStage, StageDeps } from "./identity-stage";
-import { handleIdentified, noProfileOutputs, profileChangelog } from "./profile-handler";
 import {
   type CustomerProfileRecord,
   type EnrichedTouchpointRecord,
   enricherContracts,
   type IdentifiedRecord,
   type StageChangeRecord,
-} from "./records";
+} from "@cx/stage-records";
+import type { RunningStage, StageDeps } from "./identity-stage";
+import { handleIdentified, noProfileOutputs, profileChangelog } from "./profile-handler";
 
 /**
  * The profile stage: scales out over the partitions of the identified topic (keyed by customer id).

@@ -3,10 +3,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { loadConfig } from "@cx/config";
 import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { runService } from "@cx/runtime";
+import { workloadTouchpoints } from "@cx/workload";
+import { createTouchpointPublisher, type OfferAnswerer, startOfferAnswerer } from "@cx/workload-publisher";
 import { generatorEnv, generatorEnvSchema } from "./config";
-import { type OfferAnswerer, startOfferAnswerer } from "./offer-answers";
-import { createTouchpointPublisher } from "./touchpoint-publisher";
-import { workloadTouchpoints } from "./workload-touchpoints";
 
 await runService("generator", async (logger) => {
   const env = loadConfig(generatorEnvSchema, generatorEnv(process.argv.slice(2)));

@@ -1,8 +1,8 @@
 import { loadConfig } from "@cx/config";
 import { validateTouchpoint } from "@cx/contracts";
+import { workloadTouchpoints } from "@cx/workload";
 import { describe, expect, it } from "vitest";
 import { generatorEnv, generatorEnvSchema } from "./config";
-import { workloadTouchpoints } from "./workload-touchpoints";
 
 describe("workloadTouchpoints", () => {
   const endAt = Date.UTC(2026, 10, 1);

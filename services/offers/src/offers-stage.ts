@@ -1,4 +1,3 @@
-import { type EnrichedTouchpointRecord, enricherContracts } from "@cx/enricher";
 import {
   chunkTopicMessages,
   coPartitionedAssigner,
@@ -23,21 +22,23 @@ import {
   responseProblem,
 } from "@cx/offers";
 import { StopStack } from "@cx/runtime";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka, Message, TopicMessages } from "kafkajs";
-import { type OffersEnv, offerSettings } from "./config";
-import { countDecisions, decisionLog } from "./decision-metrics";
-import { PartitionOffers, type PartitionOutputs } from "./partition-offers";
 import {
   customerFromRecord,
   customerStateRecord,
   decisionRecords,
+  type EnrichedTouchpointRecord,
+  enricherContracts,
   type OfferRecord,
   type OfferStateRecord,
   offerContracts,
   outcomeRecord,
   type SuppressedRecord,
-} from "./records";
+} from "@cx/stage-records";
+import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
+import type { Kafka, Message, TopicMessages } from "kafkajs";
+import { type OffersEnv, offerSettings } from "./config";
+import { countDecisions, decisionLog } from "./decision-metrics";
+import { PartitionOffers, type PartitionOutputs } from "./partition-offers";
 
 export interface OffersDeps {
   readonly kafka: Kafka;

@@ -2,16 +2,11 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CustomerEnricher } from "@cx/enrichment";
 import { parseCatalog } from "@cx/offers";
+import { customerFromRecord, customerStateRecord, decisionRecords, offerContracts } from "@cx/stage-records";
 import { touchpointOnDay } from "@cx/testing";
 import type { Type } from "avsc";
 import { describe, expect, it } from "vitest";
-import {
-  customerFromRecord,
-  customerStateRecord,
-  decisionRecords,
-  offerContracts,
-  PartitionOffers,
-} from "./index";
+import { PartitionOffers } from "./index";
 import { defaultSettings } from "./test-settings";
 
 const catalog = parseCatalog(

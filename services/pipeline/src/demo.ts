@@ -1,9 +1,9 @@
 import type { ClickHouse } from "@cx/clickhouse";
 import type { Touchpoint } from "@cx/contracts";
-import { createTouchpointPublisher, type OfferAnswerer, startOfferAnswerer } from "@cx/generator";
 import { waitUntilCaughtUp } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { createWorkload } from "@cx/workload";
+import { createTouchpointPublisher, type OfferAnswerer, startOfferAnswerer } from "@cx/workload-publisher";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka } from "kafkajs";
 import type { PipelineEnv } from "./config";

@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { createClickHouse, migrate } from "@cx/clickhouse";
 import { loadConfig } from "@cx/config";
-import { startOfTodayUtc } from "@cx/generator";
 import { runService } from "@cx/runtime";
+import { startOfTodayUtc } from "@cx/workload";
 import { pipelineEnvSchema } from "./config";
 import { runDemo } from "./demo";
 import { createProgress } from "./progress";

@@ -1,6 +1,6 @@
 import type { ClickHouse } from "@cx/clickhouse";
 import type { Touchpoint } from "@cx/contracts";
-import type { EnrichedTouchpointRecord } from "@cx/enricher";
+import type { EnrichedTouchpointRecord } from "@cx/stage-records";
 
 /** A customer to forget, and everyone the identity graph had merged into them. */
 export interface ErasureRequest {

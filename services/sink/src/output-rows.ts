@@ -1,7 +1,12 @@
-import type { DeliveryRecord } from "@cx/dispatcher";
-import type { CustomerProfileRecord, EnrichedTouchpointRecord, StageChangeRecord } from "@cx/enricher";
 import type { OfferOutcomeRecord } from "@cx/offers";
-import type { OfferRecord, SuppressedRecord } from "@cx/offers-service";
+import type {
+  CustomerProfileRecord,
+  DeliveryRecord,
+  EnrichedTouchpointRecord,
+  OfferRecord,
+  StageChangeRecord,
+  SuppressedRecord,
+} from "@cx/stage-records";
 
 /** Rows of the tables for the enricher's and offer service's topics (migration 0003). */
 

@@ -1,7 +1,5 @@
 import type { ClickHouse } from "@cx/clickhouse";
 import { touchpointContract, validateTouchpoint } from "@cx/contracts";
-import { dispatcherContracts } from "@cx/dispatcher";
-import { enricherContracts } from "@cx/enricher";
 import type { DecodedRecord } from "@cx/kafka";
 import {
   type AvroCodec,
@@ -12,8 +10,8 @@ import {
   startBatchConsumer,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
-import { offerContracts } from "@cx/offers-service";
 import { StopStack } from "@cx/runtime";
+import { dispatcherContracts, enricherContracts, offerContracts } from "@cx/stage-records";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka } from "kafkajs";
 import type { SinkEnv } from "./config";

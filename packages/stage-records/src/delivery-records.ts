@@ -1,5 +1,5 @@
 import { loadContract } from "@cx/contracts";
-import type { OfferRecord } from "@cx/offers-service";
+import type { OfferRecord } from "./offer-records";
 
 export const dispatcherContracts = {
   delivery: loadContract("offer-delivery"),

@@ -1,6 +1,6 @@
 import type { Touchpoint } from "@cx/contracts";
-import { createWorkload, type Workload } from "@cx/workload";
 import { startOfTodayUtc } from "./sample-touchpoints";
+import { createWorkload, type Workload } from "./workload";
 
 const dayMs = 24 * 60 * 60 * 1000;
 

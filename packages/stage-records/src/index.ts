@@ -1,0 +1,3 @@
+export * from "./delivery-records";
+export * from "./enricher-records";
+export * from "./offer-records";

@@ -1,0 +1,2 @@
+export { type OfferAnswerer, type OfferAnswererOptions, startOfferAnswerer } from "./offer-answers";
+export { createTouchpointPublisher, type TouchpointPublisher } from "./touchpoint-publisher";
