@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { ConfigError, loadConfig } from "@cx/config";
 import { createLogger, type Logger } from "@cx/logging";
 import {
@@ -23,6 +24,13 @@ export interface ServiceOptions {
    * 0 picks a free one) and METRICS_HOST. Without it the process has no operations endpoints.
    */
   readonly metricsPort?: number;
+  /**
+   * A start that fails (a broker, registry or database not reachable yet, say) is tried again with
+   * back-off, not ready meanwhile, until HEALTH_DEAD_AFTER_MS has passed since the first try; only
+   * then does the process exit 1. What a failed try had started is stopped by the start itself
+   * (StopStack). A bad configuration still exits 2 at once.
+   */
+  readonly retryStart?: boolean;
 }
 
 const shutdownTimeoutMs = 30_000;
@@ -92,7 +100,16 @@ export async function runService(
         "operations endpoints listening (/health/live, /health/ready, /metrics)",
       );
     }
-    service = await start(logger);
+    service = options.retryStart
+      ? await startWithRetries(
+          start,
+          logger,
+          (problem) => {
+            phase = `starting (${problem})`;
+          },
+          () => signalled !== undefined,
+        )
+      : await start(logger);
   } catch (error) {
     if (error instanceof ConfigError) {
       logger.fatal({ problems: error.problems }, error.message);
@@ -119,6 +136,29 @@ export async function runService(
         return stop("failed", 1);
       },
     );
+  }
+}
+
+/** Tries `start` until it succeeds, a stop is asked for, or the liveness bound has passed. */
+async function startWithRetries(
+  start: (logger: Logger) => Promise<RunningService>,
+  logger: Logger,
+  report: (problem: string) => void,
+  stopRequested: () => boolean,
+): Promise<RunningService> {
+  const firstTry = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(logger);
+    } catch (error) {
+      const retryInMs = Math.min(1_000 * 2 ** (attempt - 1), 15_000);
+      if (error instanceof ConfigError || stopRequested()) throw error;
+      if (Date.now() + retryInMs - firstTry > healthBounds.deadAfterMs) throw error;
+      report(`try ${attempt} failed: ${(error as Error)?.message ?? String(error)}`);
+      logger.warn({ err: error, attempt, retryInMs }, "could not start; trying again");
+      await sleep(retryInMs);
+      if (stopRequested()) throw error;
+    }
   }
 }
 

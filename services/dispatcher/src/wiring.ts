@@ -17,5 +17,5 @@ await runService(
       env,
     });
   },
-  { metricsPort: defaultMetricsPorts.dispatcher },
+  { metricsPort: defaultMetricsPorts.dispatcher, retryStart: true },
 );

@@ -17,5 +17,5 @@ await runService(
       env,
     });
   },
-  { metricsPort: defaultMetricsPorts.enricher },
+  { metricsPort: defaultMetricsPorts.enricher, retryStart: true },
 );

@@ -23,16 +23,22 @@ await runService(
       env.IDENTIFIER_HASH_KEY,
       env.GATEWAY_DEFAULT_COUNTRY as Parameters<typeof createIdentifierHasher>[1],
     );
-    const app = await buildGateway({ env, writer, hasher, logger, segment });
-    const address = await app.listen({ host: env.GATEWAY_HOST, port: env.GATEWAY_PORT });
-    logger.info(
-      {
-        address,
-        keys: env.GATEWAY_API_KEYS.map((key) => `${key.name}:${key.channel}`),
-        segmentSources: (segment.SEGMENT_WRITE_KEYS ?? []).map((key) => `${key.name}:${key.channel}`),
-      },
-      "listening",
-    );
+    let app: Awaited<ReturnType<typeof buildGateway>>;
+    try {
+      app = await buildGateway({ env, writer, hasher, logger, segment });
+      const address = await app.listen({ host: env.GATEWAY_HOST, port: env.GATEWAY_PORT });
+      logger.info(
+        {
+          address,
+          keys: env.GATEWAY_API_KEYS.map((key) => `${key.name}:${key.channel}`),
+          segmentSources: (segment.SEGMENT_WRITE_KEYS ?? []).map((key) => `${key.name}:${key.channel}`),
+        },
+        "listening",
+      );
+    } catch (error) {
+      await writer.close().catch(() => undefined);
+      throw error;
+    }
     return {
       async stop() {
         await app.close(); // stops accepting, lets in-flight requests finish their Kafka writes
@@ -40,5 +46,5 @@ await runService(
       },
     };
   },
-  { metricsPort: defaultMetricsPorts.gateway },
+  { metricsPort: defaultMetricsPorts.gateway, retryStart: true },
 );

@@ -17,5 +17,5 @@ await runService(
       env,
     });
   },
-  { metricsPort: defaultMetricsPorts.offers },
+  { metricsPort: defaultMetricsPorts.offers, retryStart: true },
 );

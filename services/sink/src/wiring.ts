@@ -13,15 +13,22 @@ await runService(
   async (logger) => {
     const env = loadConfig(sinkEnvSchema);
     const clickhouse = createClickHouse(env);
-    await migrate(clickhouse, logger);
-    timeInserts(clickhouse);
-    const sink = await startSink({
-      kafka: createKafka(env, logger),
-      registry: createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-      clickhouse,
-      logger,
-      env,
-    });
+    let sink: Awaited<ReturnType<typeof startSink>>;
+    try {
+      await migrate(clickhouse, logger);
+      timeInserts(clickhouse);
+      sink = await startSink({
+        kafka: createKafka(env, logger),
+        registry: createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
+        clickhouse,
+        logger,
+        env,
+      });
+    } catch (error) {
+      // A start tried again opens the database again: this try's client must not hold it.
+      await clickhouse.close().catch(() => undefined);
+      throw error;
+    }
     return {
       async stop() {
         await sink.stop();
@@ -29,5 +36,5 @@ await runService(
       },
     };
   },
-  { metricsPort: defaultMetricsPorts.sink },
+  { metricsPort: defaultMetricsPorts.sink, retryStart: true },
 );
