@@ -514,7 +514,9 @@ describe("fault injection on a private broker, with the services as processes", 
     const services = pipelineServices(variables, "sigterm");
     for (const service of Object.values(services)) service.start();
     const exits: Exit[] = [];
+    // A stop at any moment from the service's first line (before it, no program holds a signal).
     const stopAndRestart = async (name: ServiceName) => {
+      await services[name].begun();
       exits.push(await services[name].kill("SIGTERM"));
       services[name].start();
     };
@@ -530,8 +532,10 @@ describe("fault injection on a private broker, with the services as processes", 
       ]);
       await waitForGroups(kafka, pipelineGroups(variables), 240_000);
     } finally {
-      for (const name of ["enricher", "offers", "sink"] as const)
+      for (const name of ["enricher", "offers", "sink"] as const) {
+        await services[name].begun().catch(() => undefined);
         exits.push(await services[name].kill("SIGTERM"));
+      }
     }
     expect(Object.values(services).flatMap((service) => service.unexpectedExits)).toEqual([]);
     // Mid-stream and at the end: every stop finished or handed back its work and exited 0.

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, statSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
 const mains = {
@@ -26,6 +27,8 @@ export class ServiceProcess {
   private child: ChildProcess | undefined;
   private exit: Promise<Exit> = Promise.resolve({ code: null, signal: null });
   private killing = false;
+  /** The log's size when the current process was started: it has begun once the log grows. */
+  private logSizeAtStart = 0;
   readonly unexpectedExits: string[] = [];
   starts = 0;
 
@@ -42,6 +45,7 @@ export class ServiceProcess {
   start(): void {
     if (this.running) throw new Error(`${this.name} is already running`);
     const log = openSync(this.logFile, "a");
+    this.logSizeAtStart = statSync(this.logFile).size;
     const child = spawn(
       process.execPath,
       ["--import", "tsx", fileURLToPath(new URL(mains[this.name], import.meta.url))],
@@ -63,6 +67,20 @@ export class ServiceProcess {
         resolve({ code, signal });
       }),
     );
+  }
+
+  /**
+   * Resolves once the current process has written its first log line: its code runs, so its stop
+   * signals are held. (Before that, node and the TypeScript loader are still starting, seconds on
+   * a loaded machine, and a signal takes its default action: no program can hold it yet.)
+   */
+  async begun(timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (statSync(this.logFile).size <= this.logSizeAtStart) {
+      if (!this.running) throw new Error(`${this.name} ended before writing a line`);
+      if (Date.now() > deadline) throw new Error(`${this.name} wrote nothing within ${timeoutMs} ms`);
+      await sleep(100);
+    }
   }
 
   /** Sends `signal` and resolves with how the process ended. */
