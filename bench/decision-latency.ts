@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { customerKey, newTouchpoint, type Touchpoint } from "@cx/contracts";
+import { customerKey, newTouchpoint, noIdentifiers, type Touchpoint } from "@cx/contracts";
 import { customerIdFor } from "@cx/identity";
 import { createAvroCodec, createIdempotentProducer, readPartitionsToEnd } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
@@ -12,14 +12,6 @@ export interface DecisionLatency {
   readonly decisionLatencyMs: { p50: number; p95: number; p99: number };
   readonly setup: Record<string, number | string>;
 }
-
-const noIdentifiers = {
-  loyaltyId: null,
-  emailHash: null,
-  phoneHash: null,
-  deviceId: null,
-  socialHandle: null,
-};
 
 /** The q-quantile (nearest rank) of sorted samples. */
 export const quantile = (sorted: readonly number[], q: number) =>

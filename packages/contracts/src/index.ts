@@ -17,6 +17,7 @@ export {
   type Experience,
   identifiersSchema,
   noExperience,
+  noIdentifiers,
   type Touchpoint,
   type TouchpointType,
   touchpointContract,

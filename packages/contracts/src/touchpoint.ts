@@ -136,4 +136,13 @@ export const noExperience: Experience = Object.freeze({
   resolved: null,
 });
 
+/** A touchpoint's identifiers with none known (an erasure's row, a fixture that sets only some). */
+export const noIdentifiers: Touchpoint["identifiers"] = Object.freeze({
+  loyaltyId: null,
+  emailHash: null,
+  phoneHash: null,
+  deviceId: null,
+  socialHandle: null,
+});
+
 export const touchpointContract: TopicContract = loadContract("touchpoint");

@@ -1,4 +1,4 @@
-import { newTouchpoint, type Touchpoint, type TouchpointFields } from "@cx/contracts";
+import { newTouchpoint, noIdentifiers, type Touchpoint, type TouchpointFields } from "@cx/contracts";
 
 export const dayMs = 24 * 60 * 60 * 1000;
 /** Day 0 of the fixtures' calendar. */
@@ -10,13 +10,6 @@ export const cdnowModels = {
   gammaGamma: { p: 6.25, q: 3.74, v: 15.44 },
 } as const;
 
-const noIdentifiers = {
-  loyaltyId: null,
-  emailHash: null,
-  phoneHash: null,
-  deviceId: null,
-  socialHandle: null,
-};
 let sequence = 0;
 
 type FixtureFields = Partial<Omit<TouchpointFields, "identifiers">> & {

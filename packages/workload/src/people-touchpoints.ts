@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type Channel, newTouchpoint, noExperience, type Touchpoint } from "@cx/contracts";
+import { type Channel, newTouchpoint, noExperience, noIdentifiers, type Touchpoint } from "@cx/contracts";
 import { pick, seededRandom } from "@cx/random";
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -9,14 +9,6 @@ const money = (minor: number, discountMinor = 0) => ({
   discountMinor,
   marginMinor: null,
 });
-const noIdentifiers = {
-  loyaltyId: null,
-  emailHash: null,
-  phoneHash: null,
-  deviceId: null,
-  socialHandle: null,
-};
-
 const hashOf = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** The identifiers one person shows on each channel: partly overlapping, as in life. */

@@ -1,4 +1,4 @@
-import type { Touchpoint } from "@cx/contracts";
+import { noIdentifiers, type Touchpoint } from "@cx/contracts";
 
 /** One row of the touchpoints table, in the shape ClickHouse's JSONEachRow expects. */
 export interface TouchpointRow {
@@ -41,14 +41,6 @@ export interface TouchpointRow {
   source_partition: number;
   source_offset: string;
 }
-
-const noIdentifiers: Touchpoint["identifiers"] = {
-  loyaltyId: null,
-  emailHash: null,
-  phoneHash: null,
-  deviceId: null,
-  socialHandle: null,
-};
 
 export function touchpointRow(
   touchpoint: Touchpoint,
