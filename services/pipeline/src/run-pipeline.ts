@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
-import { createClickHouse, migrate } from "@cx/clickhouse";
+import { createClickHouse, describeClickHouse, migrate } from "@cx/clickhouse";
 import { loadConfig } from "@cx/config";
 import { startOfTodayUtc } from "@cx/generator";
+import { writeReport } from "@cx/report";
 import { runService } from "@cx/runtime";
 import { pipelineEnvSchema } from "./config";
 import { runDemo } from "./demo";
@@ -54,6 +55,13 @@ export async function runPipeline(overrides: Record<string, string> = {}): Promi
       printSummary(summary, where);
       if (env.PIPELINE_SUMMARY_FILE)
         writeFileSync(env.PIPELINE_SUMMARY_FILE, `${JSON.stringify(summary, null, 2)}\n`);
+      const report = await writeReport(clickhouse, {
+        out: env.PIPELINE_REPORT_FILE,
+        source: describeClickHouse(env),
+      });
+      console.log(
+        `\nReport: ${report} (open it in a browser; \`npx cx report --out FILE.html --from DAY --to DAY\` for another period)`,
+      );
     };
 
     return {
