@@ -3,6 +3,7 @@ import { closeSync, openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const mains = {
+  gateway: "../../services/gateway/src/main.ts",
   enricher: "../../services/enricher/src/main.ts",
   offers: "../../services/offers/src/main.ts",
   sink: "../../services/sink/src/main.ts",
