@@ -28,7 +28,7 @@ export async function runPipeline(overrides: Record<string, string> = {}): Promi
       await clickhouse.client.command({ query: `DROP DATABASE IF EXISTS ${clickhouse.database}` });
     }
     await migrate(clickhouse, logger);
-    const where = env.CLICKHOUSE_URL ?? `${env.CLICKHOUSE_DATA_DIR} (database ${env.CLICKHOUSE_DATABASE})`;
+    const where = describeClickHouse(env); // the server's origin, never its credentials
 
     const run = async () => {
       console.log(
