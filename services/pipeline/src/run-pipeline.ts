@@ -57,7 +57,7 @@ export async function runPipeline(overrides: Record<string, string> = {}): Promi
         writeFileSync(env.PIPELINE_SUMMARY_FILE, `${JSON.stringify(summary, null, 2)}\n`);
       const report = await writeReport(clickhouse, {
         out: env.PIPELINE_REPORT_FILE,
-        source: describeClickHouse(env),
+        source: where,
       });
       console.log(
         `\nReport: ${report} (open it in a browser; \`npx cx report --out FILE.html --from DAY --to DAY\` for another period)`,
