@@ -8,7 +8,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runCommand } from "./support/run-command";
 
 const dataDir = mkdtempSync(join(tmpdir(), "cx-demo-test-"));
-const size = { PIPELINE_CUSTOMERS: "80", PIPELINE_DAYS: "30", PIPELINE_SEED: "7", KAFKA_PARTITIONS: "3" };
+const size = {
+  PIPELINE_CUSTOMERS: "80",
+  PIPELINE_DAYS: "30",
+  PIPELINE_SEED: "7",
+  KAFKA_PARTITIONS: "3",
+  // The run's report goes beside its data, not into the repository's .data folder.
+  PIPELINE_REPORT_FILE: join(dataDir, "report.html"),
+};
 
 /** Queries one database of the demo's data folder from a process of its own (one chDB holder at a time). */
 async function query(database: string, queries: Record<string, string>) {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
 const mains = {
+  gateway: "../../services/gateway/src/main.ts",
   enricher: "../../services/enricher/src/main.ts",
   offers: "../../services/offers/src/main.ts",
   sink: "../../services/sink/src/main.ts",

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { readiness as processReadiness, type Readiness } from "./readiness";
 import { withTimeout } from "./with-timeout";
 
 /** Consumer lag of the partitions one consumer owns, read when Prometheus scrapes. */
@@ -24,9 +25,10 @@ export class PipelineMetrics {
   readonly offerSuppressions: Counter<"reason" | "channel">;
   readonly clickhouseInsertDuration: Histogram<"table" | "outcome">;
   readonly gatewayEvents: Counter<"channel" | "outcome">;
+  readonly ready: Gauge;
   private readonly lagSources = new Set<{ stage: string; source: LagSource }>();
 
-  constructor(registry: Registry = new Registry()) {
+  constructor(registry: Registry = new Registry(), readiness: Readiness = processReadiness) {
     this.registry = registry;
     const registers = [registry];
     collectDefaultMetrics({ register: registry, prefix: "cx_" });
@@ -110,6 +112,15 @@ export class PipelineMetrics {
       help: "Events posted to the gateway, per channel and outcome (accepted, rejected)",
       labelNames: ["channel", "outcome"],
       registers,
+    });
+    // Prometheus cannot read /health/ready's JSON; this says the same at every scrape, for alerts.
+    this.ready = new Gauge({
+      name: "cx_ready",
+      help: "1 when /health/ready answers 200 (every consumer joined and progressing, every producer connected), else 0",
+      registers,
+      collect() {
+        this.set(readiness.status().ready ? 1 : 0);
+      },
     });
   }
 

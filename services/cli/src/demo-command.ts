@@ -15,6 +15,7 @@ export function addDemoCommand(program: Command): void {
     .option("--seed <n>", "same seed, same workload", process.env.PIPELINE_SEED)
     .option("--no-answers", "customers do not answer offers (no feedback loop)")
     .option("--summary-file <file>", "also write the summary as JSON to this file")
+    .option("--report-file <file>", "where to write the HTML report (default .data/report.html)")
     .action(
       async (options: {
         customers?: string;
@@ -22,6 +23,7 @@ export function addDemoCommand(program: Command): void {
         seed?: string;
         answers: boolean;
         summaryFile?: string;
+        reportFile?: string;
       }) => {
         await runPipeline({
           ...(options.customers ? { PIPELINE_CUSTOMERS: options.customers } : {}),
@@ -29,6 +31,7 @@ export function addDemoCommand(program: Command): void {
           ...(options.seed ? { PIPELINE_SEED: options.seed } : {}),
           ...(options.answers ? {} : { PIPELINE_ANSWER_OFFERS: "false" }),
           ...(options.summaryFile ? { PIPELINE_SUMMARY_FILE: options.summaryFile } : {}),
+          ...(options.reportFile ? { PIPELINE_REPORT_FILE: options.reportFile } : {}),
         });
       },
     );

@@ -6,6 +6,7 @@ import { addMigrateCommand } from "./migrate-command";
 import { addProduceCommand } from "./produce-command";
 import { addQueryCommand } from "./query-command";
 import { addReplayCommand } from "./replay-command";
+import { addReportCommand } from "./report-command";
 import { addTopicsCommand } from "./topics-command";
 import { UsageError } from "./usage-error";
 
@@ -20,6 +21,7 @@ const program = new Command("cx")
 addClvFitCommand(program.command("clv").description("customer lifetime value models"));
 addIdentityCommands(program.command("identity").description("operator commands to the identity graph"));
 addQueryCommand(program);
+addReportCommand(program);
 addDemoCommand(program);
 addProduceCommand(program);
 addReplayCommand(program);

@@ -21,5 +21,7 @@ export const pipelineEnvSchema = z.object({
     .transform((value) => value === "true"),
   /** Also write the closing summary here, as JSON (for scripts and the test). */
   PIPELINE_SUMMARY_FILE: z.string().min(1).optional(),
+  /** The HTML report (`cx report`) the run ends by writing. */
+  PIPELINE_REPORT_FILE: z.string().min(1).default(".data/report.html"),
 });
 export type PipelineEnv = z.infer<typeof pipelineEnvSchema>;

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
-import { createClickHouse, migrate } from "@cx/clickhouse";
+import { createClickHouse, describeClickHouse, migrate } from "@cx/clickhouse";
 import { loadConfig } from "@cx/config";
+import { writeReport } from "@cx/report";
 import { runService } from "@cx/runtime";
 import { startOfTodayUtc } from "@cx/workload";
 import { pipelineEnvSchema } from "./config";
@@ -27,7 +28,7 @@ export async function runPipeline(overrides: Record<string, string> = {}): Promi
       await clickhouse.client.command({ query: `DROP DATABASE IF EXISTS ${clickhouse.database}` });
     }
     await migrate(clickhouse, logger);
-    const where = env.CLICKHOUSE_URL ?? `${env.CLICKHOUSE_DATA_DIR} (database ${env.CLICKHOUSE_DATABASE})`;
+    const where = describeClickHouse(env); // the server's origin, never its credentials
 
     const run = async () => {
       console.log(
@@ -54,6 +55,13 @@ export async function runPipeline(overrides: Record<string, string> = {}): Promi
       printSummary(summary, where);
       if (env.PIPELINE_SUMMARY_FILE)
         writeFileSync(env.PIPELINE_SUMMARY_FILE, `${JSON.stringify(summary, null, 2)}\n`);
+      const report = await writeReport(clickhouse, {
+        out: env.PIPELINE_REPORT_FILE,
+        source: where,
+      });
+      console.log(
+        `\nReport: ${report} (open it in a browser; \`npx cx report --out FILE.html --from DAY --to DAY\` for another period)`,
+      );
     };
 
     return {

@@ -1,4 +1,4 @@
-import { type ClickHouse, packedQuerySql, queryPack } from "@cx/clickhouse";
+import { type ClickHouse, runPackedQuery } from "@cx/clickhouse";
 import { deadLetterHeaders, readPartitionsToEnd } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import type { Kafka } from "kafkajs";
@@ -28,26 +28,6 @@ export interface PipelineSummary {
     accepted_value: number;
   }[];
   readonly deadLettersByReason: { reason: string; records: number }[];
-}
-
-const numeric = (row: Row) =>
-  Object.fromEntries(
-    Object.entries(row).map(([key, value]) => [
-      key,
-      typeof value === "string" && value !== "" && !Number.isNaN(Number(value)) ? Number(value) : value,
-    ]),
-  );
-
-/** Runs a query of the pack (one SQL text for the CLI, the demo and the tests). */
-async function packed(clickhouse: ClickHouse, name: string, params: Record<string, unknown> = {}) {
-  const query = queryPack().find((candidate) => candidate.name === name);
-  if (!query) throw new Error(`no query ${name} in the pack`);
-  const result = await clickhouse.client.query({
-    query: packedQuerySql(query, clickhouse.database),
-    query_params: params,
-    format: "JSONEachRow",
-  });
-  return (await result.json<Row>()).map(numeric);
 }
 
 async function single(clickhouse: ClickHouse, query: string): Promise<number> {
@@ -83,8 +63,8 @@ export async function pipelineSummary(
 ): Promise<PipelineSummary> {
   const t = (name: string) => clickhouse.table(name);
   const wholeTime = { from: "1970-01-01", to: "2149-06-06" };
-  const valueDeciles = (await packed(clickhouse, "value-deciles")) as PipelineSummary["valueDeciles"];
-  const offers = await packed(clickhouse, "offer-performance", wholeTime);
+  const valueDeciles = (await runPackedQuery(clickhouse, "value-deciles")) as PipelineSummary["valueDeciles"];
+  const offers = await runPackedQuery(clickhouse, "offer-performance", wholeTime);
   const acceptanceByOffer = new Map<string, PipelineSummary["acceptanceByOffer"][number]>();
   for (const row of offers) {
     const id = String(row.offer_id);
@@ -105,7 +85,7 @@ export async function pipelineSummary(
       accepted_value: Number((known.accepted_value + Number(row.accepted_value)).toFixed(2)),
     });
   }
-  const suppressions = await packed(clickhouse, "suppressions", wholeTime);
+  const suppressions = await runPackedQuery(clickhouse, "suppressions", wholeTime);
   const suppressedByReason = new Map<string, number>();
   for (const row of suppressions)
     suppressedByReason.set(
@@ -123,7 +103,10 @@ export async function pipelineSummary(
       clickhouse,
       `SELECT count() AS n FROM ${t("customer_profiles")} FINAL WHERE merged_into IS NULL`,
     ),
-    stages: (await stages.json<Row>()).map(numeric) as PipelineSummary["stages"],
+    stages: (await stages.json<Row>()).map((row) => ({
+      stage: String(row.stage),
+      customers: Number(row.customers),
+    })),
     valueDeciles,
     topFifthRevenueShare: Number(
       valueDeciles
