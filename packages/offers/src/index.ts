@@ -1,6 +1,8 @@
+export { type Arbiter, bestAction, careCatalog, withHoldout } from "./arbiter";
 export {
   type ArbitrationSettings,
   type CustomerView,
+  contextKey,
   customerOfDecision,
   customerView,
   type Decision,
@@ -33,6 +35,7 @@ export {
   type ContactPolicy,
   contactRefusal,
   defaultContactPolicy,
+  permissionRefusal,
   type SuppressionReason,
   suppressionReasons,
 } from "./contact-policy";
@@ -50,6 +53,7 @@ export {
   type LearnerState,
   PropensityLearner,
 } from "./learner";
+export { type HoldoutSettings, isHeldOut, noHoldout } from "./holdout";
 export { isTimeZone, type LocalTime, localTime } from "./local-time";
 export {
   defaultEngineSettings,

@@ -1,5 +1,26 @@
 export { dayFactor, localDay, weekdayOf } from "./calendar";
-export { type CustomerKind, customerKinds, type KindBehaviour, kindBehaviours } from "./kinds";
+export { type CustomerKind, customerKinds, drawKind, type KindBehaviour, kindBehaviours } from "./kinds";
 export { type OfferOutcome, type OfferToAnswer, responseOdds } from "./offer-response";
-export { Person } from "./person";
+export { mix32, Person } from "./person";
 export { createWorkload, type Workload, type WorkloadOptions } from "./workload";
+export {
+  basketMinor,
+  churnHazard,
+  churnThreshold,
+  nextOrganicPurchase,
+  type OrganicEvent,
+  type OrganicEventType,
+  type OrganicParameters,
+  organicDay,
+  organicParameters,
+} from "./simulated/organic-life";
+export {
+  isMarketingKind,
+  moneyOffKinds,
+  type OfferContext,
+  optOutChance,
+  type TrueResponseParameters,
+  trueResponse,
+  trueResponseParameters,
+  trueSellingKinds,
+} from "./simulated/true-response";

@@ -6,6 +6,7 @@ import { addMigrateCommand } from "./migrate-command";
 import { addProduceCommand } from "./produce-command";
 import { addQueryCommand } from "./query-command";
 import { addReplayCommand } from "./replay-command";
+import { addSimulateCommand } from "./simulate-command";
 import { addTopicsCommand } from "./topics-command";
 import { UsageError } from "./usage-error";
 
@@ -24,6 +25,7 @@ addDemoCommand(program);
 addProduceCommand(program);
 addReplayCommand(program);
 addTopicsCommand(program);
+addSimulateCommand(program);
 addMigrateCommand(program);
 
 try {
