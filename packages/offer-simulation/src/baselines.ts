@@ -1,6 +1,6 @@
 import {
   type Arbiter,
-
+  careKinds,
   contactRefusal,
   contextKey,
   type Decision,
@@ -11,6 +11,7 @@ import {
   type OfferDefinition,
   type PropensityLearner,
   permissionRefusal,
+  recoveryKinds,
 } from "@cx/offers";
 import { pick, seededRandom } from "@cx/random";
 
@@ -56,24 +57,49 @@ const nothing = (decisionId: string, request: DecisionRequest, eligible: number)
 });
 
 /**
- * Baseline: a uniformly random choice among the eligible actions that the contact policy lets out
- * (each on the first channel it may use). No ranking at all: not the engine's order, not its
- * learner; the same eligibility, service-first rule and contact policy as the product.
+ * Whether an action may go to this customer at this moment at all, whatever the targeting: the
+ * protections (service first, care only for negative-value customers) without the catalog's
+ * triggers, stages, tiers and traits, which are the engine's knowledge of whom to offer what.
  */
-export const randomAction: Arbiter = (catalog, state, request, learner, settings) => {
-  const decisionId = decisionIdFor(request.customerId, request.eventId, request.trigger);
-  const eligible = catalog.offers.filter((offer) => isEligible(offer, request));
-  const allowed = eligible.flatMap((offer) => {
-    const channel = offer.channels.find(
-      (candidate) => contactRefusal(state, offer, candidate, request.at, settings.policy) === undefined,
-    );
-    return channel ? [{ offer, channel }] : [];
-  });
-  if (allowed.length === 0) return [nothing(decisionId, request, eligible.length)];
-  const random = seededRandom(Number.parseInt(decisionId.slice(4, 12), 16));
-  const { offer, channel } = pick(random, allowed);
-  return [sendDecision(decisionId, request, offer, channel, learner, eligible.length)];
-};
+function permitted(offer: OfferDefinition, request: DecisionRequest): boolean {
+  if (request.serviceFirst && !recoveryKinds.includes(offer.kind)) return false;
+  return (
+    !request.customer.value.negative ||
+    (offer.eligibility.allowNegativeValue ?? careKinds.includes(offer.kind))
+  );
+}
+
+/** A uniformly random choice among `candidates` that the contact policy lets out. */
+function randomAmong(candidates: (offer: OfferDefinition, request: DecisionRequest) => boolean): Arbiter {
+  return (catalog, state, request, learner, settings) => {
+    const decisionId = decisionIdFor(request.customerId, request.eventId, request.trigger);
+    const eligible = catalog.offers.filter((offer) => candidates(offer, request));
+    const allowed = eligible.flatMap((offer) => {
+      const channel = offer.channels.find(
+        (candidate) => contactRefusal(state, offer, candidate, request.at, settings.policy) === undefined,
+      );
+      return channel ? [{ offer, channel }] : [];
+    });
+    if (allowed.length === 0) return [nothing(decisionId, request, eligible.length)];
+    const random = seededRandom(Number.parseInt(decisionId.slice(4, 12), 16));
+    const { offer, channel } = pick(random, allowed);
+    return [sendDecision(decisionId, request, offer, channel, learner, eligible.length)];
+  };
+}
+
+/**
+ * Baseline `random`: at the same moments as the engine and under the same contact policy, a
+ * uniformly random action among all those the customer may be sent (see `permitted`): no
+ * targeting, no ranking, no learning.
+ */
+export const randomAction: Arbiter = randomAmong(permitted);
+
+/**
+ * Baseline `randomTargeted`: a uniformly random action among those the catalog's targeting makes
+ * eligible, under the same contact policy: what the engine's ranking and learner add on top of
+ * the catalog's targeting.
+ */
+export const randomTargetedAction: Arbiter = randomAmong(isEligible);
 
 /**
  * Baseline: every eligible action on every trigger, on the first channel the customer consented
@@ -88,4 +114,3 @@ export const broadcastAll: Arbiter = (catalog, state, request, learner) => {
     return [sendDecision(decisionId, request, offer, channel, learner, eligible.length)];
   });
 };
-

@@ -52,7 +52,7 @@ export interface MarketSetup {
 }
 
 export interface MarketTotals {
-  /** What accepted offers brought: the purchase they came with (selling), the business's value of care. */
+  /** What accepted selling offers brought: the purchase each came with (care is judged by churn, not here). */
   acceptedValueMinor: number;
   /** Every purchase in the period, minus what accepted offers cost. */
   netValueMinor: number;
@@ -237,7 +237,7 @@ export function runMarket(setup: MarketSetup): MarketTotals {
     if (outcome === "accepted") {
       totals.accepted++;
       totals.netValueMinor -= offer.costMinor;
-      if (!trueSellingKinds.has(offer.kind)) valueMinor = offer.businessValueMinor;
+      if (!trueSellingKinds.has(offer.kind)) valueMinor = 0;
       else if (anyway) {
         valueMinor = anyway.event.amountMinor;
         life.redeemed.set(anyway.day, offer.costMinor);
@@ -256,7 +256,11 @@ export function runMarket(setup: MarketSetup): MarketTotals {
       }
     }
     advance(life, at);
-    const result = engine.handleResponse(life.offers, { decisionId: decision.decisionId, outcome, at, valueMinor }, learner);
+    const result = engine.handleResponse(
+      life.offers,
+      { decisionId: decision.decisionId, outcome, at, valueMinor },
+      learner,
+    );
     if (!("refused" in result)) life.offers = { state: result.state, view: life.offers?.view ?? null };
     if (purchase) feed(life, purchase);
   };

@@ -1,6 +1,6 @@
 import {
-  contactRefusal,
   type CustomerOfferState,
+  contactRefusal,
   type Decision,
   type EngineSettings,
   isEligible,
@@ -29,7 +29,8 @@ export function decisionRegret(
     .filter((offer) => isEligible(offer, request))
     .reduce((most, offer) => {
       const channel = offer.channels.find(
-        (candidate) => contactRefusal(stateBefore, offer, candidate, request.at, settings.policy) === undefined,
+        (candidate) =>
+          contactRefusal(stateBefore, offer, candidate, request.at, settings.policy) === undefined,
       );
       return channel ? Math.max(most, worth(offer, channel)) : most;
     }, 0);
@@ -37,7 +38,10 @@ export function decisionRegret(
 }
 
 /** Cumulative sums at the end of each week, from regrets tagged with the week they fell in. */
-export function cumulativeByWeek(regrets: readonly { week: number; regret: number }[], weeks: number): number[] {
+export function cumulativeByWeek(
+  regrets: readonly { week: number; regret: number }[],
+  weeks: number,
+): number[] {
   const perWeek = Array.from({ length: weeks }, () => 0);
   for (const { week, regret } of regrets) perWeek[week] = (perWeek[week] ?? 0) + regret;
   let running = 0;

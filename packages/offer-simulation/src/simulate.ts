@@ -1,5 +1,11 @@
-import { type Arbiter, bestAction, type EngineSettings, type LearnerSettings, type OfferCatalog } from "@cx/offers";
-import { broadcastAll, randomAction } from "./baselines";
+import {
+  type Arbiter,
+  bestAction,
+  type EngineSettings,
+  type LearnerSettings,
+  type OfferCatalog,
+} from "@cx/offers";
+import { broadcastAll, randomAction, randomTargetedAction } from "./baselines";
 import { type MarketTotals, runMarket } from "./market";
 import { simulatedPopulation } from "./population";
 import { cumulativeByWeek } from "./regret";
@@ -32,6 +38,7 @@ export interface SimulationReport {
     readonly regretPerDecisionByWeek: number[];
   };
   readonly random: PolicyReport;
+  readonly randomTargeted: PolicyReport;
   readonly broadcast: PolicyReport;
   readonly none: PolicyReport;
 }
@@ -52,6 +59,7 @@ export function simulate(options: SimulationOptions): SimulationReport {
     runMarket({ ...options, population, arbiter, engine, measureRegret });
   const engine = run(bestAction, options.engine, true);
   const random = run(randomAction, options.engine);
+  const randomTargeted = run(randomTargetedAction, options.engine);
   const broadcast = run(broadcastAll, options.engine);
   const none = run(bestAction, { ...options.engine, holdout: { percent: 100, salt: "none" } });
   const report = (totals: MarketTotals): PolicyReport => ({
@@ -87,6 +95,7 @@ export function simulate(options: SimulationOptions): SimulationReport {
       }),
     },
     random: report(random),
+    randomTargeted: report(randomTargeted),
     broadcast: report(broadcast),
     none: report(none),
   };

@@ -47,13 +47,13 @@ export {
   observeTouchpoint,
   type SentOffer,
 } from "./customer-offers";
+export { type HoldoutSettings, isHeldOut, noHoldout } from "./holdout";
 export {
   defaultLearnerSettings,
   type LearnerSettings,
   type LearnerState,
   PropensityLearner,
 } from "./learner";
-export { type HoldoutSettings, isHeldOut, noHoldout } from "./holdout";
 export { isTimeZone, type LocalTime, localTime } from "./local-time";
 export {
   defaultEngineSettings,

@@ -2,7 +2,6 @@ export { dayFactor, localDay, weekdayOf } from "./calendar";
 export { type CustomerKind, customerKinds, drawKind, type KindBehaviour, kindBehaviours } from "./kinds";
 export { type OfferOutcome, type OfferToAnswer, responseOdds } from "./offer-response";
 export { mix32, Person } from "./person";
-export { createWorkload, type Workload, type WorkloadOptions } from "./workload";
 export {
   basketMinor,
   churnHazard,
@@ -24,3 +23,4 @@ export {
   trueResponseParameters,
   trueSellingKinds,
 } from "./simulated/true-response";
+export { createWorkload, type Workload, type WorkloadOptions } from "./workload";

@@ -57,7 +57,10 @@ const purposes = { day: 1, basket: 2, churn: 3 } as const;
 /** A basket of this kind of customer (log-normal around the kind's median). */
 export function basketMinor(kind: CustomerKind, random: () => number): number {
   const behaviour = kindBehaviours[kind];
-  return Math.max(100, Math.round(behaviour.basketMedianMinor * Math.exp(behaviour.basketSigma * normal(random))));
+  return Math.max(
+    100,
+    Math.round(behaviour.basketMedianMinor * Math.exp(behaviour.basketSigma * normal(random))),
+  );
 }
 
 /** The customer's own contact on a day, or null for a quiet day. Churned customers only browse. */

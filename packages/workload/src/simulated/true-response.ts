@@ -1,5 +1,5 @@
-import { responseOdds } from "../offer-response";
 import type { CustomerKind } from "../kinds";
+import { responseOdds } from "../offer-response";
 
 /**
  * The simulated world's hidden truth about offers: how likely a customer is to accept or decline,
@@ -58,7 +58,12 @@ export const trueSellingKinds: ReadonlySet<string> = new Set([
 /** Kinds whose acceptance redeems money off a purchase (the customer may have bought anyway). */
 export const moneyOffKinds: ReadonlySet<string> = new Set(["discount", "win_back"]);
 /** Kinds that are marketing (they tire and can drive opt-outs); care never does. */
-const careKinds: ReadonlySet<string> = new Set(["service_recovery", "free_replacement", "survey", "education"]);
+const careKinds: ReadonlySet<string> = new Set([
+  "service_recovery",
+  "free_replacement",
+  "survey",
+  "education",
+]);
 export const isMarketingKind = (offerKind: string) => !careKinds.has(offerKind);
 
 export interface OfferContext {
