@@ -88,18 +88,17 @@ function randomAmong(candidates: (offer: OfferDefinition, request: DecisionReque
 }
 
 /**
- * Baseline `random`: at the same moments as the engine and under the same contact policy, a
- * uniformly random action among all those the customer may be sent (see `permitted`): no
- * targeting, no ranking, no learning.
+ * Baseline `random`: at the same moments as the engine, under the same contact policy, a uniformly
+ * random action among those the catalog makes eligible (trigger, stage, tier, traits, service
+ * first): the catalog's targeting without the engine's ranking and learner.
  */
-export const randomAction: Arbiter = randomAmong(permitted);
+export const randomAction: Arbiter = randomAmong(isEligible);
 
 /**
- * Baseline `randomTargeted`: a uniformly random action among those the catalog's targeting makes
- * eligible, under the same contact policy: what the engine's ranking and learner add on top of
- * the catalog's targeting.
+ * Baseline `randomUntargeted`: the same, but among every action the customer may be sent at all
+ * (see `permitted`): neither the catalog's targeting nor the engine's ranking.
  */
-export const randomTargetedAction: Arbiter = randomAmong(isEligible);
+export const randomUntargetedAction: Arbiter = randomAmong(permitted);
 
 /**
  * Baseline: every eligible action on every trigger, on the first channel the customer consented

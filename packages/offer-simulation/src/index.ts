@@ -1,4 +1,4 @@
-export { broadcastAll, randomAction, randomTargetedAction } from "./baselines";
+export { broadcastAll, randomAction, randomUntargetedAction } from "./baselines";
 export { type MarketSetup, type MarketTotals, runMarket, warmUpDays } from "./market";
 export { type SimulatedCustomer, simulatedPopulation } from "./population";
 export { cumulativeByWeek, decisionRegret, type TrueWorth } from "./regret";

@@ -24,6 +24,7 @@ import {
   moneyOffKinds,
   nextOrganicPurchase,
   type OrganicEvent,
+  offerPurchaseMinor,
   optOutChance,
   organicDay,
   trueResponse,
@@ -36,6 +37,8 @@ import { dayMs, hourMs, simulationStart, TouchpointMaker } from "./sim-touchpoin
 
 /** Days of purchase history every customer has before the offers start (profiles only). */
 export const warmUpDays = 120;
+/** A complaint or service request this many days old still leaves something to put right. */
+const problemDays = 30;
 /** The daily check of follow-ups and expiries, at 09:00 (after quiet hours). */
 const tickHour = 9;
 
@@ -86,6 +89,8 @@ interface Life {
   threshold: number;
   returns: number;
   lastComplaintDay: number | null;
+  /** The last complaint or service request: something a recovery action could put right. */
+  lastProblemDay: number | null;
   recovered: boolean;
   marketingSent: number[];
   optedOut: Set<string>;
@@ -128,6 +133,7 @@ export function runMarket(setup: MarketSetup): MarketTotals {
     threshold: churnThreshold(seed, customer.index, 0),
     returns: 0,
     lastComplaintDay: null,
+    lastProblemDay: null,
     recovered: false,
     marketingSent: [],
     optedOut: new Set(),
@@ -180,6 +186,7 @@ export function runMarket(setup: MarketSetup): MarketTotals {
         channel: on,
         hour: new Date(at).getUTCHours(),
         recentContacts: isMarketingKind(offerKind) ? recentContacts : 0,
+        hasProblem: life.lastProblemDay !== null && dayOf(at) - life.lastProblemDay <= problemDays,
       });
     if (setup.measureRegret && life.offers) {
       const stateBefore = {
@@ -242,7 +249,8 @@ export function runMarket(setup: MarketSetup): MarketTotals {
         valueMinor = anyway.event.amountMinor;
         life.redeemed.set(anyway.day, offer.costMinor);
       } else {
-        valueMinor = basketMinor(kind, seededRandom(mix32(seed, index, seedOf(decision.decisionId), 7)));
+        const usual = basketMinor(kind, seededRandom(mix32(seed, index, seedOf(decision.decisionId), 7)));
+        valueMinor = offerPurchaseMinor(usual, offer.businessValueMinor);
         purchase = life.touchpoints.purchase(at, valueMinor, offer.costMinor);
         totals.netValueMinor += valueMinor;
       }
@@ -275,6 +283,7 @@ export function runMarket(setup: MarketSetup): MarketTotals {
       }
       case "complaint":
       case "service_request": {
+        life.lastProblemDay = day;
         if (event.type === "complaint") {
           life.lastComplaintDay = day;
           life.recovered = false;

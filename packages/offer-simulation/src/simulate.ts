@@ -5,7 +5,7 @@ import {
   type LearnerSettings,
   type OfferCatalog,
 } from "@cx/offers";
-import { broadcastAll, randomAction, randomTargetedAction } from "./baselines";
+import { broadcastAll, randomAction, randomUntargetedAction } from "./baselines";
 import { type MarketTotals, runMarket } from "./market";
 import { simulatedPopulation } from "./population";
 import { cumulativeByWeek } from "./regret";
@@ -24,8 +24,10 @@ export interface PolicyReport {
   readonly acceptedValue: number;
   readonly incrementalValue: number;
   readonly netValue: number;
+  /** Marketing messages per customer: the selling pressure that tires people and drives opt-outs. */
   readonly contactsPerCustomer: number;
-  readonly marketingContactsPerCustomer: number;
+  /** Care messages per customer (recovery, survey, how-to): service, the same duty under every policy. */
+  readonly careContactsPerCustomer: number;
   readonly acceptanceRate: number;
   readonly optOuts: number;
   readonly churned: number;
@@ -38,7 +40,7 @@ export interface SimulationReport {
     readonly regretPerDecisionByWeek: number[];
   };
   readonly random: PolicyReport;
-  readonly randomTargeted: PolicyReport;
+  readonly randomUntargeted: PolicyReport;
   readonly broadcast: PolicyReport;
   readonly none: PolicyReport;
 }
@@ -48,10 +50,10 @@ const money = (minor: number) => Math.round(minor) / 100;
 const rate = (value: number) => Math.round(value * 10_000) / 10_000;
 
 /**
- * The engine against three baselines over the same population, seed and organic behaviour:
- * `random` (a uniformly random eligible action under the same contact policy), `broadcast` (every
- * eligible action on every trigger, consent only) and `none` (care only: everyone held out, the
- * baseline for incremental value).
+ * The engine against the baselines over the same population, seed and organic behaviour:
+ * `random` (a uniformly random eligible action under the same contact policy), `randomUntargeted`
+ * (the same without the catalog's targeting), `broadcast` (every eligible action on every trigger,
+ * consent only) and `none` (care only: everyone held out, the baseline for incremental value).
  */
 export function simulate(options: SimulationOptions): SimulationReport {
   const population = simulatedPopulation(options.seed, options.customers);
@@ -59,15 +61,15 @@ export function simulate(options: SimulationOptions): SimulationReport {
     runMarket({ ...options, population, arbiter, engine, measureRegret });
   const engine = run(bestAction, options.engine, true);
   const random = run(randomAction, options.engine);
-  const randomTargeted = run(randomTargetedAction, options.engine);
+  const randomUntargeted = run(randomUntargetedAction, options.engine);
   const broadcast = run(broadcastAll, options.engine);
   const none = run(bestAction, { ...options.engine, holdout: { percent: 100, salt: "none" } });
   const report = (totals: MarketTotals): PolicyReport => ({
     acceptedValue: money(totals.acceptedValueMinor),
     incrementalValue: money(totals.netValueMinor - none.netValueMinor),
     netValue: money(totals.netValueMinor),
-    contactsPerCustomer: rate(totals.contacts / options.customers),
-    marketingContactsPerCustomer: rate(totals.marketingContacts / options.customers),
+    contactsPerCustomer: rate(totals.marketingContacts / options.customers),
+    careContactsPerCustomer: rate((totals.contacts - totals.marketingContacts) / options.customers),
     acceptanceRate: rate(totals.contacts === 0 ? 0 : totals.accepted / totals.contacts),
     optOuts: totals.optOuts,
     churned: totals.churned,
@@ -95,7 +97,7 @@ export function simulate(options: SimulationOptions): SimulationReport {
       }),
     },
     random: report(random),
-    randomTargeted: report(randomTargeted),
+    randomUntargeted: report(randomUntargeted),
     broadcast: report(broadcast),
     none: report(none),
   };

@@ -45,6 +45,13 @@ export interface ArbitrationSettings {
   readonly tierWeights: Record<ValueTier, number>;
   /** Thompson sampling (explore) or the posterior mean (exploit only). */
   readonly explore: boolean;
+  /**
+   * A marketing action whose expected worth (propensity × net value × tier weight) is below this,
+   * in minor units, is not worth a contact: every selling message tires the customer and risks an
+   * opt-out, so no offer is better. Care actions are never held back by it. 0 here (off); the
+   * offers service sets OFFERS_MIN_EXPECTED_VALUE_MINOR (200).
+   */
+  readonly minExpectedValueMinor: number;
 }
 
 export const defaultArbitration: ArbitrationSettings = {
@@ -58,6 +65,7 @@ export const defaultArbitration: ArbitrationSettings = {
   },
   tierWeights: { top: 1.5, middle: 1, low: 0.7, negative: 0.2 },
   explore: true,
+  minExpectedValueMinor: 0,
 };
 
 export interface DecisionRequest {
@@ -177,16 +185,14 @@ export function decide(
     .map((offer) => {
       const channel = offer.channels[0] as DeliveryChannel;
       const context = contextKey(request.customer, channel);
-      const propensity = factors.propensity
-        ? settings.explore
-          ? learner.sample(offer.id, context, random)
-          : learner.mean(offer.id, context)
-        : 1;
+      const estimate = settings.explore
+        ? learner.sample(offer.id, context, random)
+        : learner.mean(offer.id, context);
+      const propensity = factors.propensity ? estimate : 1;
+      const netValue = Math.max(0, offer.businessValueMinor - offer.costMinor);
+      const worth = estimate * netValue * settings.tierWeights[request.customer.tier];
       const contextWeight = factors.context ? (settings.contextWeights[request.trigger] ?? 1) : 1;
-      const value = factors.value
-        ? Math.max(0, offer.businessValueMinor - offer.costMinor) *
-          settings.tierWeights[request.customer.tier]
-        : 1;
+      const value = factors.value ? netValue * settings.tierWeights[request.customer.tier] : 1;
       const lever = factors.lever ? offer.lever : 1;
       return {
         offer,
@@ -195,6 +201,7 @@ export function decide(
         contextWeight,
         value,
         lever,
+        worth,
         priority: propensity * contextWeight * value * lever,
       };
     })
@@ -202,6 +209,14 @@ export function decide(
 
   const suppressed: Suppression[] = [];
   for (const candidate of ranked) {
+    if (!careKinds.includes(candidate.offer.kind) && candidate.worth < settings.minExpectedValueMinor) {
+      suppressed.push({
+        offerId: candidate.offer.id,
+        channel: candidate.offer.channels[0] as DeliveryChannel,
+        reason: "not_worth_contact",
+      });
+      continue;
+    }
     for (const channel of candidate.offer.channels) {
       const reason = contactRefusal(state, candidate.offer, channel, request.at, policy);
       if (reason) {

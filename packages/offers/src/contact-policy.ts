@@ -37,6 +37,8 @@ export const suppressionReasons = [
   "week_cap",
   /** The customer is in the universal holdout: what marketing would have sent (see holdout.ts). */
   "holdout",
+  /** Expected worth below ArbitrationSettings.minExpectedValueMinor: no offer beats a tiring one. */
+  "not_worth_contact",
 ] as const;
 export type SuppressionReason = (typeof suppressionReasons)[number];
 

@@ -17,6 +17,7 @@ export {
   isMarketingKind,
   moneyOffKinds,
   type OfferContext,
+  offerPurchaseMinor,
   optOutChance,
   type TrueResponseParameters,
   trueResponse,

@@ -64,6 +64,8 @@ export const offersEnvSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.enum(["propensity", "context", "value", "lever"]))),
+  /** A marketing action expected to be worth less than this (minor units) is not sent: no offer is better. */
+  OFFERS_MIN_EXPECTED_VALUE_MINOR: z.coerce.number().min(0).default(200),
   OFFERS_EXPLORE: z
     .enum(["true", "false"])
     .default("true")
@@ -106,6 +108,7 @@ export function offerSettings(env: OffersEnv): { engine: EngineSettings; learner
           lever: !off.has("lever"),
         },
         explore: env.OFFERS_EXPLORE,
+        minExpectedValueMinor: env.OFFERS_MIN_EXPECTED_VALUE_MINOR,
       },
       followUps: {
         surveyAfterDays: env.OFFERS_SURVEY_AFTER_DAYS,

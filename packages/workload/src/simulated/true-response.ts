@@ -26,6 +26,10 @@ export interface TrueResponseParameters {
    * validity takes it at least this often (free money), on the purchase they were making anyway.
    */
   readonly redeemAnywayAtLeast: number;
+  /** Recovery kinds (service_recovery, free_replacement) with no problem to put right: acceptance × this. */
+  readonly recoveryWithoutProblem: number;
+  /** An accepted selling offer's purchase is the customer's usual basket × the offer's business value / this. */
+  readonly referenceBasketMinor: number;
 }
 
 export const trueResponseParameters: TrueResponseParameters = {
@@ -45,6 +49,8 @@ export const trueResponseParameters: TrueResponseParameters = {
   fatigueAcceptDecay: 0.7,
   optOutScale: 3,
   redeemAnywayAtLeast: 0.6,
+  recoveryWithoutProblem: 0.1,
+  referenceBasketMinor: 4000,
 };
 
 /** Kinds that sell: a purchase comes with their acceptance. The others fix, ask or teach. */
@@ -58,12 +64,8 @@ export const trueSellingKinds: ReadonlySet<string> = new Set([
 /** Kinds whose acceptance redeems money off a purchase (the customer may have bought anyway). */
 export const moneyOffKinds: ReadonlySet<string> = new Set(["discount", "win_back"]);
 /** Kinds that are marketing (they tire and can drive opt-outs); care never does. */
-const careKinds: ReadonlySet<string> = new Set([
-  "service_recovery",
-  "free_replacement",
-  "survey",
-  "education",
-]);
+const recoveryKinds: ReadonlySet<string> = new Set(["service_recovery", "free_replacement"]);
+const careKinds: ReadonlySet<string> = new Set([...recoveryKinds, "survey", "education"]);
 export const isMarketingKind = (offerKind: string) => !careKinds.has(offerKind);
 
 export interface OfferContext {
@@ -76,6 +78,8 @@ export interface OfferContext {
   readonly hour: number;
   /** Marketing contacts in the fatigue window before this one. */
   readonly recentContacts: number;
+  /** Whether the customer has a problem to put right (a complaint or service request in the last 30 days). */
+  readonly hasProblem: boolean;
 }
 
 function hourLift(channel: string, hour: number, parameters: TrueResponseParameters): number {
@@ -83,6 +87,15 @@ function hourLift(channel: string, hour: number, parameters: TrueResponseParamet
   if (hour >= 17 && hour < 21) return parameters.eveningLift;
   if (hour < 10) return parameters.morningDip;
   return 1;
+}
+
+/** What an accepted selling offer's purchase comes to: the usual basket scaled by the offer's worth. */
+export function offerPurchaseMinor(
+  usualBasketMinor: number,
+  offerBusinessValueMinor: number,
+  parameters: TrueResponseParameters = trueResponseParameters,
+): number {
+  return Math.round((usualBasketMinor * offerBusinessValueMinor) / parameters.referenceBasketMinor);
 }
 
 /**
@@ -101,7 +114,8 @@ export function trueResponse(
     (parameters.stageLift[context.stage]?.[context.offerKind] ?? 1) *
     (parameters.channelLift[context.channel] ?? 1) *
     hourLift(context.channel, context.hour, parameters) *
-    fatigue;
+    fatigue *
+    (recoveryKinds.has(context.offerKind) && !context.hasProblem ? parameters.recoveryWithoutProblem : 1);
   const accept = Math.min(0.95, baseAccept * lift);
   return { accept, decline: Math.min(decline, 1 - accept) };
 }
