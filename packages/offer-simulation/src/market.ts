@@ -15,6 +15,7 @@ import {
 } from "@cx/offers";
 import { seededRandom } from "@cx/random";
 import {
+  acceptedOfferEffect,
   basketMinor,
   churnHazard,
   churnThreshold,
@@ -24,12 +25,10 @@ import {
   moneyOffKinds,
   nextOrganicPurchase,
   type OrganicEvent,
-  offerPurchaseMinor,
   optOutChance,
   organicDay,
   trueResponse,
   trueResponseParameters,
-  trueSellingKinds,
 } from "@cx/workload";
 import type { SimulatedCustomer } from "./population";
 import { decisionRegret } from "./regret";
@@ -243,18 +242,13 @@ export function runMarket(setup: MarketSetup): MarketTotals {
     let purchase: Touchpoint | null = null;
     if (outcome === "accepted") {
       totals.accepted++;
-      totals.netValueMinor -= offer.costMinor;
-      if (!trueSellingKinds.has(offer.kind)) valueMinor = 0;
-      else if (anyway) {
-        valueMinor = anyway.event.amountMinor;
-        life.redeemed.set(anyway.day, offer.costMinor);
-      } else {
-        const usual = basketMinor(kind, seededRandom(mix32(seed, index, seedOf(decision.decisionId), 7)));
-        valueMinor = offerPurchaseMinor(usual, offer.businessValueMinor);
-        purchase = life.touchpoints.purchase(at, valueMinor, offer.costMinor);
-        totals.netValueMinor += valueMinor;
-      }
-      totals.acceptedValueMinor += valueMinor;
+      const usual = basketMinor(kind, seededRandom(mix32(seed, index, seedOf(decision.decisionId), 7)));
+      const effect = acceptedOfferEffect(offer, usual, anyway?.event.amountMinor ?? null);
+      totals.netValueMinor += effect.incrementalMinor;
+      totals.acceptedValueMinor += effect.purchaseMinor;
+      valueMinor = effect.purchaseMinor;
+      if (anyway) life.redeemed.set(anyway.day, offer.costMinor);
+      if (effect.newPurchase) purchase = life.touchpoints.purchase(at, effect.purchaseMinor, offer.costMinor);
       if (recoveryKinds.includes(offer.kind)) life.recovered = true;
       if (offer.kind === "win_back" && life.churned) {
         life.churned = false;

@@ -68,6 +68,9 @@ export const defaultArbitration: ArbitrationSettings = {
   minExpectedValueMinor: 0,
 };
 
+/** Marketing sent within this window raises the bar for the next (see minExpectedValueMinor). */
+const fatigueWindowMs = 14 * 86_400_000;
+
 export interface DecisionRequest {
   readonly customerId: string;
   readonly trigger: Trigger;
@@ -207,9 +210,15 @@ export function decide(
     })
     .sort((a, b) => b.priority - a.priority || a.offer.id.localeCompare(b.offer.id));
 
+  // Each marketing message in the last fortnight doubles the bar: a tired customer needs a better reason.
+  const recentMarketing = state.sent.filter(
+    (sent) =>
+      !careKinds.includes(sent.kind) && sent.at > request.at - fatigueWindowMs && sent.at <= request.at,
+  ).length;
+  const bar = settings.minExpectedValueMinor * 2 ** recentMarketing;
   const suppressed: Suppression[] = [];
   for (const candidate of ranked) {
-    if (!careKinds.includes(candidate.offer.kind) && candidate.worth < settings.minExpectedValueMinor) {
+    if (!careKinds.includes(candidate.offer.kind) && candidate.worth < bar) {
       suppressed.push({
         offerId: candidate.offer.id,
         channel: candidate.offer.channels[0] as DeliveryChannel,

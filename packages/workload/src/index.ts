@@ -14,6 +14,8 @@ export {
   organicParameters,
 } from "./simulated/organic-life";
 export {
+  type AcceptedOfferEffect,
+  acceptedOfferEffect,
   isMarketingKind,
   moneyOffKinds,
   type OfferContext,

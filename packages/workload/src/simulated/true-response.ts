@@ -128,3 +128,33 @@ export function optOutChance(
 ): number {
   return Math.min(0.9, kindOptOutRate * parameters.optOutScale * (1 + recentContacts) ** 2);
 }
+
+/** What an accepted offer brought and what it caused. */
+export interface AcceptedOfferEffect {
+  /** The purchase the acceptance came with (reported as its value); 0 for care. */
+  readonly purchaseMinor: number;
+  /** True when the offer caused the purchase; false when it rode on one the customer made anyway. */
+  readonly newPurchase: boolean;
+  /** What the offer changed in net value: a new purchase minus the offer's cost, or minus its cost alone. */
+  readonly incrementalMinor: number;
+}
+
+/**
+ * The effect of an accepted offer. Care buys nothing; a selling offer brings a purchase of the usual
+ * basket scaled by the offer's worth — unless the customer would have bought anyway within its
+ * validity (`anywayBasketMinor`), in which case it is redeemed on that purchase: accepted, with a
+ * value, yet its only effect is its cost (the margin a discount gives away).
+ */
+export function acceptedOfferEffect(
+  offer: { readonly kind: string; readonly businessValueMinor: number; readonly costMinor: number },
+  usualBasketMinor: number,
+  anywayBasketMinor: number | null,
+  parameters: TrueResponseParameters = trueResponseParameters,
+): AcceptedOfferEffect {
+  if (!trueSellingKinds.has(offer.kind))
+    return { purchaseMinor: 0, newPurchase: false, incrementalMinor: -offer.costMinor };
+  if (anywayBasketMinor !== null)
+    return { purchaseMinor: anywayBasketMinor, newPurchase: false, incrementalMinor: -offer.costMinor };
+  const purchaseMinor = offerPurchaseMinor(usualBasketMinor, offer.businessValueMinor, parameters);
+  return { purchaseMinor, newPurchase: true, incrementalMinor: purchaseMinor - offer.costMinor };
+}
