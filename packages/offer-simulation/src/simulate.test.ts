@@ -48,14 +48,17 @@ describe("cx simulate", () => {
     }, 600_000);
 
     it("the engine causes value on every seed (net value above no marketing at all)", () => {
+      expect(reports).toHaveLength(seeds.length);
       for (const report of reports) expect(report.engine.incrementalValue).toBeGreaterThan(0);
     });
 
     it("the engine drives fewer opt-outs than broadcast on every seed", () => {
+      expect(reports).toHaveLength(seeds.length);
       for (const report of reports) expect(report.engine.optOuts).toBeLessThan(report.broadcast.optOuts);
     });
 
     it("the learner's regret per decision falls: over the seeds, the last four weeks below the first four", () => {
+      expect(reports).toHaveLength(seeds.length);
       const perDecision = reports.map((report) => report.engine.regretPerDecisionByWeek);
       const first = mean(perDecision.map((weeks) => mean(weeks.slice(0, 4))));
       const last = mean(perDecision.map((weeks) => mean(weeks.slice(-4))));
