@@ -11,6 +11,7 @@ import { measureE2eThroughput } from "./e2e-throughput";
 import { measureInProcessEnrichment } from "./enrichment-in-process";
 import { measureKafkaEnrichment } from "./enrichment-kafka";
 import { measureGatewayThroughput } from "./gateway-throughput";
+import { measureOfferSimulation } from "./offer-simulation";
 import { measureProfileMemory } from "./profile-memory";
 import { measureQueryLatency } from "./query-latency";
 import { formatTable } from "./report-table";
@@ -75,6 +76,7 @@ try {
   const sink = await measureSinkThroughput(servers, logger, { touchpoints: quick ? 50_000 : 300_000 });
   const webhooks = await measureWebhookDeliveries(servers, logger, { offers: quick ? 3000 : 20_000 });
   const queries = await measureQueryLatency(logger, { touchpoints: quick ? 1_000_000 : 10_000_000 });
+  const simulation = measureOfferSimulation({ customers: quick ? 1000 : 2000, days: 84 });
   const report = {
     measuredAt: new Date().toISOString(),
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
@@ -90,6 +92,7 @@ try {
     sinkRowsPerSecond: sink.sinkRowsPerSecond,
     queryP95Ms: queries.queryP95Ms,
     webhookDeliveriesPerSecond: webhooks.webhookDeliveriesPerSecond,
+    offerSimulation: simulation.offerSimulation,
     benchSeconds: 0,
     setups: {
       e2e: e2e.setup,
@@ -103,6 +106,7 @@ try {
       sink: sink.setup,
       queries: queries.setup,
       webhooks: webhooks.setup,
+      offerSimulation: simulation.setup,
     },
   };
   report.benchSeconds = Math.round((performance.now() - benchStarted) / 1000);
@@ -166,6 +170,22 @@ try {
         figure: "webhook deliveries/s",
         value: webhooks.webhookDeliveriesPerSecond,
         setup: `${webhooks.setup.offers} offers, ${webhooks.setup.partitions} partitions, ${webhooks.setup.concurrencyPerPartition} attempts in flight per partition, signed, to a local receiver; start-up included`,
+      },
+      {
+        figure: "simulation: engine / random accepted value",
+        value: simulation.figures.engineOverRandomAcceptedValue,
+        setup: `cx simulate --seed 1 --customers ${simulation.setup.customers} --days ${simulation.setup.days} (${simulation.setup.seconds} s); docs/offers-proof.md`,
+      },
+      {
+        figure: "simulation: engine incremental value",
+        value: simulation.figures.engineIncrementalValue,
+        setup:
+          "net value (purchases − offer costs, major units) minus the `none` policy's over the same customers",
+      },
+      {
+        figure: "simulation: engine / broadcast contacts",
+        value: simulation.figures.engineContactsShareOfBroadcast,
+        setup: "marketing messages per customer, engine over broadcast",
       },
       ...Object.entries(queries.queryP95Ms).map(([name, ms]) => ({
         figure: `query p95 ms: ${name}`,

@@ -22,6 +22,10 @@ describe("analytics through the whole pipeline on the real broker, registry and 
     const variables = {
       ...testStageVariables(),
       OFFERS_TICK_MS: "0",
+      // Customer ids here differ per run: a holdout would hold a random 5 % of them out of marketing.
+      OFFERS_HOLDOUT_PERCENT: "0",
+      // Cold-start offers are the subject here, not whether they are worth a contact.
+      OFFERS_MIN_EXPECTED_VALUE_MINOR: "0",
       OFFERS_QUIET_FROM_HOUR: "0",
       OFFERS_QUIET_TO_HOUR: "0",
     };

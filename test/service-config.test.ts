@@ -77,4 +77,14 @@ describe("offers start-up", () => {
     expect(result.stdout).toContain("offers[0] winback-x: channels.0");
     expect(result.stdout).toContain("OFFERS_DEFAULT_TIME_ZONE");
   });
+
+  it("refuses a holdout share outside 0–100 and a short salt, naming both", () => {
+    const result = startService("services/offers/src/main.ts", {
+      OFFERS_HOLDOUT_PERCENT: "150",
+      OFFERS_HOLDOUT_SALT: "short",
+    });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toContain('OFFERS_HOLDOUT_PERCENT=\\"150\\"');
+    expect(result.stdout).toContain("OFFERS_HOLDOUT_SALT");
+  });
 });

@@ -45,6 +45,13 @@ export interface ArbitrationSettings {
   readonly tierWeights: Record<ValueTier, number>;
   /** Thompson sampling (explore) or the posterior mean (exploit only). */
   readonly explore: boolean;
+  /**
+   * A marketing action whose expected worth (propensity × net value × tier weight) is below this,
+   * in minor units, is not worth a contact: every selling message tires the customer and risks an
+   * opt-out, so no offer is better. Care actions are never held back by it. 0 here (off); the
+   * offers service sets OFFERS_MIN_EXPECTED_VALUE_MINOR (200).
+   */
+  readonly minExpectedValueMinor: number;
 }
 
 export const defaultArbitration: ArbitrationSettings = {
@@ -58,7 +65,11 @@ export const defaultArbitration: ArbitrationSettings = {
   },
   tierWeights: { top: 1.5, middle: 1, low: 0.7, negative: 0.2 },
   explore: true,
+  minExpectedValueMinor: 0,
 };
+
+/** Marketing sent within this window raises the bar for the next (see minExpectedValueMinor). */
+const fatigueWindowMs = 14 * 86_400_000;
 
 export interface DecisionRequest {
   readonly customerId: string;
@@ -177,16 +188,14 @@ export function decide(
     .map((offer) => {
       const channel = offer.channels[0] as DeliveryChannel;
       const context = contextKey(request.customer, channel);
-      const propensity = factors.propensity
-        ? settings.explore
-          ? learner.sample(offer.id, context, random)
-          : learner.mean(offer.id, context)
-        : 1;
+      const estimate = settings.explore
+        ? learner.sample(offer.id, context, random)
+        : learner.mean(offer.id, context);
+      const propensity = factors.propensity ? estimate : 1;
+      const netValue = Math.max(0, offer.businessValueMinor - offer.costMinor);
+      const worth = estimate * netValue * settings.tierWeights[request.customer.tier];
       const contextWeight = factors.context ? (settings.contextWeights[request.trigger] ?? 1) : 1;
-      const value = factors.value
-        ? Math.max(0, offer.businessValueMinor - offer.costMinor) *
-          settings.tierWeights[request.customer.tier]
-        : 1;
+      const value = factors.value ? netValue * settings.tierWeights[request.customer.tier] : 1;
       const lever = factors.lever ? offer.lever : 1;
       return {
         offer,
@@ -195,13 +204,28 @@ export function decide(
         contextWeight,
         value,
         lever,
+        worth,
         priority: propensity * contextWeight * value * lever,
       };
     })
     .sort((a, b) => b.priority - a.priority || a.offer.id.localeCompare(b.offer.id));
 
+  // Each marketing message in the last fortnight doubles the bar: a tired customer needs a better reason.
+  const recentMarketing = state.sent.filter(
+    (sent) =>
+      !careKinds.includes(sent.kind) && sent.at > request.at - fatigueWindowMs && sent.at <= request.at,
+  ).length;
+  const bar = settings.minExpectedValueMinor * 2 ** recentMarketing;
   const suppressed: Suppression[] = [];
   for (const candidate of ranked) {
+    if (!careKinds.includes(candidate.offer.kind) && candidate.worth < bar) {
+      suppressed.push({
+        offerId: candidate.offer.id,
+        channel: candidate.offer.channels[0] as DeliveryChannel,
+        reason: "not_worth_contact",
+      });
+      continue;
+    }
     for (const channel of candidate.offer.channels) {
       const reason = contactRefusal(state, candidate.offer, channel, request.at, policy);
       if (reason) {

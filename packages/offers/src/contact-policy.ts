@@ -35,6 +35,10 @@ export const suppressionReasons = [
   "channel_week_cap",
   "day_cap",
   "week_cap",
+  /** The customer is in the universal holdout: what marketing would have sent (see holdout.ts). */
+  "holdout",
+  /** Expected worth below ArbitrationSettings.minExpectedValueMinor: no offer beats a tiring one. */
+  "not_worth_contact",
 ] as const;
 export type SuppressionReason = (typeof suppressionReasons)[number];
 
@@ -43,6 +47,20 @@ const dayMs = 86_400_000;
 function inQuietHours(hour: number, { from, to }: ContactPolicy["quietHours"]): boolean {
   if (from === to) return false;
   return from < to ? hour >= from && hour < to : hour >= from || hour < to;
+}
+
+/** Erasure and consent alone: what even a policy with no caps must respect. */
+export function permissionRefusal(
+  state: CustomerOfferState,
+  offer: OfferDefinition,
+  channel: DeliveryChannel,
+): "erased" | "no_consent" | undefined {
+  if (state.erased) return "erased";
+  const care = careKinds.includes(offer.kind);
+  const consent = state.consent[channel];
+  // Selling needs an explicit yes; caring for a customer needs only the absence of a no.
+  if (consent === false || (!care && consent !== true)) return "no_consent";
+  return undefined;
 }
 
 /**
@@ -58,11 +76,8 @@ export function contactRefusal(
   now: number,
   policy: ContactPolicy,
 ): SuppressionReason | undefined {
-  if (state.erased) return "erased";
-  const care = careKinds.includes(offer.kind);
-  const consent = state.consent[channel];
-  // Selling needs an explicit yes; caring for a customer needs only the absence of a no.
-  if (consent === false || (!care && consent !== true)) return "no_consent";
+  const permission = permissionRefusal(state, offer, channel);
+  if (permission) return permission;
 
   const sameOffer = state.sent.filter(
     (sent) => sent.offerId === offer.id && sent.at > now - offer.caps.perDays * dayMs,

@@ -1,6 +1,8 @@
+export { type Arbiter, bestAction, careCatalog, withHoldout } from "./arbiter";
 export {
   type ArbitrationSettings,
   type CustomerView,
+  contextKey,
   customerOfDecision,
   customerView,
   type Decision,
@@ -33,6 +35,7 @@ export {
   type ContactPolicy,
   contactRefusal,
   defaultContactPolicy,
+  permissionRefusal,
   type SuppressionReason,
   suppressionReasons,
 } from "./contact-policy";
@@ -44,6 +47,7 @@ export {
   observeTouchpoint,
   type SentOffer,
 } from "./customer-offers";
+export { type HoldoutSettings, isHeldOut, noHoldout } from "./holdout";
 export {
   defaultLearnerSettings,
   type LearnerSettings,

@@ -1,10 +1,10 @@
 import type { Touchpoint } from "@cx/contracts";
+import { type Arbiter, bestAction, withHoldout } from "./arbiter";
 import {
   type ArbitrationSettings,
   type CustomerView,
   type Decision,
   type DecisionRequest,
-  decide,
   defaultArbitration,
 } from "./arbitration";
 import type { OfferCatalog, Trigger } from "./catalog";
@@ -18,6 +18,7 @@ import {
   offerHistoryDays,
   type SentOffer,
 } from "./customer-offers";
+import { type HoldoutSettings, noHoldout } from "./holdout";
 import type { PropensityLearner } from "./learner";
 
 export interface FollowUpSettings {
@@ -35,6 +36,8 @@ export interface EngineSettings {
   readonly followUps: FollowUpSettings;
   /** Sentiment at or below this on a touchpoint, or a trend at or below it, puts service first. */
   readonly strongNegativeSentiment: number;
+  /** The universal control group (no marketing); off unless configured. */
+  readonly holdout: HoldoutSettings;
 }
 
 export const defaultEngineSettings: EngineSettings = {
@@ -42,6 +45,7 @@ export const defaultEngineSettings: EngineSettings = {
   arbitration: defaultArbitration,
   followUps: defaultFollowUps,
   strongNegativeSentiment: -0.6,
+  holdout: noHoldout,
 };
 
 export interface OfferOutcomeRecord {
@@ -103,10 +107,16 @@ export interface OfferCustomer {
  * the learner it is given, which it teaches with every outcome.
  */
 export class OfferEngine {
+  private readonly arbiter: Arbiter;
+
+  /** `arbiter` chooses what goes out (the product's best action unless a simulation swaps it). */
   constructor(
     private readonly catalog: OfferCatalog,
     private readonly settings: EngineSettings = defaultEngineSettings,
-  ) {}
+    arbiter: Arbiter = bestAction,
+  ) {
+    this.arbiter = withHoldout(arbiter, settings.holdout);
+  }
 
   handleTouchpoint(
     customer: OfferCustomer | undefined,
@@ -159,7 +169,7 @@ export class OfferEngine {
         serviceFirst,
       });
       state = decided.state;
-      decisions.push(decided.decision);
+      decisions.push(...decided.decisions);
     }
     return { state, decisions, outcomes, view };
   }
@@ -218,34 +228,31 @@ export class OfferEngine {
           serviceFirst: false,
         });
         state = decided.state;
-        decisions.push(decided.decision);
+        decisions.push(...decided.decisions);
       }
     }
     return { state, decisions, outcomes };
   }
 
   private decideAndRecord(state: CustomerOfferState, learner: PropensityLearner, request: DecisionRequest) {
-    const decision = decide(
-      this.catalog,
-      state,
-      request,
-      learner,
-      this.settings.policy,
-      this.settings.arbitration,
+    const decisions = this.arbiter(this.catalog, state, request, learner, this.settings);
+    const sent = decisions.flatMap((decision): SentOffer[] =>
+      decision.offer && decision.channel && decision.expiresAt !== null && decision.explanation
+        ? [
+            {
+              decisionId: decision.decisionId,
+              offerId: decision.offer.id,
+              kind: decision.offer.kind,
+              channel: decision.channel,
+              at: request.at,
+              expiresAt: decision.expiresAt,
+              context: decision.explanation.context,
+              outcome: null,
+            },
+          ]
+        : [],
     );
-    if (!decision.offer || !decision.channel || decision.expiresAt === null || !decision.explanation)
-      return { state, decision };
-    const sent: SentOffer = {
-      decisionId: decision.decisionId,
-      offerId: decision.offer.id,
-      kind: decision.offer.kind,
-      channel: decision.channel,
-      at: request.at,
-      expiresAt: decision.expiresAt,
-      context: decision.explanation.context,
-      outcome: null,
-    };
-    return { state: { ...state, sent: [...state.sent, sent] }, decision };
+    return { state: sent.length === 0 ? state : { ...state, sent: [...state.sent, ...sent] }, decisions };
   }
 
   private followUpsFor(touchpoint: Touchpoint): FollowUp[] {

@@ -7,6 +7,7 @@ import { addProduceCommand } from "./produce-command";
 import { addQueryCommand } from "./query-command";
 import { addReplayCommand } from "./replay-command";
 import { addReportCommand } from "./report-command";
+import { addSimulateCommand } from "./simulate-command";
 import { addTopicsCommand } from "./topics-command";
 import { UsageError } from "./usage-error";
 
@@ -26,6 +27,7 @@ addDemoCommand(program);
 addProduceCommand(program);
 addReplayCommand(program);
 addTopicsCommand(program);
+addSimulateCommand(program);
 addMigrateCommand(program);
 
 try {

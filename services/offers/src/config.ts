@@ -64,10 +64,19 @@ export const offersEnvSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.enum(["propensity", "context", "value", "lever"]))),
+  /** A marketing action expected to be worth less than this (minor units) is not sent: no offer is better. */
+  OFFERS_MIN_EXPECTED_VALUE_MINOR: z.coerce.number().min(0).default(200),
   OFFERS_EXPLORE: z
     .enum(["true", "false"])
     .default("true")
     .transform((value) => value === "true"),
+  /** Share of customers in the universal holdout (service and care, no marketing), 0–100. */
+  OFFERS_HOLDOUT_PERCENT: z.coerce.number().min(0).max(100).default(5),
+  /**
+   * Key of the hash that assigns customers to the holdout; the same on every instance (else the
+   * groups differ between them). Changing it reshuffles the groups.
+   */
+  OFFERS_HOLDOUT_SALT: z.string().min(8, "must be at least 8 characters").default("cx-holdout-v1"),
   /** How often due follow-ups and expiries are checked by the wall clock; 0 = only as events arrive. */
   OFFERS_TICK_MS: z.coerce.number().int().min(0).default(10_000),
 });
@@ -99,11 +108,13 @@ export function offerSettings(env: OffersEnv): { engine: EngineSettings; learner
           lever: !off.has("lever"),
         },
         explore: env.OFFERS_EXPLORE,
+        minExpectedValueMinor: env.OFFERS_MIN_EXPECTED_VALUE_MINOR,
       },
       followUps: {
         surveyAfterDays: env.OFFERS_SURVEY_AFTER_DAYS,
         checkBackAfterDays: env.OFFERS_CHECK_BACK_AFTER_DAYS,
       },
+      holdout: { percent: env.OFFERS_HOLDOUT_PERCENT, salt: env.OFFERS_HOLDOUT_SALT },
     },
     learner: {
       priorAccepted: env.OFFERS_PRIOR_ACCEPTED,
