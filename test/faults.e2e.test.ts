@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -37,7 +37,7 @@ import { cdnowModels, testStageVariables, uniqueName, waitFor } from "@cx/testin
 import { peopleTouchpoints } from "@cx/workload";
 import { SchemaType } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Message, Producer } from "kafkajs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   byIdentifiers,
   latestProfiles,
@@ -65,6 +65,26 @@ beforeAll(async () => {
   broker = await startLocalKafka({ dataDir: join(dir, "kafka") });
   registry = await startLocalRegistry({ logDir: dir });
 }, 240_000);
+
+// A failure on a machine that is gone afterwards (CI) is diagnosed from what the run printed: the
+// last warnings and errors of each service.
+afterEach(({ task }) => {
+  if (task.result?.state !== "fail" || !dir) return;
+  for (const file of readdirSync(dir).filter(
+    (name) => name.endsWith(".log") && name !== "schema-registry.log",
+  )) {
+    const lines = readFileSync(join(dir, file), "utf8")
+      .split("\n")
+      .filter(
+        (line) =>
+          /"level":"(warn|error|fatal)"/.test(line) ||
+          /"msg":"(started|partitions assigned|consumer recreated)"/.test(line),
+      )
+      .slice(-40)
+      .map((line) => line.slice(0, 600));
+    console.info(`last warnings of ${file}:\n  ${lines.join("\n  ")}`);
+  }
+});
 
 afterAll(async () => {
   await Promise.all([registry?.stop(0), broker?.stop(0)]);
