@@ -1,7 +1,9 @@
 # Versions of the local servers; sourced by the other scripts so there is one place to bump them.
-# KAFKA_VERSION may be set from outside to run another broker line (3.9.x and 4.x are known to
-# work with kafkajs 2.2.4); its jars are fetched into their own folder of the cache.
-KAFKA_VERSION="${KAFKA_VERSION:-4.4.0}"
+# KAFKA_VERSION may be set from outside to run another broker line; its jars are fetched into their
+# own folder of the cache. 3.9.1 stays the default: kafkajs 2.2.4 runs the whole suite on 4.4.0
+# (KAFKA_VERSION=4.4.0) except that the fault tests (broker kills, SIGTERM) failed there in 2 of 3
+# fresh-clone runs (a stage stuck after broker restarts, a repeat after a graceful stop).
+KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 APICURIO_VERSION=3.3.3
 
 # Kafka 3.x logs through Log4j 1 (reload4j), 4.x through Log4j 2: the Maven profile that puts the
