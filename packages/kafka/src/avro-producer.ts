@@ -1,7 +1,6 @@
-import type { Kafka, Producer } from "kafkajs";
-import { Partitioners } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import type { AvroCodec } from "./avro-codec";
-import { connectObserved } from "./consumer-observability";
+import { createIdempotentProducer } from "./renewing-producer";
 
 export interface OutgoingRecord<T> {
   /** Records of one customer share a key, so they land on one partition and keep their order. */
@@ -13,17 +12,6 @@ export interface OutgoingRecord<T> {
 export interface AvroProducer<T> {
   send(records: readonly OutgoingRecord<T>[]): Promise<void>;
   disconnect(): Promise<void>;
-}
-
-/** An idempotent producer: a retried send after a lost ack does not write the record twice. */
-export async function createIdempotentProducer(kafka: Kafka): Promise<Producer> {
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  await connectObserved(producer);
-  return producer;
 }
 
 export async function createAvroProducer<T>(

@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { createLogger } from "@cx/logging";
 import { createFreshTopics, readTopic, testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
 import { describe, expect, it } from "vitest";
-import { createIdempotentProducer } from "./avro-producer";
 import { startBatchConsumer } from "./batch-consumer";
 import { DeadLetterPublisher, deadLetterHeaders, truncatedDeadLetterBytes } from "./dead-letters";
 import { createKafka } from "./kafka-config";
+import { createIdempotentProducer } from "./renewing-producer";
 import { TransientError } from "./transient-error";
 
 const logger = createLogger("batch-consumer-test", "error");

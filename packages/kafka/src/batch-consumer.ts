@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@cx/logging";
+import { withTimeout } from "@cx/observability";
 import type { Consumer, Kafka, PartitionAssigner } from "kafkajs";
 import { ConsumerHealth } from "./consumer-health";
 import type { DeadLetterPublisher } from "./dead-letters";
@@ -81,6 +82,7 @@ export interface BatchConsumer {
 }
 
 const maxRecreateDelayMs = 30_000;
+const oldMemberDisconnectMs = 30_000;
 
 /**
  * Consumes topics in batches with at-least-once delivery (see PartitionHandler for what happens to
@@ -177,7 +179,11 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
       const old = current;
       current = undefined;
       handler.close();
-      await old?.disconnect().catch(() => undefined);
+      // kafkajs' disconnect waits for the batch in hand; one that never ends must not hold the new member.
+      if (old)
+        await withTimeout(old.disconnect(), oldMemberDisconnectMs, "disconnecting the old member").catch(
+          (error: unknown) => logger.warn({ err: error, stage }, "old consumer left behind"),
+        );
       for (let delayMs = 1_000; !stopping; delayMs = Math.min(delayMs * 2, maxRecreateDelayMs)) {
         health.trouble(`recreating the consumer (${why})`);
         try {

@@ -3,10 +3,10 @@ import { metrics, readiness } from "@cx/observability";
 import { createFreshTopics, testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
 import { Kafka, logLevel } from "kafkajs";
 import { describe, expect, it } from "vitest";
-import { createIdempotentProducer } from "./avro-producer";
 import { startBatchConsumer } from "./batch-consumer";
 import { DeadLetterPublisher } from "./dead-letters";
 import { createKafka } from "./kafka-config";
+import { createIdempotentProducer } from "./renewing-producer";
 
 const logger = createLogger("consumer-observability-test", "error");
 const textCodec = {

@@ -1,11 +1,6 @@
 export { type AvroBounds, avroBoundsProblem, defaultAvroBounds } from "./avro-bounds";
 export { type AvroCodec, createAvroCodec, createSchemaRegistry, type DecodeResult } from "./avro-codec";
-export {
-  type AvroProducer,
-  createAvroProducer,
-  createIdempotentProducer,
-  type OutgoingRecord,
-} from "./avro-producer";
+export { type AvroProducer, createAvroProducer, type OutgoingRecord } from "./avro-producer";
 export {
   type Assignment,
   type BatchConsumer,
@@ -38,6 +33,7 @@ export {
   pipelineTopicVariables,
 } from "./pipeline-topics";
 export { readPartitionsToEnd } from "./read-to-end";
+export { createIdempotentProducer } from "./renewing-producer";
 export { chunkTopicMessages, maxRequestBytes } from "./send-chunks";
 export { singleOwnerAssigner } from "./single-owner-assigner";
 export { maxRecordBytes } from "./sort-batch";

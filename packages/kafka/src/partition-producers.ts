@@ -5,6 +5,8 @@ import { connectObserved } from "./consumer-observability";
  * A connected producer for Kafka transactions (fencing by `transactionalId`). A transaction begun
  * right after the previous commit meets CONCURRENT_TRANSACTIONS until the broker has written the
  * commit markers (milliseconds); kafkajs' default first retry is 300 ms, so retries start at 10.
+ * They end after about 25 s: a broker away for longer fails the batch, whose partition then waits
+ * and retries (see PartitionHandler) instead of holding the fetch loop past its heartbeats.
  */
 export async function createTransactionalProducer(kafka: Kafka, transactionalId: string): Promise<Producer> {
   const producer = kafka.producer({
@@ -12,7 +14,7 @@ export async function createTransactionalProducer(kafka: Kafka, transactionalId:
     idempotent: true,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { initialRetryTime: 10, maxRetryTime: 2000, retries: Number.MAX_SAFE_INTEGER },
+    retry: { initialRetryTime: 10, maxRetryTime: 2000, retries: 20 },
   });
   await connectObserved(producer, transactionalId);
   // kafkajs registers the transactional id with the broker at the first transaction, not at
@@ -23,12 +25,13 @@ export async function createTransactionalProducer(kafka: Kafka, transactionalId:
 }
 
 /**
- * Runs `work` in one transaction of `producer` and commits it; on failure aborts it and rethrows.
- * When the transaction cannot be begun or aborted (the broker went away mid-transaction), kafkajs
- * leaves the producer in a state (ABORTING) where it refuses every later transaction, so the
- * partition would never move again: `onBroken` is called first, and the caller drops the producer
- * and makes a new one with the same transactional id, whose initialisation fences the old epoch and
- * has the broker abort the open transaction.
+ * Runs `work` in one transaction of `producer` and commits it; on failure aborts it, calls
+ * `onBroken` and rethrows. The caller then drops the producer and makes a new one with the same
+ * transactional id (its initialisation fences the old epoch and has the broker abort anything left
+ * open). A producer whose transaction failed is never reused: kafkajs keeps its epoch and sequence
+ * numbers across a request whose outcome it does not know, and after a broker restart such a
+ * producer meets OUT_OF_ORDER_SEQUENCE_NUMBER or INVALID_PRODUCER_EPOCH on every later
+ * transaction; after a failed begin or abort it stays in a state (ABORTING) that refuses them all.
  */
 export async function inTransaction(
   producer: Pick<Producer, "transaction">,
@@ -46,7 +49,8 @@ export async function inTransaction(
     await work(transaction);
     await transaction.commit();
   } catch (error) {
-    await transaction.abort().catch(onBroken);
+    await transaction.abort().catch(() => undefined);
+    await onBroken();
     throw error;
   }
 }

@@ -2,9 +2,9 @@ import { createLogger } from "@cx/logging";
 import { createFreshTopics, testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
 import type { Consumer } from "kafkajs";
 import { describe, expect, it } from "vitest";
-import { createIdempotentProducer } from "./avro-producer";
 import { createKafka } from "./kafka-config";
 import { readPartitionsToEnd } from "./read-to-end";
+import { createIdempotentProducer } from "./renewing-producer";
 import { singleOwnerAssigner } from "./single-owner-assigner";
 
 const logger = createLogger("stateful-stage-test", "error");
