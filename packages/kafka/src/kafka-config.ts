@@ -22,12 +22,17 @@ const levelNames: Record<number, "error" | "warn" | "info" | "debug"> = {
 };
 
 /**
- * A transaction begun right after the previous commit meets the coordinator still writing that
- * commit's markers (CONCURRENT_TRANSACTIONS); kafkajs retries it at once and it goes through. It
- * logs each try as an error, which would bury real errors under routine ones.
+ * kafkajs lines that are routine here, logged at debug so they do not bury real errors. A
+ * transaction begun right after the previous commit meets the coordinator still writing that
+ * commit's markers (CONCURRENT_TRANSACTIONS); kafkajs retries it at once and it goes through, but
+ * logs each try as an error.
  */
-const routineRetry = (log: { message?: string; error?: unknown }) =>
-  /another concurrent operation on the same transaction/.test(`${log.message} ${String(log.error ?? "")}`);
+const routineLine = (log: { message?: string; error?: unknown }) =>
+  /another concurrent operation on the same transaction/.test(`${log.message} ${String(log.error ?? "")}`) ||
+  // Said of every transactional producer (their retries are bounded on purpose): a transaction that
+  // runs out of retries is aborted and its producer replaced (see inTransaction), so nothing is
+  // written twice.
+  /^Limiting retries for the idempotent producer/.test(log.message ?? "");
 
 /** A kafkajs client whose own log lines go through pino, so a service writes one log format. */
 export function createKafka(env: Pick<KafkaEnv, "KAFKA_BROKERS" | "KAFKA_CLIENT_ID">, logger: Logger): Kafka {
@@ -41,7 +46,7 @@ export function createKafka(env: Pick<KafkaEnv, "KAFKA_BROKERS" | "KAFKA_CLIENT_
       ({ level, log }) => {
         // pino adds its own time; kafkajs' timestamp and logger name would only repeat it.
         const { message, timestamp: _timestamp, logger: _logger, ...rest } = log;
-        kafkaLogger[routineRetry(log) ? "debug" : (levelNames[level] ?? "info")](rest, message);
+        kafkaLogger[routineLine(log) ? "debug" : (levelNames[level] ?? "info")](rest, message);
       },
   });
 }
