@@ -47,13 +47,13 @@ export async function measureQueryLatency(
               SELECT toString(number), concat('cus_', toString(number % ${customers})), now64(3) - toIntervalSecond(number % 31536000),
                 ['store', 'web', 'phone', 'social'][number % 4 + 1], 'visit', NULL, NULL,
                 ['top', 'middle', 'low'][number % 3 + 1], ['new', 'active', 'loyal', 'at_risk'][number % 4 + 1],
-                'at_risk', 30, 1000, 2000, 0, 0.8, false, now64(3), 'bench', number % 6, intDiv(number, 6)
+                'at_risk', 30, 1000, 2000, 0, 0.8, false, number % ${customers} % 20 = 0, now64(3), 'bench', number % 6, intDiv(number, 6)
               FROM numbers(${touchpoints})`,
     });
     await clickhouse.client.command({
       query: `INSERT INTO bench.customer_profiles
               SELECT concat('cus_', toString(number)), now64(3), NULL, ['top', 'middle', 'low'][number % 3 + 1], 'active',
-                'at_risk', number % 50000, number % 80000, 0, 0.7, false, 3, number % 50000, 0, 0.2, NULL, ['store'],
+                'at_risk', number % 50000, number % 80000, 0, 0.7, false, number % 20 = 0, 3, number % 50000, 0, 0.2, NULL, ['store'],
                 'bench', 0, number
               FROM numbers(${customers})`,
     });

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { holdoutEnvSchema, holdoutSettings, isHeldOut } from "@cx/offers";
 import { testStageVariables } from "@cx/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCommand } from "./support/run-command";
@@ -113,6 +114,9 @@ describe("npm start: the whole pipeline in one process", () => {
                    ORDER BY suppressed DESC, reason`,
       accepted: `SELECT offer_id, countIf(outcome = 'accepted') AS accepted FROM {db}.offer_outcomes
                  GROUP BY offer_id ORDER BY offer_id`,
+      holdoutFlags: `SELECT customer_id, groupUniqArray(holdout) AS flags FROM {db}.enriched_touchpoints GROUP BY customer_id
+                     UNION ALL
+                     SELECT customer_id, [holdout] AS flags FROM {db}.customer_profiles FINAL`,
       topFifth: `SELECT round(sumIf(net_revenue_minor, rank <= ceil(total / 5)) / sum(net_revenue_minor), 2) AS share
                  FROM (SELECT net_revenue_minor, count() OVER () AS total,
                               row_number() OVER (ORDER BY coalesce(predicted_value_minor, current_value_minor) + indirect_value_minor DESC) AS rank
@@ -140,6 +144,20 @@ describe("npm start: the whole pipeline in one process", () => {
     // Deciles share customers unevenly when they do not divide by ten, so a rounded comparison.
     expect(summary.topFifthRevenueShare).toBeCloseTo(Number(found.topFifth?.[0]?.share), 1);
     expect(summary.deadLettersByReason).toEqual([]);
+    // The holdout flag reached ClickHouse as the offer engine decides it (the child ran with this
+    // environment), on every enriched touchpoint and profile, and both groups occur.
+    const holdout = holdoutSettings(holdoutEnvSchema.parse(process.env));
+    const flags = (found.holdoutFlags ?? []) as { customer_id: string; flags: boolean[] }[];
+    expect(flags.length).toBeGreaterThan(Number(counts?.customers));
+    for (const row of flags)
+      expect(row.flags, row.customer_id).toEqual([isHeldOut(row.customer_id, holdout)]);
+    expect(flags.some((row) => row.flags[0])).toBe(true);
+    // The summary ends with the uplift line, from the same figures as the summary file.
+    const uplift = summary.netRevenueUplift;
+    const groups = `n=${uplift.treatmentCustomers.toLocaleString("en-US")} treatment / ${uplift.holdoutCustomers.toLocaleString("en-US")} holdout`;
+    expect(output).toMatch(/\nuplift vs holdout: [^\n]+\n\nReport: /);
+    expect(output).toContain(groups);
+    expect(uplift.treatmentCustomers + uplift.holdoutCustomers).toBe(Number(counts?.customers));
   }, 240_000);
 
   it("gives the same profiles, offers and aggregates over Kafka as in one process", async () => {

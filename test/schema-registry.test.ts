@@ -1,4 +1,4 @@
-import { touchpointContract } from "@cx/contracts";
+import { loadSchemaVersions, touchpointContract } from "@cx/contracts";
 import { createAvroCodec, createSchemaRegistry } from "@cx/kafka";
 import { testServers, uniqueName } from "@cx/testing";
 import { sampleTouchpoints } from "@cx/workload";
@@ -31,6 +31,30 @@ describe("schema registry (Confluent API)", () => {
     const breaking = { ...schema, fields: [...schema.fields, { name: "storeId", type: "string" }] };
     await expect(createAvroCodec(registry, topic, breaking)).rejects.toThrow();
   });
+
+  it.each(["enriched-touchpoint", "customer-profile"])(
+    "takes v2 of %s (holdout) over v1 on one subject, and old and new readers read each other's records",
+    async (name) => {
+      const [v1, v2] = loadSchemaVersions(name);
+      if (!v1 || !v2) throw new Error(`expected v1 and v2 of ${name}`);
+      const registry = createSchemaRegistry(url());
+      const topic = uniqueName(name);
+      // An old writer registered v1; a new service starting on the same topic registers v2.
+      const old = await createAvroCodec<Record<string, unknown>>(registry, topic, v1.schema);
+      const next = await createAvroCodec<Record<string, unknown>>(registry, topic, v2.schema);
+      expect(next.schemaId).not.toBe(old.schemaId);
+      const written = v1.type.random() as unknown as Record<string, unknown>;
+      const readByNew = await next.decode(await old.encode(written));
+      expect(readByNew).toMatchObject({
+        ok: true,
+        value: { customerId: written.customerId, holdout: false },
+      });
+      const held = { ...(v2.type.random() as unknown as object), holdout: true } as Record<string, unknown>;
+      const readByOld = await old.decode(await next.encode(held));
+      expect(readByOld).toMatchObject({ ok: true, value: { customerId: held.customerId } });
+      expect(readByOld.ok && "holdout" in readByOld.value).toBe(false);
+    },
+  );
 
   it("says why bytes cannot be decoded instead of throwing", async () => {
     const registry = createSchemaRegistry(url());

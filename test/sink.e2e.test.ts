@@ -171,6 +171,7 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
       customerId: snapshot.customerId,
       touchpoint,
       profile: snapshot,
+      holdout: false,
     };
     const codec = await createAvroCodec<EnrichedTouchpointRecord>(
       registry(),

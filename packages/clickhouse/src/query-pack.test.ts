@@ -17,6 +17,7 @@ describe("the query pack", () => {
           "channel-activity",
           "customer-journey",
           "offer-performance",
+          "offer-uplift",
           "suppressions",
           "value-deciles",
         ]),

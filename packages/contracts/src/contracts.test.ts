@@ -4,6 +4,7 @@ import { z } from "zod";
 import {
   checkCompatibility,
   checkTouchpoint,
+  contractNames,
   describeDrift,
   loadSchemaVersions,
   noExperience,
@@ -81,6 +82,47 @@ describe("touchpoint contract", () => {
     expect(report.backward).toBe(false);
     expect(report.forward).toBe(true);
   });
+});
+
+describe("every contract", () => {
+  it("keeps each version backward and forward compatible with the one before", () => {
+    const evolved = contractNames().filter((name) => loadSchemaVersions(name).length > 1);
+    expect(evolved).toEqual(
+      expect.arrayContaining(["customer-profile", "enriched-touchpoint", "touchpoint"]),
+    );
+    for (const name of evolved) {
+      const versions = loadSchemaVersions(name);
+      for (const [index, version] of versions.entries()) {
+        const previous = versions[index - 1];
+        if (!previous) continue;
+        const report = checkCompatibility(previous.type, version.type);
+        expect(report.problems, `${name} v${previous.version} → v${version.version}`).toEqual([]);
+      }
+    }
+  });
+
+  it.each(["enriched-touchpoint", "customer-profile"])(
+    "%s: a v2 reader reads a v1 record as not held out, a v1 reader reads a v2 record without the flag",
+    (name) => {
+      const [v1, v2] = loadSchemaVersions(name);
+      if (!v1 || !v2) throw new Error(`expected v1 and v2 of ${name}`);
+      const old = v1.type.random() as unknown as Record<string, unknown>;
+      const readByNew = v2.type.fromBuffer(v1.type.toBuffer(old), v2.type.createResolver(v1.type)) as Record<
+        string,
+        unknown
+      >;
+      expect(readByNew.holdout).toBe(false);
+      expect(readByNew.customerId).toBe(old.customerId);
+      const held: Record<string, unknown> = { ...(v2.type.random() as unknown as object), holdout: true };
+      const readByOld = v1.type.fromBuffer(v2.type.toBuffer(held), v1.type.createResolver(v2.type)) as Record<
+        string,
+        unknown
+      >;
+      expect(readByOld.customerId).toBe(held.customerId);
+      expect("holdout" in readByOld).toBe(false);
+      expect((v2.type.fromBuffer(v2.type.toBuffer(held)) as Record<string, unknown>).holdout).toBe(true);
+    },
+  );
 });
 
 describe("checkTouchpoint", () => {

@@ -8,7 +8,7 @@ export {
   identifierKinds,
 } from "./identifier-keys";
 export { newTouchpoint, type TouchpointFields } from "./new-touchpoint";
-export { loadContract, loadSchemaVersions, type SchemaVersion } from "./schema-files";
+export { contractNames, loadContract, loadSchemaVersions, type SchemaVersion } from "./schema-files";
 export type { TopicContract } from "./topic-contract";
 export {
   type Channel,

@@ -14,6 +14,14 @@ export interface SchemaVersion {
   readonly type: avro.Type;
 }
 
+/** The name of every contract: the folders of schemas/. */
+export function contractNames(): string[] {
+  return readdirSync(schemasDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
 /** Every version of one contract (schemas/NAME/vN.avsc), oldest first. */
 export function loadSchemaVersions(name: string): SchemaVersion[] {
   const dir = join(schemasDir, name);

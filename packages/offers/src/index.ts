@@ -48,6 +48,7 @@ export {
   type SentOffer,
 } from "./customer-offers";
 export { type HoldoutSettings, isHeldOut, noHoldout } from "./holdout";
+export { type HoldoutEnv, holdoutEnvSchema, holdoutSettings } from "./holdout-env";
 export {
   defaultLearnerSettings,
   type LearnerSettings,

@@ -32,6 +32,8 @@ export interface EnrichedTouchpointRecord {
   readonly customerId: string;
   readonly touchpoint: Touchpoint;
   readonly profile: ProfileSnapshot;
+  /** In the offer engine's universal holdout (care, no marketing); false when read from a v1 record. */
+  readonly holdout: boolean;
 }
 
 /** The latest of one customer; a customer merged into another keeps only where they went. */
@@ -41,6 +43,8 @@ export interface CustomerProfileRecord {
   readonly mergedInto: string | null;
   readonly snapshot: ProfileSnapshot | null;
   readonly state: CustomerProfile | null;
+  /** In the offer engine's universal holdout (care, no marketing); false when read from a v1 record. */
+  readonly holdout: boolean;
 }
 
 export interface StageChangeRecord {

@@ -4,6 +4,7 @@ import { identifierKinds } from "@cx/contracts";
 import { type FittedModels, parseFittedModels } from "@cx/customer-value";
 import { defaultIdentityLimits, type IdentityLimits } from "@cx/identity";
 import { kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
+import { holdoutEnvSchema } from "@cx/offers";
 import { z } from "zod";
 
 export const enricherStages = ["identity", "profile"] as const;
@@ -44,6 +45,8 @@ const modelFile = z.string().transform((path, context): FittedModels => {
 export const enricherEnvSchema = z.object({
   ...kafkaEnvSchema.shape,
   ...pipelineTopicsEnvSchema.shape,
+  /** The offer engine's holdout, so the profile stage marks the same customers the engine holds out. */
+  ...holdoutEnvSchema.shape,
   /** Which stages this process runs; both by default, one each to scale them apart. */
   ENRICHER_STAGES: commaSeparatedList
     .pipe(z.array(z.enum(enricherStages)).min(1))

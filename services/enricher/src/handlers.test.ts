@@ -3,6 +3,7 @@ import type { CustomerProfile } from "@cx/customer-profile";
 import { CustomerEnricher, ProfileStore } from "@cx/enrichment";
 import { IdentityGraph } from "@cx/identity";
 import type { KeyedRecord } from "@cx/kafka";
+import { type HoldoutSettings, isHeldOut } from "@cx/offers";
 import { seededRandom } from "@cx/random";
 import { type EnrichedTouchpointRecord, enricherContracts, type IdentifiedRecord } from "@cx/stage-records";
 import { cdnowModels } from "@cx/testing";
@@ -33,13 +34,15 @@ function throughAvro<T>(type: Type, value: T): T {
  * Partitions take turns at random, one record at a time, so transfers between partitions race with
  * further merges (a chain of merges whose profiles are still on their way) as on a real broker.
  */
-function runStages(stream: Touchpoint[]) {
+function runStages(stream: Touchpoint[], holdout: HoldoutSettings = { percent: 5, salt: "handlers-test" }) {
   const graph = new IdentityGraph();
   const queues = Array.from({ length: partitions }, () => [] as IdentifiedRecord[]);
   const stores = Array.from({ length: partitions }, () => new ProfileStore({ models: cdnowModels }));
   const profiles = new Map<string, CustomerProfile | null>();
   const tombstones = new Set<string>();
   const erasures: string[] = [];
+  /** The holdout flag of every enriched touchpoint and profile record, by customer. */
+  const holdoutFlags: { customerId: string; holdout: boolean }[] = [];
   const turns = seededRandom(11);
   const route = (records: KeyedRecord<IdentifiedRecord>[]) => {
     for (const record of records)
@@ -52,14 +55,16 @@ function runStages(stream: Touchpoint[]) {
     if (!record) return false;
     const store = stores[partition] as ProfileStore;
     const out = noProfileOutputs();
-    handleIdentified(store, record, out);
+    handleIdentified(store, record, out, holdout);
     for (const enriched of out.enriched) {
       const value = throughAvro(enricherContracts.enriched.type, enriched.value as EnrichedTouchpointRecord);
       if (value.touchpoint.type === "erasure_request") erasures.push(value.customerId);
+      holdoutFlags.push({ customerId: value.customerId, holdout: value.holdout });
     }
     for (const change of out.stageChanges) throughAvro(enricherContracts.stageChange.type, change.value);
-    for (const entry of profileChangelog(store, 0)) {
+    for (const entry of profileChangelog(store, 0, holdout)) {
       const value = entry.value ? throughAvro(enricherContracts.profile.type, entry.value) : null;
+      if (value) holdoutFlags.push({ customerId: value.customerId, holdout: value.holdout });
       profiles.set(entry.key, value?.state ?? null);
       if (value) tombstones.delete(entry.key);
       else tombstones.add(entry.key);
@@ -81,7 +86,7 @@ function runStages(stream: Touchpoint[]) {
   const live = new Map(
     [...profiles].filter((entry): entry is [string, CustomerProfile] => entry[1] !== null),
   );
-  return { profiles: live, tombstones, erasures, graph };
+  return { profiles: live, tombstones, erasures, graph, holdoutFlags };
 }
 
 /** Order of remembered ids and the last float digits are the only things arrival order may change. */
@@ -106,6 +111,22 @@ describe("enricher stages", () => {
       expect(expected, customerId).toBeDefined();
       expect(comparable(profile)).toEqual(comparable(expected as CustomerProfile));
     }
+  });
+
+  it("mark each enriched touchpoint and profile with the offer engine's holdout group of its customer", () => {
+    const holdout = { percent: 30, salt: "handlers-test" };
+    const { holdoutFlags } = runStages(
+      peopleTouchpoints({ people: 60, touchpoints: 1500, seed: 3 }),
+      holdout,
+    );
+    const heldOut = new Set(holdoutFlags.filter((flag) => flag.holdout).map((flag) => flag.customerId));
+    const treated = new Set(holdoutFlags.filter((flag) => !flag.holdout).map((flag) => flag.customerId));
+    // Both groups occur, and no customer is in both.
+    expect(heldOut.size).toBeGreaterThan(3);
+    expect(treated.size).toBeGreaterThan(heldOut.size);
+    expect([...heldOut].filter((customerId) => treated.has(customerId))).toEqual([]);
+    for (const { customerId, holdout: flag } of holdoutFlags)
+      expect(flag, customerId).toBe(isHeldOut(customerId, holdout));
   });
 
   it("erase a customer and everyone merged into them: graph, profiles and merge records", () => {

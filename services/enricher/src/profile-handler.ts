@@ -1,5 +1,6 @@
 import type { ProfileStore, StageChange } from "@cx/enrichment";
 import type { KeyedRecord } from "@cx/kafka";
+import { type HoldoutSettings, isHeldOut } from "@cx/offers";
 import type {
   CustomerProfileRecord,
   EnrichedTouchpointRecord,
@@ -24,17 +25,30 @@ const addStageChange = (out: ProfileOutputs, change: StageChange | null) => {
 /**
  * Applies one record of the identified topic to the profiles of its partition. A redelivered record
  * changes nothing and emits nothing: its outputs were written before the changelog that remembers it.
+ * `holdout` is the offer engine's: each enriched touchpoint says whether its customer is held out,
+ * decided by the engine's own function, so ClickHouse can compare the groups the engine treated.
  */
-export function handleIdentified(store: ProfileStore, record: IdentifiedRecord, out: ProfileOutputs): void {
+export function handleIdentified(
+  store: ProfileStore,
+  record: IdentifiedRecord,
+  out: ProfileOutputs,
+  holdout: HoldoutSettings,
+): void {
   const { customerId, touchpoint, mergeOut, mergeIn } = record;
   if (touchpoint?.type === "erasure_request") {
     // Downstream (offers, sink) erases on seeing the request; the snapshot carries no history.
     const profile = store.erase(customerId, touchpoint);
-    out.enriched.push({ key: customerId, value: { customerId, touchpoint, profile } });
+    out.enriched.push({
+      key: customerId,
+      value: { customerId, touchpoint, profile, holdout: isHeldOut(customerId, holdout) },
+    });
   } else if (touchpoint) {
     const update = store.apply(customerId, touchpoint);
     if (!update.changed) return;
-    out.enriched.push({ key: customerId, value: { customerId, touchpoint, profile: update.snapshot } });
+    out.enriched.push({
+      key: customerId,
+      value: { customerId, touchpoint, profile: update.snapshot, holdout: isHeldOut(customerId, holdout) },
+    });
     addStageChange(out, update.stageChange);
   } else if (mergeOut) {
     const profile = store.release(customerId, mergeOut.survivorId);
@@ -65,10 +79,16 @@ export function handleIdentified(store: ProfileStore, record: IdentifiedRecord, 
 
 /**
  * The changelog (and public profile topic) records for what changed: a merged-away customer leaves
- * a record saying where they went, an erased one a tombstone.
+ * a record saying where they went, an erased one a tombstone. Each record says whether its customer
+ * is in the offer engine's holdout, as the enriched touchpoints do.
  */
-export function profileChangelog(store: ProfileStore, at: number): KeyedRecord<CustomerProfileRecord>[] {
+export function profileChangelog(
+  store: ProfileStore,
+  at: number,
+  holdout: HoldoutSettings,
+): KeyedRecord<CustomerProfileRecord>[] {
   return store.takeChanges().map((change) => {
+    const heldOut = isHeldOut(change.customerId, holdout);
     if (change.state !== null) {
       return {
         key: change.customerId,
@@ -78,6 +98,7 @@ export function profileChangelog(store: ProfileStore, at: number): KeyedRecord<C
           mergedInto: null,
           snapshot: change.snapshot,
           state: change.state.profile,
+          holdout: heldOut,
         },
       };
     }
@@ -91,6 +112,7 @@ export function profileChangelog(store: ProfileStore, at: number): KeyedRecord<C
         mergedInto: change.mergedInto,
         snapshot: null,
         state: null,
+        holdout: heldOut,
       },
     };
   });

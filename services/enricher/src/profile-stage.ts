@@ -10,6 +10,7 @@ import {
   readLatestPerKey,
   startBatchConsumer,
 } from "@cx/kafka";
+import { holdoutSettings } from "@cx/offers";
 import { StopStack } from "@cx/runtime";
 import {
   type CustomerProfileRecord,
@@ -33,6 +34,7 @@ export async function startProfileStage(
   options: ProfileOptions,
 ): Promise<RunningStage> {
   const log = logger.child({ stage: "profile" });
+  const holdout = holdoutSettings(env);
   const codecs = {
     identified: await createAvroCodec<IdentifiedRecord>(
       registry,
@@ -95,8 +97,8 @@ export async function startProfileStage(
       const started = performance.now();
       try {
         const out = noProfileOutputs();
-        for (const record of records) handleIdentified(store, record.value, out);
-        const changelog = profileChangelog(store, Date.now());
+        for (const record of records) handleIdentified(store, record.value, out, holdout);
+        const changelog = profileChangelog(store, Date.now(), holdout);
         // Outputs, then the changelog: see the comment at the top.
         const outputs = [
           { topic: env.ENRICHED_TOPIC, messages: await encodeRecords(codecs.enriched, out.enriched) },

@@ -6,6 +6,8 @@ import {
   defaultArbitration,
   defaultEngineSettings,
   type EngineSettings,
+  holdoutEnvSchema,
+  holdoutSettings,
   isTimeZone,
   type LearnerSettings,
   type OfferCatalog,
@@ -31,6 +33,7 @@ const days = z.coerce.number().positive();
 export const offersEnvSchema = z.object({
   ...kafkaEnvSchema.shape,
   ...pipelineTopicsEnvSchema.shape,
+  ...holdoutEnvSchema.shape,
   OFFERS_CATALOG_FILE: z.string().default(shippedCatalog).transform(readCatalog),
   OFFERS_GROUP_ID: z.string().min(1).default("cx-offers"),
   /** Prefix of the per-partition transactional ids; one per pipeline. */
@@ -70,13 +73,6 @@ export const offersEnvSchema = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((value) => value === "true"),
-  /** Share of customers in the universal holdout (service and care, no marketing), 0–100. */
-  OFFERS_HOLDOUT_PERCENT: z.coerce.number().min(0).max(100).default(5),
-  /**
-   * Key of the hash that assigns customers to the holdout; the same on every instance (else the
-   * groups differ between them). Changing it reshuffles the groups.
-   */
-  OFFERS_HOLDOUT_SALT: z.string().min(8, "must be at least 8 characters").default("cx-holdout-v1"),
   /** How often due follow-ups and expiries are checked by the wall clock; 0 = only as events arrive. */
   OFFERS_TICK_MS: z.coerce.number().int().min(0).default(10_000),
 });
@@ -114,7 +110,7 @@ export function offerSettings(env: OffersEnv): { engine: EngineSettings; learner
         surveyAfterDays: env.OFFERS_SURVEY_AFTER_DAYS,
         checkBackAfterDays: env.OFFERS_CHECK_BACK_AFTER_DAYS,
       },
-      holdout: { percent: env.OFFERS_HOLDOUT_PERCENT, salt: env.OFFERS_HOLDOUT_SALT },
+      holdout: holdoutSettings(env),
     },
     learner: {
       priorAccepted: env.OFFERS_PRIOR_ACCEPTED,

@@ -28,7 +28,25 @@ export interface PipelineSummary {
     accepted_value: number;
   }[];
   readonly deadLettersByReason: { reason: string; records: number }[];
+  /** Net revenue per customer, treatment minus holdout, over the whole run (query pack: offer-uplift). */
+  readonly netRevenueUplift: NetRevenueUplift;
 }
+
+export interface NetRevenueUplift {
+  readonly treatmentCustomers: number;
+  readonly holdoutCustomers: number;
+  /** Null when a group is empty (no difference) or smaller than 2 (no interval). */
+  readonly difference: number | null;
+  readonly ci95Low: number | null;
+  readonly ci95High: number | null;
+}
+
+/**
+ * Below this many customers in a group the summary gives no figure: the 95 % interval rests on the
+ * normal approximation of each group's mean, a rule of thumb for which is about 30 per group, and
+ * revenue per customer is skewed (many customers buy nothing, a few a lot), so fewer would mislead.
+ */
+export const minimumCustomersPerGroup = 30;
 
 async function single(clickhouse: ClickHouse, query: string): Promise<number> {
   const result = await clickhouse.client.query({ query, format: "JSONEachRow" });
@@ -92,6 +110,17 @@ export async function pipelineSummary(
       String(row.reason),
       (suppressedByReason.get(String(row.reason)) ?? 0) + Number(row.suppressed),
     );
+  const uplift = (await runPackedQuery(clickhouse, "offer-uplift", wholeTime)).find(
+    (row) => row.metric === "net_revenue_per_customer",
+  );
+  const orNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  const netRevenueUplift: NetRevenueUplift = {
+    treatmentCustomers: Number(uplift?.treatment_customers ?? 0),
+    holdoutCustomers: Number(uplift?.holdout_customers ?? 0),
+    difference: orNull(uplift?.difference),
+    ci95Low: orNull(uplift?.ci95_low),
+    ci95High: orNull(uplift?.ci95_high),
+  };
   const stages = await clickhouse.client.query({
     query: `SELECT toString(stage) AS stage, count() AS customers FROM ${t("customer_profiles")} FINAL
             WHERE merged_into IS NULL GROUP BY stage ORDER BY customers DESC, stage`,
@@ -120,7 +149,32 @@ export async function pipelineSummary(
       .sort((a, b) => b.suppressed - a.suppressed),
     acceptanceByOffer: [...acceptanceByOffer.values()].sort((a, b) => b.decisions - a.decisions),
     deadLettersByReason: deadLetters,
+    netRevenueUplift,
   };
+}
+
+/** Money with its sign always shown, a true minus sign, two decimals: +12.30, −3.10 (never −0.00). */
+function signedMoney(value: number): string {
+  // Rounding the magnitude keeps it symmetric: −2.345 and +2.345 round alike.
+  const cents = Math.round(Math.abs(value) * 100);
+  return `${value < 0 && cents > 0 ? "−" : "+"}${(cents / 100).toFixed(2)}`;
+}
+
+/**
+ * The closing line on what the offers caused, with its interval; with too few customers in a group
+ * it says so instead of giving a figure that would look more certain than it is.
+ */
+export function upliftLine(uplift: NetRevenueUplift): string {
+  const groups = `n=${uplift.treatmentCustomers.toLocaleString("en-US")} treatment / ${uplift.holdoutCustomers.toLocaleString("en-US")} holdout`;
+  const { difference, ci95Low, ci95High } = uplift;
+  if (
+    Math.min(uplift.treatmentCustomers, uplift.holdoutCustomers) < minimumCustomersPerGroup ||
+    difference === null ||
+    ci95Low === null ||
+    ci95High === null
+  )
+    return `uplift vs holdout: too few customers for an interval (${groups}; at least ${minimumCustomersPerGroup} in each group needed)`;
+  return `uplift vs holdout: net revenue per customer ${signedMoney(difference)} (95% CI ${signedMoney(ci95Low)} … ${signedMoney(ci95High)}), ${groups}`;
 }
 
 /** The summary as a person reads it at the end of `npm start`. */
@@ -143,5 +197,8 @@ export function printSummary(summary: PipelineSummary, where: string, write = co
   npx cx query --list
   npx cx query journey-paths --param limit=10
   npx cx query lifecycle-stage-counts --param from=<YYYY-MM-DD> --param to=<YYYY-MM-DD>
+  npx cx query offer-uplift --param from=<YYYY-MM-DD> --param to=<YYYY-MM-DD>
   npm run sql -- "SELECT channel, count() FROM cx.touchpoints GROUP BY channel"`);
+  // Last, as the summary's bottom line: what the offers caused, against customers they never reached.
+  write(`\n${upliftLine(summary.netRevenueUplift)}`);
 }

@@ -8,7 +8,7 @@ import type {
   SuppressedRecord,
 } from "@cx/stage-records";
 
-/** Rows of the tables for the enricher's and offer service's topics (migration 0003). */
+/** Rows of the tables for the enricher's and offer service's topics (migration 0003, holdout: 0008). */
 
 const iso = (at: number) => new Date(at).toISOString();
 export interface RowSource {
@@ -37,6 +37,7 @@ export function enrichedRow(record: EnrichedTouchpointRecord, source: RowSource,
     indirect_value_minor: profile.value.indirectValueMinor,
     probability_alive: profile.value.probabilityAlive,
     negative_value: profile.value.negative,
+    holdout: record.holdout,
     ingested_at: ingestedAt.toISOString(),
     source_cluster: source.cluster,
     source_partition: source.partition,
@@ -151,6 +152,7 @@ export function profileRow(record: CustomerProfileRecord, source: RowSource) {
     indirect_value_minor: snapshot?.value.indirectValueMinor ?? 0,
     probability_alive: snapshot?.value.probabilityAlive ?? null,
     negative_value: snapshot?.value.negative ?? false,
+    holdout: record.holdout,
     purchase_days: snapshot?.traits.purchaseDays ?? 0,
     net_revenue_minor: snapshot?.traits.netRevenueMinor ?? 0,
     complaints: snapshot?.traits.complaints ?? 0,
