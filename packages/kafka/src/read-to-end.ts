@@ -4,7 +4,7 @@ import type { Kafka, KafkaMessage } from "kafkajs";
 import { TransientError } from "./transient-error";
 
 /** A read that gets no fetch at all for this long has stalled (fetches return within 5 s when idle). */
-const quietMs = 15_000;
+const defaultQuietMs = 15_000;
 
 /**
  * Reads partitions of a topic from the beginning up to their end as of the call: how a stateful
@@ -17,6 +17,7 @@ export async function readPartitionsToEnd(
   partitions: readonly number[],
   onMessage: (message: KafkaMessage, partition: number) => Promise<void> | void,
   logger: Logger,
+  { quietMs = defaultQuietMs }: { readonly quietMs?: number } = {},
 ): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
@@ -54,11 +55,7 @@ export async function readPartitionsToEnd(
           if (finished) return;
           idle = setTimeout(() => {
             finished = true;
-            reject(
-              new TransientError(
-                `reading ${topic} to its end stalled: no fetch for ${quietMs} ms with partitions ${[...remaining.keys()]} unfinished`,
-              ),
-            );
+            reject(new TransientError(`reading ${topic} to its end stalled: ${stallReason()}`));
           }, quietMs);
         };
         quietEnd();
@@ -71,7 +68,19 @@ export async function readPartitionsToEnd(
           const end = BigInt(highWatermark) - 1n;
           return listed === undefined ? undefined : end > listed ? end : listed;
         };
+        // Where each unfinished partition was left: a read held below the high watermark for good
+        // is a transaction left open on the broker, which only an operator can end.
+        const progress = new Map<number, { readThrough: string; highWatermark: string }>();
+        const stallReason = () =>
+          [...remaining.keys()]
+            .map((partition) => {
+              const at = progress.get(partition);
+              if (!at) return `partition ${partition}: no fetch for ${quietMs} ms`;
+              return `partition ${partition}: read through offset ${at.readThrough} of a high watermark of ${at.highWatermark} and no fetch since for ${quietMs} ms (an open transaction holds the rest back; if it lasts past transaction.timeout.ms it is hanging: kafka-transactions.sh find-hanging and abort end it)`;
+            })
+            .join("; ");
         const reached = (partition: number, lastOffset: string, highWatermark: string) => {
+          progress.set(partition, { readThrough: lastOffset, highWatermark });
           const last = endOf(partition, highWatermark);
           if (last !== undefined && BigInt(lastOffset) >= last) {
             remaining.delete(partition);

@@ -88,4 +88,31 @@ describe("what stateful stages are built on", () => {
     expect(count).toBe(2);
     expect(read).toEqual(["a=1", "a=3"]);
   });
+
+  it("readPartitionsToEnd fails, saying where it was held, while an open transaction holds the end back", async () => {
+    const kafka = createKafka(testKafkaEnv(), logger);
+    const { changelog: topic } = await createFreshTopics(kafka, {
+      changelog: { partitions: 1, compacted: true },
+    });
+    const plain = await createIdempotentProducer(kafka);
+    await plain.send({ topic, messages: [{ key: "a", value: "1", partition: 0 }] });
+    await plain.disconnect();
+    const transactional = kafka.producer({
+      transactionalId: uniqueName("tx"),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await transactional.connect();
+    const open = await transactional.transaction();
+    await open.send({ topic, messages: [{ key: "a", value: "2", partition: 0 }] });
+    try {
+      // Read committed, the end lies past the open record: the read is held after offset 0.
+      await expect(
+        readPartitionsToEnd(kafka, topic, [0], () => undefined, logger, { quietMs: 3_000 }),
+      ).rejects.toThrow(/partition 0: read through offset 0 of a high watermark of 2 .*hanging/);
+    } finally {
+      await open.abort();
+      await transactional.disconnect();
+    }
+  });
 });
