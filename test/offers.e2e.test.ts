@@ -4,7 +4,7 @@ import { enricherEnvSchema, startEnricher } from "@cx/enricher";
 import { createInProcessKafka, createInProcessSchemaRegistry } from "@cx/in-process-kafka";
 import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
-import { type OfferOutcomeRecord, recoveryKinds } from "@cx/offers";
+import { careKinds, type OfferOutcomeRecord, recoveryKinds } from "@cx/offers";
 import { type OffersEnv, offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { sinkEnvSchema, startSink } from "@cx/sink";
 import { type OfferRecord, offerContracts, type SuppressedRecord } from "@cx/stage-records";
@@ -222,6 +222,95 @@ describe.each(transports)("next-best offers on $name", ({ open }) => {
     } finally {
       await sink.stop();
       await (restarted ?? offers).stop().catch(() => undefined);
+      await enricher.stop();
+      await clickhouse.close();
+    }
+  }, 120_000);
+
+  it("holds a held-out customer out of marketing while care reaches it, and flags its rows in ClickHouse", async () => {
+    const variables = {
+      ...testStageVariables(),
+      OFFERS_TICK_MS: "0",
+      // Everyone held out: whatever the customer ids of this run, each is in the holdout.
+      OFFERS_HOLDOUT_PERCENT: "100",
+      OFFERS_MIN_EXPECTED_VALUE_MINOR: "0",
+      OFFERS_QUIET_FROM_HOUR: "0",
+      OFFERS_QUIET_TO_HOUR: "0",
+    };
+    const enricherEnv = enricherEnvSchema.parse(variables);
+    const env = offersEnvSchema.parse(variables);
+    const { kafka, registry } = open(env);
+    const clickhouse = freshClickHouse("holdout");
+    await migrate(clickhouse, logger);
+    const sinkEnv = sinkEnvSchema.parse({ ...variables, CLICKHOUSE_DATABASE: clickhouse.database });
+    const enricher = await startEnricher({ kafka, registry, logger, env: enricherEnv });
+    const offers = await startOffersService({ kafka, registry, logger, env });
+    const sink = await startSink({ kafka, registry, clickhouse, logger, env: sinkEnv });
+    const card = { loyaltyId: "L-held-out" };
+    try {
+      await publishTouchpoints(
+        kafka,
+        env,
+        [
+          touchpointOnDay(0, {
+            channel: "web",
+            type: "consent_change",
+            consent: { scope: "all", granted: true },
+            identifiers: card,
+          }),
+          // A story that gets marketing too when the customer is not held out (see holdout-records.test.ts).
+          ...[1, 20, 40].map((day) =>
+            touchpointOnDay(day, {
+              type: "purchase",
+              amount: { minor: 6000 + day * 50, currency: "EUR", discountMinor: 0, marginMinor: null },
+              identifiers: card,
+            }),
+          ),
+          touchpointOnDay(30, { channel: "web", type: "cart", identifiers: card }),
+          touchpointOnDay(60, { channel: "phone", type: "complaint", sentiment: -0.8, identifiers: card }),
+        ],
+        registry,
+      );
+      await waitForGroups(kafka, [
+        { groupId: enricherEnv.ENRICHER_IDENTITY_GROUP_ID, topic: env.TOUCHPOINTS_TOPIC },
+        { groupId: enricherEnv.ENRICHER_PROFILE_GROUP_ID, topic: env.IDENTIFIED_TOPIC },
+        { groupId: env.OFFERS_GROUP_ID, topic: env.ENRICHED_TOPIC },
+        { groupId: sinkEnv.SINK_GROUP_ID, topic: sinkEnv.ENRICHED_TOPIC },
+      ]);
+      const sent = (
+        await readAvroTopic<OfferRecord>(kafka, env, env.OFFERS_TOPIC, offerContracts.offer.schema, registry)
+      ).map((record) => record.value as OfferRecord);
+      // Care reaches the customer (recovery after the complaint), marketing never does.
+      const afterComplaint = sent.filter((offer) => offer.trigger === "complaint");
+      expect(afterComplaint).toHaveLength(1);
+      expect(recoveryKinds).toContain(afterComplaint[0]?.kind);
+      for (const offer of sent) expect(careKinds as readonly string[], offer.offerId).toContain(offer.kind);
+      // What marketing would have sent is recorded, with reason holdout.
+      const heldBack = (
+        await readAvroTopic<SuppressedRecord>(
+          kafka,
+          env,
+          env.SUPPRESSED_TOPIC,
+          offerContracts.suppressed.schema,
+          registry,
+        )
+      ).map((record) => record.value as SuppressedRecord);
+      const heldOut = heldBack.filter((entry) => entry.reason === "holdout");
+      expect(heldOut).not.toHaveLength(0);
+      const kindOf = (offerId: string) =>
+        env.OFFERS_CATALOG_FILE.offers.find((offer) => offer.id === offerId)?.kind;
+      for (const entry of heldOut) expect(careKinds).not.toContain(kindOf(entry.offerId));
+      // The enriched rows say the customer is in the holdout, for the uplift query.
+      const flags = await (
+        await clickhouse.client.query({
+          query: `SELECT groupUniqArray(holdout) AS flags, count() AS touchpoints FROM ${clickhouse.table("enriched_touchpoints")}`,
+          format: "JSONEachRow",
+        })
+      ).json<{ flags: boolean[]; touchpoints: string }>();
+      expect(flags).toEqual([{ flags: [true], touchpoints: "6" }]);
+    } finally {
+      await sink.stop();
+      await offers.stop();
       await enricher.stop();
       await clickhouse.close();
     }
