@@ -34,10 +34,12 @@ describe("inTransaction", () => {
     expect(calls).toEqual(["begin", "work", "commit"]);
   });
 
-  it("aborts and rethrows when the work fails, keeping the producer", async () => {
-    const { calls, run } = fakeProducer({ work: new Error("coordinator not found") });
-    await expect(run()).rejects.toThrow("coordinator not found");
-    expect(calls).toEqual(["begin", "work", "abort"]);
+  it("aborts, gives the producer up and rethrows when the work fails (its epoch and sequences are suspect)", async () => {
+    const { calls, run } = fakeProducer({
+      work: new Error("The broker received an out of order sequence number"),
+    });
+    await expect(run()).rejects.toThrow("out of order sequence number");
+    expect(calls).toEqual(["begin", "work", "abort", "broken"]);
   });
 
   it("gives the producer up when the abort fails too (a broker outage mid-transaction)", async () => {

@@ -267,7 +267,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
           });
       },
       async () => {
-        log.warn({ partition }, "transactional producer unusable; a new one takes its transactional id");
+        log.warn({ partition }, "transaction failed; a new producer takes its transactional id");
         await producers.discard(partition);
       },
     ).catch((error: unknown) => {

@@ -187,7 +187,7 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
             });
           },
           async () => {
-            log.warn("transactional producer unusable; a new one takes its transactional id");
+            log.warn("transaction failed; a new producer takes its transactional id");
             transactional = undefined;
             await producer.disconnect().catch(() => undefined);
           },

@@ -207,7 +207,7 @@ export async function startOffersService({
           });
       },
       async () => {
-        log.warn({ partition }, "transactional producer unusable; a new one takes its transactional id");
+        log.warn({ partition }, "transaction failed; a new producer takes its transactional id");
         await producers.discard(partition);
       },
     );
