@@ -6,7 +6,7 @@ import { offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { pipelineConsumerGroups, pipelineEnvSchema } from "@cx/pipeline";
 import { sinkEnvSchema, startSink } from "@cx/sink";
 import { enricherContracts, offerContracts } from "@cx/stage-records";
-import { freshClickHouse, testStageVariables, touchpointOnDay, waitFor } from "@cx/testing";
+import { freshClickHouse, offerStoryVariables, touchpointOnDay, waitFor } from "@cx/testing";
 import { peopleTouchpoints } from "@cx/workload";
 import { describe, expect, it } from "vitest";
 import { publishTouchpoints, readAvroTopic, waitForGroups } from "./support/pipeline";
@@ -19,16 +19,7 @@ const latestPerKey = <T>(records: { key: string; value: T | null }[]) =>
 
 describe("analytics through the whole pipeline on the real broker, registry and ClickHouse engine", () => {
   it("keeps the aggregates equal to the raw rows, and an erasure leaves nothing about the customer", async () => {
-    const variables = {
-      ...testStageVariables(),
-      OFFERS_TICK_MS: "0",
-      // Customer ids here differ per run: a holdout would hold a random 5 % of them out of marketing.
-      OFFERS_HOLDOUT_PERCENT: "0",
-      // Cold-start offers are the subject here, not whether they are worth a contact.
-      OFFERS_MIN_EXPECTED_VALUE_MINOR: "0",
-      OFFERS_QUIET_FROM_HOUR: "0",
-      OFFERS_QUIET_TO_HOUR: "0",
-    };
+    const variables = offerStoryVariables();
     const enricherEnv = enricherEnvSchema.parse(variables);
     const env = offersEnvSchema.parse(variables);
     const kafka = createKafka(env, logger);

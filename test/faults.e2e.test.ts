@@ -33,7 +33,7 @@ import {
   offerContracts,
   type SuppressedRecord,
 } from "@cx/stage-records";
-import { cdnowModels, testStageVariables, uniqueName, waitFor } from "@cx/testing";
+import { cdnowModels, offerStoryVariables, uniqueName, waitFor } from "@cx/testing";
 import { peopleTouchpoints } from "@cx/workload";
 import { SchemaType } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Message, Producer } from "kafkajs";
@@ -104,22 +104,13 @@ async function restartBroker(downMs: number): Promise<void> {
 
 /** Environment of one pipeline on the private broker: topics, groups, transactional ids and a ClickHouse of its own. */
 function pipelineVariables(name: string): Record<string, string> {
-  return {
-    ...testStageVariables(),
+  return offerStoryVariables({
     KAFKA_BROKERS: broker.brokers.join(","),
     SCHEMA_REGISTRY_URL: registry.url,
-    // Decisions as events arrive, at any hour of the test run.
-    OFFERS_TICK_MS: "0",
-    // Customer ids here differ per run: a holdout would hold a random 5 % of them out of marketing.
-    OFFERS_HOLDOUT_PERCENT: "0",
-    // Cold-start offers are the subject here, not whether they are worth a contact.
-    OFFERS_MIN_EXPECTED_VALUE_MINOR: "0",
-    OFFERS_QUIET_FROM_HOUR: "0",
-    OFFERS_QUIET_TO_HOUR: "0",
     CLICKHOUSE_DATABASE: uniqueName(name),
     CLICKHOUSE_DATA_DIR: join(dir, `clickhouse-${name}`),
     LOG_LEVEL: "info",
-  };
+  });
 }
 
 /** A pipeline's variables on the private broker, its topics created, and a client to feed it. */

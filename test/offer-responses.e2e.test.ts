@@ -6,7 +6,7 @@ import { createLogger } from "@cx/logging";
 import { customerOfDecision, type OfferOutcomeRecord } from "@cx/offers";
 import { offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { type OfferRecord, type OfferStateRecord, offerContracts } from "@cx/stage-records";
-import { testStageVariables, touchpointOnDay } from "@cx/testing";
+import { offerStoryVariables, touchpointOnDay } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import { publishTouchpoints, readAvroTopic, readWholeTopic, waitForGroups } from "./support/pipeline";
 
@@ -15,19 +15,11 @@ const marketingSecret = "m".repeat(32);
 
 describe("offer outcomes reported over HTTP", () => {
   it("reach the offer state and cx.offer-outcomes from the decision id alone, once", async () => {
-    const variables = {
-      ...testStageVariables(),
-      OFFERS_TICK_MS: "0",
-      // Customer ids here differ per run: a holdout would hold a random 5 % of them out of marketing.
-      OFFERS_HOLDOUT_PERCENT: "0",
-      // Cold-start offers are the subject here, not whether they are worth a contact.
-      OFFERS_MIN_EXPECTED_VALUE_MINOR: "0",
-      OFFERS_QUIET_FROM_HOUR: "0",
-      OFFERS_QUIET_TO_HOUR: "0",
+    const variables = offerStoryVariables({
       GATEWAY_API_KEYS: `till:store:${"s".repeat(32)}`,
       GATEWAY_MARKETING_KEYS: `crm:${marketingSecret}`,
       IDENTIFIER_HASH_KEY: "k".repeat(32),
-    };
+    });
     const enricherEnv = enricherEnvSchema.parse(variables);
     const env = offersEnvSchema.parse(variables);
     const gatewayEnv = gatewayEnvSchema.parse(variables);

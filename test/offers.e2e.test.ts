@@ -8,7 +8,7 @@ import { careKinds, type OfferOutcomeRecord, recoveryKinds } from "@cx/offers";
 import { type OffersEnv, offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { sinkEnvSchema, startSink } from "@cx/sink";
 import { type OfferRecord, offerContracts, type SuppressedRecord } from "@cx/stage-records";
-import { freshClickHouse, testStageVariables, touchpointOnDay } from "@cx/testing";
+import { freshClickHouse, offerStoryVariables, touchpointOnDay } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import { publishTouchpoints, readAvroTopic, waitForGroups } from "./support/pipeline";
 
@@ -34,17 +34,7 @@ const transports = [
 
 describe.each(transports)("next-best offers on $name", ({ open }) => {
   it("decides per customer under the contact policy, puts service first, joins outcomes, fires follow-ups", async () => {
-    const variables = {
-      ...testStageVariables(),
-      OFFERS_TICK_MS: "0",
-      // Customer ids here differ per run: a holdout would hold a random 5 % of them out of marketing.
-      OFFERS_HOLDOUT_PERCENT: "0",
-      // Cold-start offers are the subject here, not whether they are worth a contact.
-      OFFERS_MIN_EXPECTED_VALUE_MINOR: "0",
-      // The test runs at any hour; quiet hours have their own unit test.
-      OFFERS_QUIET_FROM_HOUR: "0",
-      OFFERS_QUIET_TO_HOUR: "0",
-    };
+    const variables = offerStoryVariables();
     const enricherEnv = enricherEnvSchema.parse(variables);
     const env = offersEnvSchema.parse(variables);
     const { kafka, registry } = open(env);
@@ -228,15 +218,8 @@ describe.each(transports)("next-best offers on $name", ({ open }) => {
   }, 120_000);
 
   it("holds a held-out customer out of marketing while care reaches it, and flags its rows in ClickHouse", async () => {
-    const variables = {
-      ...testStageVariables(),
-      OFFERS_TICK_MS: "0",
-      // Everyone held out: whatever the customer ids of this run, each is in the holdout.
-      OFFERS_HOLDOUT_PERCENT: "100",
-      OFFERS_MIN_EXPECTED_VALUE_MINOR: "0",
-      OFFERS_QUIET_FROM_HOUR: "0",
-      OFFERS_QUIET_TO_HOUR: "0",
-    };
+    // Everyone held out: whatever the customer ids of this run, each is in the holdout.
+    const variables = offerStoryVariables({ OFFERS_HOLDOUT_PERCENT: "100" });
     const enricherEnv = enricherEnvSchema.parse(variables);
     const env = offersEnvSchema.parse(variables);
     const { kafka, registry } = open(env);

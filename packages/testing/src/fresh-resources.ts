@@ -38,6 +38,24 @@ export function testStageVariables(): Record<string, string> {
   };
 }
 
+/**
+ * testStageVariables with the offer engine set for a scripted story: decisions as events arrive
+ * (no tick), at any hour (no quiet hours), cold-start offers made whatever their expected value,
+ * and no holdout (customer ids differ per run: a holdout would hold a random 5 % of them out of
+ * marketing). `overrides` win.
+ */
+export function offerStoryVariables(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...testStageVariables(),
+    OFFERS_TICK_MS: "0",
+    OFFERS_HOLDOUT_PERCENT: "0",
+    OFFERS_MIN_EXPECTED_VALUE_MINOR: "0",
+    OFFERS_QUIET_FROM_HOUR: "0",
+    OFFERS_QUIET_TO_HOUR: "0",
+    ...overrides,
+  };
+}
+
 /** Kafka settings pointing at this run's broker and registry. */
 export function testKafkaEnv(): KafkaEnv {
   return kafkaEnvSchema.parse(testPipelineVariables());

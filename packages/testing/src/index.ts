@@ -1,4 +1,10 @@
-export { freshClickHouse, testKafkaEnv, testPipelineVariables, testStageVariables } from "./fresh-resources";
+export {
+  freshClickHouse,
+  offerStoryVariables,
+  testKafkaEnv,
+  testPipelineVariables,
+  testStageVariables,
+} from "./fresh-resources";
 export { createFreshTopics, type FreshTopicSpec } from "./fresh-topics";
 export { offerRecord, publishOffers } from "./offer-records";
 export { collectTopic, readTopic, type TopicCollector } from "./read-topic";
