@@ -21,6 +21,7 @@ const view: CustomerView = {
   traits: {
     recencyDays: 3,
     purchaseDays: 6,
+    meanDaysBetweenPurchases: 20,
     netRevenueMinor: 90000,
     averageOrderMinor: 6000,
     returnRate: 0,

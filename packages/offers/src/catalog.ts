@@ -43,6 +43,8 @@ export type Trigger = (typeof triggers)[number];
 export const numericTraits = [
   "recencyDays",
   "purchaseDays",
+  /** The customer's own rhythm: mean days between purchase days (null before a second one). */
+  "meanDaysBetweenPurchases",
   "netRevenueMinor",
   "averageOrderMinor",
   "returnRate",

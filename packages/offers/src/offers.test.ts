@@ -46,6 +46,7 @@ const view = (
   traits: {
     recencyDays: 3,
     purchaseDays: 3,
+    meanDaysBetweenPurchases: 20,
     netRevenueMinor: 20000,
     averageOrderMinor: 6000,
     returnRate: 0,
