@@ -25,6 +25,7 @@ export {
   type OfferCatalog,
   type OfferDefinition,
   type OfferKind,
+  offerFamily,
   offerKinds,
   parseCatalog,
   recoveryKinds,

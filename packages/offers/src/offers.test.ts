@@ -300,6 +300,61 @@ describe("the propensity learner", () => {
   });
 });
 
+describe("the pooling learner", () => {
+  const settings = { priorAccepted: 1, priorRefused: 9, decay: 1, pooling: 300 };
+  const context = "loyal|top|email|day|took|frequent|0";
+
+  it("starts a context never seen from the wider ones it belongs to, and lets its own outcomes take over", () => {
+    const learner = new PropensityLearner(settings);
+    for (let i = 0; i < 200; i++) learner.update("early-access", context, i % 2 === 0, "selling");
+    expect(learner.mean("early-access", context, "selling")).toBeCloseTo(0.5, 1);
+    // Same customers in the evening, or rarer buyers: what was learned carries over, not the flat 10 %.
+    expect(learner.mean("early-access", "loyal|top|email|evening|took|rare|0", "selling")).toBeCloseTo(
+      0.5,
+      1,
+    );
+    // Its own outcomes move it away from its parents.
+    const rare = "loyal|top|email|day|took|rare|0";
+    for (let i = 0; i < 400; i++) learner.update("early-access", rare, i % 10 === 0, "selling");
+    expect(learner.mean("early-access", rare, "selling")).toBeLessThan(0.25);
+    expect(learner.mean("early-access", context, "selling")).toBeGreaterThan(0.3);
+  });
+
+  it("starts a new action from its family on the channel, with no more weight than the flat prior", () => {
+    const learner = new PropensityLearner(settings);
+    for (let i = 0; i < 200; i++)
+      learner.update("recovery-callback", "active|middle|phone|day|none|regular|0", i % 5 !== 0, "recovery");
+    const replacement = learner.mean("free-replacement", "active|top|phone|day|none|regular|0", "recovery");
+    expect(replacement).toBeCloseTo(0.8, 1);
+    // Ten outcomes of its own count as much as the family's view of it.
+    for (let i = 0; i < 10; i++)
+      learner.update("free-replacement", "active|top|phone|day|none|regular|0", false, "recovery");
+    expect(learner.mean("free-replacement", "active|top|phone|day|none|regular|0", "recovery")).toBeLessThan(
+      0.45,
+    );
+  });
+
+  it("survives a round trip through its state and samples around its mean", () => {
+    const learner = new PropensityLearner({ ...settings, decay: 0.99 });
+    for (let i = 0; i < 100; i++) learner.update("early-access", context, i % 3 === 0, "selling");
+    const restored = new PropensityLearner(
+      { ...settings, decay: 0.99 },
+      JSON.parse(JSON.stringify(learner.state())),
+    );
+    expect(restored.mean("early-access", context, "selling")).toBe(
+      learner.mean("early-access", context, "selling"),
+    );
+    const random = seededRandom(2);
+    const draws = Array.from({ length: 2000 }, () =>
+      restored.sample("early-access", context, random, "selling"),
+    );
+    expect(draws.reduce((sum, draw) => sum + draw, 0) / draws.length).toBeCloseTo(
+      learner.mean("early-access", context, "selling"),
+      1,
+    );
+  });
+});
+
 describe("the offer engine", () => {
   const engine = new OfferEngine(catalog);
   const touch = (days: number, fields: Parameters<typeof touchpointOnDay>[1]) =>
