@@ -8,6 +8,7 @@ export {
   type Decision,
   type DecisionRequest,
   decide,
+  decisionContext,
   decisionIdFor,
   decisionLogId,
   defaultArbitration,

@@ -12,6 +12,7 @@ import {
   contactRefusal,
   customerOfDecision,
   decide,
+  decisionContext,
   defaultArbitration,
   defaultContactPolicy,
   emptyOfferState,
@@ -197,6 +198,94 @@ describe("eligibility and arbitration", () => {
       decision.suppressed.every((entry) => entry.channel === "email" && entry.reason === "no_consent"),
     ).toBe(true);
     expect(decision.channel).not.toBe("email");
+  });
+
+  it("learns in a context the engine can see: stage, tier, channel, moment of day, past answers, rhythm, fatigue", () => {
+    const loyal = view({ stage: "loyal", tier: "top", traits: { meanDaysBetweenPurchases: 8 } });
+    const fresh = decisionContext(request("purchase", loyal), consenting, "email", "Europe/Berlin");
+    // Noon in Berlin, nothing sold to them yet, a purchase every 8 days, no marketing in a fortnight.
+    expect(fresh).toBe("loyal|top|email|day|none|frequent|0");
+    const answered = {
+      ...consenting,
+      sent: [
+        {
+          ...sentAt(noon - 3 * day, "email", "early-access"),
+          kind: "early_access" as const,
+          outcome: "accepted" as const,
+        },
+        { ...sentAt(noon - 20 * day, "email", "cart-reminder-10"), outcome: "ignored" as const },
+      ],
+    };
+    const evening = {
+      ...request("purchase", view({ traits: { meanDaysBetweenPurchases: null } })),
+      at: noon + 7 * hour,
+    };
+    expect(decisionContext(evening, answered, "push", "Europe/Berlin")).toBe(
+      "active|middle|push|evening|took|once|1",
+    );
+  });
+
+  it("puts an action on the channel the learner found to work, and tells which channels were refused", () => {
+    const learner = new PropensityLearner();
+    const loyal = view({ stage: "loyal", tier: "top" });
+    const onPhone = decisionContext(request("purchase", loyal), consenting, "phone", "Europe/Berlin");
+    const byEmail = decisionContext(request("purchase", loyal), consenting, "email", "Europe/Berlin");
+    for (let i = 0; i < 100; i++) {
+      learner.update("care-plan-upgrade", onPhone, i % 10 < 9, "selling");
+      learner.update("care-plan-upgrade", byEmail, i % 10 < 3, "selling");
+      learner.update("early-access", byEmail, false, "selling");
+    }
+    const settings = { ...defaultArbitration, explore: false };
+    const decision = decide(
+      catalog,
+      consenting,
+      request("purchase", loyal),
+      learner,
+      defaultContactPolicy,
+      settings,
+    );
+    expect([decision.offer?.id, decision.channel]).toEqual(["care-plan-upgrade", "phone"]);
+    // Without phone consent the refusal is recorded and e-mail, the next best, goes.
+    const noPhone = { ...consenting, consent: { ...consenting.consent, phone: false, push: false } };
+    const refused = decide(
+      catalog,
+      noPhone,
+      request("purchase", loyal),
+      learner,
+      defaultContactPolicy,
+      settings,
+    );
+    expect([refused.offer?.id, refused.channel]).toEqual(["care-plan-upgrade", "email"]);
+    expect(refused.suppressed).toContainEqual({
+      offerId: "care-plan-upgrade",
+      channel: "phone",
+      reason: "no_consent",
+    });
+  });
+
+  it("holds back marketing not worth a contact, twice as strictly per message in the last fortnight, never care", () => {
+    const learner = new PropensityLearner();
+    const settings = { ...defaultArbitration, explore: false, minExpectedValueMinor: 150 };
+    // A cart reminder is worth 10 % (the prior) × 17 EUR net = 170 minor units: above 150, not above 300.
+    const cart = decide(catalog, consenting, request("cart"), learner, defaultContactPolicy, settings);
+    expect(cart.offer?.id).toBe("cart-reminder-10");
+    const tired = {
+      ...consenting,
+      sent: [{ ...sentAt(noon - 5 * day, "sms"), outcome: "ignored" as const }],
+    };
+    const held = decide(catalog, tired, request("cart"), learner, defaultContactPolicy, settings);
+    expect(held.offer).toBeNull();
+    expect(held.suppressed).toContainEqual(expect.objectContaining({ reason: "not_worth_contact" }));
+    const strict = { ...settings, minExpectedValueMinor: 100_000 };
+    const complaint = decide(
+      catalog,
+      tired,
+      request("complaint", view(), true),
+      learner,
+      defaultContactPolicy,
+      strict,
+    );
+    expect(complaint.offer?.kind).toMatch(/service_recovery|free_replacement/);
   });
 });
 
