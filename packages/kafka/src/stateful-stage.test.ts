@@ -3,6 +3,7 @@ import { createFreshTopics, testKafkaEnv, uniqueName, waitFor } from "@cx/testin
 import type { Consumer } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { createKafka } from "./kafka-config";
+import { createTransactionalProducer } from "./partition-producers";
 import { readPartitionsToEnd } from "./read-to-end";
 import { createIdempotentProducer } from "./renewing-producer";
 import { singleOwnerAssigner } from "./single-owner-assigner";
@@ -64,12 +65,7 @@ describe("what stateful stages are built on", () => {
       ],
     });
     await plain.disconnect();
-    const transactional = kafka.producer({
-      transactionalId: uniqueName("tx"),
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
-    await transactional.connect();
+    const transactional = await createTransactionalProducer(kafka, uniqueName("tx"));
     const transaction = await transactional.transaction();
     await transaction.send({ topic, messages: [{ key: "a", value: "3", partition: 0 }] });
     await transaction.commit();
@@ -97,12 +93,7 @@ describe("what stateful stages are built on", () => {
     const plain = await createIdempotentProducer(kafka);
     await plain.send({ topic, messages: [{ key: "a", value: "1", partition: 0 }] });
     await plain.disconnect();
-    const transactional = kafka.producer({
-      transactionalId: uniqueName("tx"),
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
-    await transactional.connect();
+    const transactional = await createTransactionalProducer(kafka, uniqueName("tx"));
     const open = await transactional.transaction();
     await open.send({ topic, messages: [{ key: "a", value: "2", partition: 0 }] });
     try {
