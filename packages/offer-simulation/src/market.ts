@@ -2,9 +2,11 @@ import { noExperience, type Touchpoint } from "@cx/contracts";
 import { ProfileStore } from "@cx/enrichment";
 import {
   type Arbiter,
+  careCatalog,
   customerView,
   type Decision,
   type EngineSettings,
+  isHeldOut,
   type LearnerSettings,
   type OfferCatalog,
   type OfferCustomer,
@@ -192,7 +194,9 @@ export function runMarket(setup: MarketSetup): MarketTotals {
         ...life.offers.state,
         sent: life.offers.state.sent.filter((sent) => sent.decisionId !== decision.decisionId),
       };
-      const regret = decisionRegret(decision, catalog, stateBefore, setup.engine, (candidate, on) => {
+      // A held-out customer could only get care: the best it could have sent is among care actions.
+      const choices = isHeldOut(life.customer.id, setup.engine.holdout) ? careCatalog(catalog) : catalog;
+      const regret = decisionRegret(decision, choices, stateBefore, setup.engine, (candidate, on) => {
         const value = Math.max(0, candidate.businessValueMinor - candidate.costMinor) * candidate.lever;
         return respond(candidate.kind, on).accept * value;
       });

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import {
   type CustomerView,
   decide,
+  decisionContext,
   defaultEngineSettings,
   emptyOfferState,
   type OfferDefinition,
@@ -21,6 +22,7 @@ const view: CustomerView = {
   traits: {
     recencyDays: 3,
     purchaseDays: 6,
+    meanDaysBetweenPurchases: 20,
     netRevenueMinor: 90000,
     averageOrderMinor: 6000,
     returnRate: 0,
@@ -43,6 +45,8 @@ const request = {
   customer: view,
   serviceFirst: false,
 };
+/** The learner's cell for an email to this customer at this moment. */
+const emailContext = decisionContext(request, state, "email", defaultEngineSettings.policy.defaultTimeZone);
 // On a loyal top customer's purchase both early access and the care-plan upgrade are eligible.
 const truth: Record<string, number> = { "early-access": 0.5, "care-plan-upgrade": 0.1 };
 const worth = (offer: OfferDefinition) =>
@@ -53,8 +57,8 @@ describe("the learner's regret", () => {
     // A learner that believes the care plan is far likelier picks it: regret = the difference.
     const misled = new PropensityLearner({ priorAccepted: 1, priorRefused: 1, decay: 1 });
     for (let index = 0; index < 50; index++) {
-      misled.update("care-plan-upgrade", "loyal|top|email", true);
-      misled.update("early-access", "loyal|top|email", false);
+      misled.update("care-plan-upgrade", emailContext, true);
+      misled.update("early-access", emailContext, false);
     }
     const settings = { ...defaultEngineSettings.arbitration, explore: false };
     const wrong = decide(catalog, state, request, misled, defaultEngineSettings.policy, settings);
@@ -67,7 +71,7 @@ describe("the learner's regret", () => {
     );
 
     const taught = new PropensityLearner({ priorAccepted: 1, priorRefused: 1, decay: 1 });
-    for (let index = 0; index < 50; index++) taught.update("early-access", "loyal|top|email", true);
+    for (let index = 0; index < 50; index++) taught.update("early-access", emailContext, true);
     const right = decide(catalog, state, request, taught, defaultEngineSettings.policy, settings);
     expect(right.offer?.id).toBe("early-access");
     expect(decisionRegret(right, catalog, state, defaultEngineSettings, worth)).toBe(0);

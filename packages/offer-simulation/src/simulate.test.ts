@@ -11,7 +11,7 @@ const asConfigured = {
   catalog,
   engine: {
     ...defaultEngineSettings,
-    arbitration: { ...defaultArbitration, minExpectedValueMinor: 200 },
+    arbitration: { ...defaultArbitration, minExpectedValueMinor: 500 },
     holdout: { percent: 5, salt: "cx-holdout-v1" },
   },
   learner: defaultLearnerSettings,
@@ -39,6 +39,7 @@ describe("cx simulate", () => {
     expect(report.engine.regretByWeek).toHaveLength(3);
   });
 
+  // Issue #16's checks, each on every seed. About 10 s a seed on a 2-core machine.
   describe("over three seeds (1000 customers, 12 weeks each)", () => {
     const seeds = [11, 12, 13];
     const reports: SimulationReport[] = [];
@@ -47,26 +48,45 @@ describe("cx simulate", () => {
       expect(reports).toHaveLength(seeds.length);
     }, 600_000);
 
-    it("the engine causes value on every seed (net value above no marketing at all)", () => {
+    it("the engine causes value on every seed, more than a random eligible action", () => {
       expect(reports).toHaveLength(seeds.length);
-      for (const report of reports) expect(report.engine.incrementalValue).toBeGreaterThan(0);
+      for (const { engine, random } of reports) {
+        expect(engine.incrementalValue).toBeGreaterThan(0);
+        expect(engine.incrementalValue).toBeGreaterThan(random.incrementalValue);
+      }
     });
 
-    it("the engine drives fewer opt-outs than broadcast on every seed", () => {
+    it("the engine sends at most a third of broadcast's marketing, and drives fewer opt-outs, on every seed", () => {
       expect(reports).toHaveLength(seeds.length);
-      for (const report of reports) expect(report.engine.optOuts).toBeLessThan(report.broadcast.optOuts);
+      for (const { engine, broadcast } of reports) {
+        expect(engine.contactsPerCustomer).toBeLessThanOrEqual(broadcast.contactsPerCustomer / 3);
+        expect(engine.optOuts).toBeLessThan(broadcast.optOuts);
+      }
     });
 
-    it("the learner's regret per decision falls: over the seeds, the last four weeks below the first four", () => {
+    it("the learner's regret per decision falls on every seed: the last four weeks below the first four", () => {
       expect(reports).toHaveLength(seeds.length);
-      const perDecision = reports.map((report) => report.engine.regretPerDecisionByWeek);
-      const first = mean(perDecision.map((weeks) => mean(weeks.slice(0, 4))));
-      const last = mean(perDecision.map((weeks) => mean(weeks.slice(-4))));
-      expect(last).toBeLessThan(first);
       for (const report of reports) {
+        const perDecision = report.engine.regretPerDecisionByWeek;
+        expect(mean(perDecision.slice(-4))).toBeLessThan(mean(perDecision.slice(0, 4)));
         const cumulative = report.engine.regretByWeek;
         expect(cumulative.every((total, week) => total >= (cumulative[week - 1] ?? 0))).toBe(true);
       }
+    });
+
+    it("the engine's accepted offers bring more than a random eligible action's on every seed", () => {
+      expect(reports).toHaveLength(seeds.length);
+      for (const { engine, random } of reports)
+        expect(engine.acceptedValue).toBeGreaterThan(random.acceptedValue);
+    });
+
+    // Not met (docs/offers-proof.md): about 1.1 × on these seeds. Even an arbiter that knows every
+    // customer's true response reaches only about 1.2 × under the shipped catalog and contact policy.
+    // When this starts to pass, make it an `it`.
+    it.fails("the engine's accepted value is at least 1.5 × a random eligible action's on every seed", () => {
+      expect(reports).toHaveLength(seeds.length);
+      for (const { engine, random } of reports)
+        expect(engine.acceptedValue).toBeGreaterThanOrEqual(1.5 * random.acceptedValue);
     });
   });
 });

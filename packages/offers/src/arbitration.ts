@@ -8,6 +8,7 @@ import {
   numericTraits,
   type OfferCatalog,
   type OfferDefinition,
+  offerFamily,
   recoveryKinds,
   type TraitPredicate,
   type Trigger,
@@ -15,6 +16,7 @@ import {
 import { type ContactPolicy, contactRefusal, type SuppressionReason } from "./contact-policy";
 import type { CustomerOfferState } from "./customer-offers";
 import type { PropensityLearner } from "./learner";
+import { localTime } from "./local-time";
 
 /** What arbitration needs to know of the customer: the enricher's snapshot has all of it. */
 export interface CustomerView {
@@ -46,10 +48,11 @@ export interface ArbitrationSettings {
   /** Thompson sampling (explore) or the posterior mean (exploit only). */
   readonly explore: boolean;
   /**
-   * A marketing action whose expected worth (propensity × net value × tier weight) is below this,
-   * in minor units, is not worth a contact: every selling message tires the customer and risks an
-   * opt-out, so no offer is better. Care actions are never held back by it. 0 here (off); the
-   * offers service sets OFFERS_MIN_EXPECTED_VALUE_MINOR (200).
+   * A marketing action whose expected worth (propensity × net value: what this one message is
+   * expected to bring, whoever the customer) is below this, in minor units, is not worth a contact:
+   * every selling message tires the customer and risks an opt-out, so no offer is better. The bar
+   * doubles with each marketing message the customer got in the last 14 days. Care actions are
+   * never held back by it. 0 here (off); the offers service sets OFFERS_MIN_EXPECTED_VALUE_MINOR.
    */
   readonly minExpectedValueMinor: number;
 }
@@ -134,9 +137,49 @@ export function customerOfDecision(decisionId: string): string | undefined {
   return decisionIdPattern.exec(decisionId)?.[1];
 }
 
-/** The learner's context cell: what kind of customer, reached how. */
+/** The learner's context as it was before decisionContext (and its first three features): stage|tier|channel. */
 export const contextKey = (customer: CustomerView, channel: DeliveryChannel) =>
   `${customer.lifecycle.stage}|${customer.tier}|${channel}`;
+
+/** Marketing messages the customer got in the window before `at` (care does not count: it does not sell). */
+function recentMarketing(state: CustomerOfferState, at: number): number {
+  return state.sent.filter(
+    (sent) => !careKinds.includes(sent.kind) && sent.at > at - fatigueWindowMs && sent.at <= at,
+  ).length;
+}
+
+/** How the customer answered our selling before: took an offer, let them all pass, or never answered one. */
+function responseHistory(state: CustomerOfferState): "took" | "passed" | "none" {
+  const answered = state.sent.filter((sent) => !careKinds.includes(sent.kind) && sent.outcome !== null);
+  if (answered.some((sent) => sent.outcome === "accepted")) return "took";
+  return answered.length > 0 ? "passed" : "none";
+}
+
+/** The customer's buying rhythm from their mean gap between purchase days. */
+function rhythm(customer: CustomerView): "once" | "frequent" | "regular" | "rare" {
+  const gap = customer.traits.meanDaysBetweenPurchases ?? null;
+  if (gap === null) return "once";
+  return gap <= 10 ? "frequent" : gap <= 30 ? "regular" : "rare";
+}
+
+/**
+ * The learner's context for sending an action on `channel` now: stage | tier | channel | moment of
+ * the customer's day (morning before 10, day, evening from 17) | how they answered our selling
+ * before | buying rhythm | marketing messages in the last fortnight (0, 1, 2 = two or more). All of
+ * it is what the engine would see in production: the profile snapshot, the clock and its own
+ * record of what it sent and how it was answered.
+ */
+export function decisionContext(
+  request: DecisionRequest,
+  state: CustomerOfferState,
+  channel: DeliveryChannel,
+  timeZone: string,
+): string {
+  const fatigue = Math.min(2, recentMarketing(state, request.at));
+  const hour = localTime(request.at, state.timeZone ?? timeZone).hour;
+  const moment = hour < 10 ? "morning" : hour >= 17 ? "evening" : "day";
+  return `${contextKey(request.customer, channel)}|${moment}|${responseHistory(state)}|${rhythm(request.customer)}|${fatigue}`;
+}
 
 function holds(predicate: TraitPredicate, customer: CustomerView): boolean {
   const value = customer.traits[predicate.trait];
@@ -169,8 +212,11 @@ export function isEligible(offer: OfferDefinition, request: DecisionRequest): bo
 
 /**
  * Ranks the eligible actions by priority = propensity × context weight × value × lever and gives
- * the best one that the contact policy lets out, on the first of its channels that may be used.
- * Randomness (Thompson sampling) is seeded by the decision id, so a replay decides the same.
+ * the best one that is worth a contact and that the contact policy lets out, or nothing. Each action
+ * goes on the channel the learner expects most of for this customer among those the contact policy
+ * lets out (Thompson sampling: each is tried until it is known), and its propensity is the learner's for the
+ * customer's context on that channel (decisionContext). Randomness (Thompson sampling) is seeded by
+ * the decision id, so a replay decides the same.
  */
 export function decide(
   catalog: OfferCatalog,
@@ -183,76 +229,92 @@ export function decide(
   const decisionId = decisionIdFor(request.customerId, request.eventId, request.trigger);
   const random = seededRandom(Number.parseInt(decisionId.slice(4, 12), 16));
   const { factors } = settings;
+  const tierWeight = settings.tierWeights[request.customer.tier];
+  const contextWeight = factors.context ? (settings.contextWeights[request.trigger] ?? 1) : 1;
   const ranked = catalog.offers
     .filter((offer) => isEligible(offer, request))
     .map((offer) => {
-      const channel = offer.channels[0] as DeliveryChannel;
-      const context = contextKey(request.customer, channel);
+      const family = offerFamily(offer.kind);
+      // Channels best first by what the learner believes of them for customers of this stage and
+      // tier (a cell wide enough to be known, not a few outcomes of a narrow context), drawn from
+      // its posterior so that a channel written off early still gets tried.
+      const channels = offer.channels
+        .map((channel, order) => ({
+          channel,
+          order,
+          expected: settings.explore
+            ? learner.sample(offer.id, contextKey(request.customer, channel), random, family)
+            : learner.mean(offer.id, contextKey(request.customer, channel), family),
+        }))
+        .sort((a, b) => b.expected - a.expected || a.order - b.order)
+        .map(({ channel }) => ({
+          channel,
+          refusal: contactRefusal(state, offer, channel, request.at, policy),
+        }));
+      const channel = channels.find((entry) => entry.refusal === undefined)?.channel ?? null;
+      const context = decisionContext(
+        request,
+        state,
+        channel ?? (channels[0]?.channel as DeliveryChannel),
+        policy.defaultTimeZone,
+      );
       const estimate = settings.explore
-        ? learner.sample(offer.id, context, random)
-        : learner.mean(offer.id, context);
-      const propensity = factors.propensity ? estimate : 1;
+        ? learner.sample(offer.id, context, random, family)
+        : learner.mean(offer.id, context, family);
       const netValue = Math.max(0, offer.businessValueMinor - offer.costMinor);
-      const worth = estimate * netValue * settings.tierWeights[request.customer.tier];
-      const contextWeight = factors.context ? (settings.contextWeights[request.trigger] ?? 1) : 1;
-      const value = factors.value ? netValue * settings.tierWeights[request.customer.tier] : 1;
+      const propensity = factors.propensity ? estimate : 1;
+      const value = factors.value ? netValue * tierWeight : 1;
       const lever = factors.lever ? offer.lever : 1;
       return {
         offer,
+        channel,
+        // Every channel the contact policy refuses, whether or not the learner preferred it: a
+        // withdrawn consent or a full cap is worth knowing either way.
+        refused: channels.flatMap(({ channel: refusedChannel, refusal }) =>
+          refusal ? [{ offerId: offer.id, channel: refusedChannel, reason: refusal }] : [],
+        ),
         context,
         propensity,
         contextWeight,
         value,
         lever,
-        worth,
+        worth: estimate * netValue,
         priority: propensity * contextWeight * value * lever,
       };
     })
     .sort((a, b) => b.priority - a.priority || a.offer.id.localeCompare(b.offer.id));
 
   // Each marketing message in the last fortnight doubles the bar: a tired customer needs a better reason.
-  const recentMarketing = state.sent.filter(
-    (sent) =>
-      !careKinds.includes(sent.kind) && sent.at > request.at - fatigueWindowMs && sent.at <= request.at,
-  ).length;
-  const bar = settings.minExpectedValueMinor * 2 ** recentMarketing;
+  const bar = settings.minExpectedValueMinor * 2 ** recentMarketing(state, request.at);
   const suppressed: Suppression[] = [];
   for (const candidate of ranked) {
-    if (!careKinds.includes(candidate.offer.kind) && candidate.worth < bar) {
-      suppressed.push({
-        offerId: candidate.offer.id,
-        channel: candidate.offer.channels[0] as DeliveryChannel,
-        reason: "not_worth_contact",
-      });
+    const { offer, channel } = candidate;
+    suppressed.push(...candidate.refused);
+    if (!channel) continue;
+    if (!careKinds.includes(offer.kind) && candidate.worth < bar) {
+      suppressed.push({ offerId: offer.id, channel, reason: "not_worth_contact" });
       continue;
     }
-    for (const channel of candidate.offer.channels) {
-      const reason = contactRefusal(state, candidate.offer, channel, request.at, policy);
-      if (reason) {
-        suppressed.push({ offerId: candidate.offer.id, channel, reason });
-        continue;
-      }
-      return {
-        decisionId,
-        request,
-        offer: candidate.offer,
-        channel,
-        expiresAt: request.at + candidate.offer.validForHours * 3_600_000,
-        explanation: {
-          propensity: candidate.propensity,
-          contextWeight: candidate.contextWeight,
-          value: candidate.value,
-          lever: candidate.lever,
-          priority: candidate.priority,
-          context: contextKey(request.customer, channel),
-          alternatives: ranked
-            .filter((other) => other !== candidate)
-            .map((other) => ({ offerId: other.offer.id, priority: other.priority })),
-        },
-        suppressed,
-        eligible: ranked.length,
-      };
-    }
+    return {
+      decisionId,
+      request,
+      offer,
+      channel,
+      expiresAt: request.at + offer.validForHours * 3_600_000,
+      explanation: {
+        propensity: candidate.propensity,
+        contextWeight: candidate.contextWeight,
+        value: candidate.value,
+        lever: candidate.lever,
+        priority: candidate.priority,
+        context: candidate.context,
+        alternatives: ranked
+          .filter((other) => other !== candidate)
+          .map((other) => ({ offerId: other.offer.id, priority: other.priority })),
+      },
+      suppressed,
+      eligible: ranked.length,
+    };
   }
   return {
     decisionId,

@@ -22,6 +22,15 @@ export type OfferKind = (typeof offerKinds)[number];
 export const recoveryKinds: readonly OfferKind[] = ["service_recovery", "free_replacement"];
 /** Kinds that fix, ask or teach rather than sell: for negative-value customers, and without an opt-in. */
 export const careKinds: readonly OfferKind[] = [...recoveryKinds, "survey", "education"];
+/**
+ * The family of kinds an action belongs to: putting a problem right, other care (asking, teaching),
+ * or selling. Customers answer actions of a family alike (a free replacement is taken about as
+ * readily as a callback), so the learner starts a new action from what its family taught it.
+ */
+export function offerFamily(kind: OfferKind): "recovery" | "care" | "selling" {
+  if (recoveryKinds.includes(kind)) return "recovery";
+  return careKinds.includes(kind) ? "care" : "selling";
+}
 
 /** What starts a decision. */
 export const triggers = [
@@ -43,6 +52,8 @@ export type Trigger = (typeof triggers)[number];
 export const numericTraits = [
   "recencyDays",
   "purchaseDays",
+  /** The customer's own rhythm: mean days between purchase days (null before a second one). */
+  "meanDaysBetweenPurchases",
   "netRevenueMinor",
   "averageOrderMinor",
   "returnRate",

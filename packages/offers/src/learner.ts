@@ -1,22 +1,43 @@
 import { beta } from "@cx/random";
 
 export interface LearnerSettings {
-  /** Starting evidence per action and context, as if this many acceptances and refusals were seen. */
+  /** Starting evidence per action, as if this many acceptances and refusals were seen. */
   readonly priorAccepted: number;
   readonly priorRefused: number;
   /** Each new outcome first multiplies the old evidence by this (1 = never forget). */
   readonly decay: number;
+  /**
+   * Hierarchical pooling. A context is a list of features ("loyal|top|email|day|took|frequent|0",
+   * see decisionContext); wider cells (the action's family, the family on the channel, the action
+   * on the channel, then one feature more at a time) each keep their own evidence, and a cell's
+   * prior is what its parent learned (the parent's posterior mean), worth at most this many
+   * outcomes and never more than the parent has seen. So a context never seen starts from what was
+   * learned of customers like it rather than from nothing, and its own outcomes take over as they
+   * come. 0 or absent: each full context learns alone from the flat prior (priorAccepted,
+   * priorRefused).
+   */
+  readonly pooling?: number;
 }
 
-export const defaultLearnerSettings: LearnerSettings = { priorAccepted: 1, priorRefused: 9, decay: 0.995 };
+export const defaultLearnerSettings: LearnerSettings = {
+  priorAccepted: 1,
+  priorRefused: 9,
+  decay: 0.995,
+  pooling: 300,
+};
 
-/** Serializable evidence: per "offerId|context", decayed counts of acceptances and refusals. */
+/**
+ * Serializable evidence: decayed counts of acceptances and refusals per "offerId|context" or, when
+ * pooling, per cell ("#family", "#family|channel", "offerId|channel", "offerId|channel|moment", …,
+ * "offerId|channel|moment|stage|tier|…").
+ */
 export type LearnerState = Record<string, { accepted: number; refused: number }>;
 
 /**
- * Propensity per action and context (stage × tier × channel) learned online: Beta-Bernoulli with
- * Thompson sampling, so actions whose value is still uncertain get tried, and discounted evidence,
- * so what customers liked last year fades.
+ * Propensity per action and context learned online: Beta-Bernoulli posteriors with Thompson
+ * sampling, so actions whose value is still uncertain get tried; hierarchical priors (see
+ * `pooling`), so a sparse context borrows from the wider ones it belongs to; and discounted
+ * evidence, so what customers liked last year fades.
  */
 export class PropensityLearner {
   private readonly evidence = new Map<string, { accepted: number; refused: number }>();
@@ -28,31 +49,77 @@ export class PropensityLearner {
     for (const [key, counts] of Object.entries(state)) this.evidence.set(key, { ...counts });
   }
 
-  private counts(offerId: string, context: string) {
-    return this.evidence.get(`${offerId}|${context}`) ?? { accepted: 0, refused: 0 };
+  private counts(key: string) {
+    return this.evidence.get(key) ?? { accepted: 0, refused: 0 };
   }
 
-  /** Expected acceptance rate. */
-  mean(offerId: string, context: string): number {
-    const { accepted, refused } = this.counts(offerId, context);
-    const a = this.settings.priorAccepted + accepted;
-    return a / (a + this.settings.priorRefused + refused);
+  /**
+   * The cells an outcome teaches, widest first, each with the most its prior may be worth. A
+   * context reads "stage|tier|channel|moment|…" (arbitration's decisionContext; older contexts
+   * stop after the channel). How well a channel works is much the same for every action of a
+   * family (a call is answered more often than an email), so the family comes first, then the
+   * family on the channel; then the action on the channel, which starts from its family there but
+   * only with the flat prior's weight (actions of a family still differ); then the action at the
+   * moment of day, for the stage, the tier and each further feature in turn, each starting from
+   * the cell before it with up to `pooling` outcomes' weight.
+   */
+  private cells(offerId: string, context: string, family: string | undefined) {
+    const { priorAccepted, priorRefused, pooling = 0 } = this.settings;
+    const flat = priorAccepted + priorRefused;
+    if (!pooling) return [{ key: `${offerId}|${context}`, strength: flat }];
+    const [stage = "*", tier = "*", channel = "*", ...rest] = context.split("|");
+    const path = [channel, ...rest.slice(0, 1), stage, tier, ...rest.slice(1)];
+    const action = path.map((_, index) => ({
+      key: `${offerId}|${path.slice(0, index + 1).join("|")}`,
+      strength: index === 0 ? flat : pooling,
+    }));
+    if (family === undefined) return action;
+    return [
+      { key: `#${family}`, strength: flat },
+      { key: `#${family}|${channel}`, strength: pooling },
+      ...action,
+    ];
+  }
+
+  /**
+   * The Beta posterior of the full context: the first cell starts from the flat prior, each next
+   * one from its parent's posterior mean, worth no more than its cap nor than the parent has seen
+   * (so early on every cell explores).
+   */
+  private posterior(offerId: string, context: string, family?: string): { alpha: number; beta: number } {
+    let alpha = this.settings.priorAccepted;
+    let beta = this.settings.priorRefused;
+    for (const { key, strength } of this.cells(offerId, context, family)) {
+      const weight = Math.min(strength, alpha + beta);
+      const mean = alpha / (alpha + beta);
+      const { accepted, refused } = this.counts(key);
+      alpha = weight * mean + accepted;
+      beta = weight * (1 - mean) + refused;
+    }
+    return { alpha, beta };
+  }
+
+  /** Expected acceptance rate; `family` (see offerFamily) pools the action with others like it. */
+  mean(offerId: string, context: string, family?: string): number {
+    const { alpha, beta } = this.posterior(offerId, context, family);
+    return alpha / (alpha + beta);
   }
 
   /** A draw from the posterior (Thompson sampling). */
-  sample(offerId: string, context: string, random: () => number): number {
-    const { accepted, refused } = this.counts(offerId, context);
-    return beta(random, this.settings.priorAccepted + accepted, this.settings.priorRefused + refused);
+  sample(offerId: string, context: string, random: () => number, family?: string): number {
+    const posterior = this.posterior(offerId, context, family);
+    return beta(random, posterior.alpha, posterior.beta);
   }
 
-  update(offerId: string, context: string, accepted: boolean): void {
-    const key = `${offerId}|${context}`;
-    const old = this.counts(offerId, context);
+  update(offerId: string, context: string, accepted: boolean, family?: string): void {
     const { decay } = this.settings;
-    this.evidence.set(key, {
-      accepted: old.accepted * decay + (accepted ? 1 : 0),
-      refused: old.refused * decay + (accepted ? 0 : 1),
-    });
+    for (const { key } of this.cells(offerId, context, family)) {
+      const old = this.counts(key);
+      this.evidence.set(key, {
+        accepted: old.accepted * decay + (accepted ? 1 : 0),
+        refused: old.refused * decay + (accepted ? 0 : 1),
+      });
+    }
   }
 
   state(): LearnerState {

@@ -7,7 +7,7 @@ import {
   type DecisionRequest,
   defaultArbitration,
 } from "./arbitration";
-import type { OfferCatalog, Trigger } from "./catalog";
+import { type OfferCatalog, offerFamily, type Trigger } from "./catalog";
 import { type ContactPolicy, defaultContactPolicy } from "./contact-policy";
 import {
   type CustomerOfferState,
@@ -284,7 +284,7 @@ export class OfferEngine {
   ): { state: CustomerOfferState; outcomes: OfferOutcomeRecord[] } {
     const sent = state.sent.find((offer) => offer.decisionId === decisionId);
     if (!sent || sent.outcome !== null) return { state, outcomes: [] };
-    learner.update(sent.offerId, sent.context, outcome === "accepted");
+    learner.update(sent.offerId, sent.context, outcome === "accepted", offerFamily(sent.kind));
     const declines =
       outcome === "declined"
         ? { ...state.declines, [sent.offerId]: [...(state.declines[sent.offerId] ?? []), at] }

@@ -12,6 +12,7 @@ import {
   contactRefusal,
   customerOfDecision,
   decide,
+  decisionContext,
   defaultArbitration,
   defaultContactPolicy,
   emptyOfferState,
@@ -46,6 +47,7 @@ const view = (
   traits: {
     recencyDays: 3,
     purchaseDays: 3,
+    meanDaysBetweenPurchases: 20,
     netRevenueMinor: 20000,
     averageOrderMinor: 6000,
     returnRate: 0,
@@ -197,6 +199,94 @@ describe("eligibility and arbitration", () => {
     ).toBe(true);
     expect(decision.channel).not.toBe("email");
   });
+
+  it("learns in a context the engine can see: stage, tier, channel, moment of day, past answers, rhythm, fatigue", () => {
+    const loyal = view({ stage: "loyal", tier: "top", traits: { meanDaysBetweenPurchases: 8 } });
+    const fresh = decisionContext(request("purchase", loyal), consenting, "email", "Europe/Berlin");
+    // Noon in Berlin, nothing sold to them yet, a purchase every 8 days, no marketing in a fortnight.
+    expect(fresh).toBe("loyal|top|email|day|none|frequent|0");
+    const answered = {
+      ...consenting,
+      sent: [
+        {
+          ...sentAt(noon - 3 * day, "email", "early-access"),
+          kind: "early_access" as const,
+          outcome: "accepted" as const,
+        },
+        { ...sentAt(noon - 20 * day, "email", "cart-reminder-10"), outcome: "ignored" as const },
+      ],
+    };
+    const evening = {
+      ...request("purchase", view({ traits: { meanDaysBetweenPurchases: null } })),
+      at: noon + 7 * hour,
+    };
+    expect(decisionContext(evening, answered, "push", "Europe/Berlin")).toBe(
+      "active|middle|push|evening|took|once|1",
+    );
+  });
+
+  it("puts an action on the channel the learner found to work, and tells which channels were refused", () => {
+    const learner = new PropensityLearner();
+    const loyal = view({ stage: "loyal", tier: "top" });
+    const onPhone = decisionContext(request("purchase", loyal), consenting, "phone", "Europe/Berlin");
+    const byEmail = decisionContext(request("purchase", loyal), consenting, "email", "Europe/Berlin");
+    for (let i = 0; i < 100; i++) {
+      learner.update("care-plan-upgrade", onPhone, i % 10 < 9, "selling");
+      learner.update("care-plan-upgrade", byEmail, i % 10 < 3, "selling");
+      learner.update("early-access", byEmail, false, "selling");
+    }
+    const settings = { ...defaultArbitration, explore: false };
+    const decision = decide(
+      catalog,
+      consenting,
+      request("purchase", loyal),
+      learner,
+      defaultContactPolicy,
+      settings,
+    );
+    expect([decision.offer?.id, decision.channel]).toEqual(["care-plan-upgrade", "phone"]);
+    // Without phone consent the refusal is recorded and e-mail, the next best, goes.
+    const noPhone = { ...consenting, consent: { ...consenting.consent, phone: false, push: false } };
+    const refused = decide(
+      catalog,
+      noPhone,
+      request("purchase", loyal),
+      learner,
+      defaultContactPolicy,
+      settings,
+    );
+    expect([refused.offer?.id, refused.channel]).toEqual(["care-plan-upgrade", "email"]);
+    expect(refused.suppressed).toContainEqual({
+      offerId: "care-plan-upgrade",
+      channel: "phone",
+      reason: "no_consent",
+    });
+  });
+
+  it("holds back marketing not worth a contact, twice as strictly per message in the last fortnight, never care", () => {
+    const learner = new PropensityLearner();
+    const settings = { ...defaultArbitration, explore: false, minExpectedValueMinor: 150 };
+    // A cart reminder is worth 10 % (the prior) × 17 EUR net = 170 minor units: above 150, not above 300.
+    const cart = decide(catalog, consenting, request("cart"), learner, defaultContactPolicy, settings);
+    expect(cart.offer?.id).toBe("cart-reminder-10");
+    const tired = {
+      ...consenting,
+      sent: [{ ...sentAt(noon - 5 * day, "sms"), outcome: "ignored" as const }],
+    };
+    const held = decide(catalog, tired, request("cart"), learner, defaultContactPolicy, settings);
+    expect(held.offer).toBeNull();
+    expect(held.suppressed).toContainEqual(expect.objectContaining({ reason: "not_worth_contact" }));
+    const strict = { ...settings, minExpectedValueMinor: 100_000 };
+    const complaint = decide(
+      catalog,
+      tired,
+      request("complaint", view(), true),
+      learner,
+      defaultContactPolicy,
+      strict,
+    );
+    expect(complaint.offer?.kind).toMatch(/service_recovery|free_replacement/);
+  });
 });
 
 describe("contact policy", () => {
@@ -294,6 +384,61 @@ describe("the propensity learner", () => {
     const draws = Array.from({ length: 2000 }, () => restored.sample("a", "ctx", random));
     expect(draws.reduce((sum, draw) => sum + draw, 0) / draws.length).toBeCloseTo(
       learner.mean("a", "ctx"),
+      1,
+    );
+  });
+});
+
+describe("the pooling learner", () => {
+  const settings = { priorAccepted: 1, priorRefused: 9, decay: 1, pooling: 300 };
+  const context = "loyal|top|email|day|took|frequent|0";
+
+  it("starts a context never seen from the wider ones it belongs to, and lets its own outcomes take over", () => {
+    const learner = new PropensityLearner(settings);
+    for (let i = 0; i < 200; i++) learner.update("early-access", context, i % 2 === 0, "selling");
+    expect(learner.mean("early-access", context, "selling")).toBeCloseTo(0.5, 1);
+    // Same customers in the evening, or rarer buyers: what was learned carries over, not the flat 10 %.
+    expect(learner.mean("early-access", "loyal|top|email|evening|took|rare|0", "selling")).toBeCloseTo(
+      0.5,
+      1,
+    );
+    // Its own outcomes move it away from its parents.
+    const rare = "loyal|top|email|day|took|rare|0";
+    for (let i = 0; i < 400; i++) learner.update("early-access", rare, i % 10 === 0, "selling");
+    expect(learner.mean("early-access", rare, "selling")).toBeLessThan(0.25);
+    expect(learner.mean("early-access", context, "selling")).toBeGreaterThan(0.3);
+  });
+
+  it("starts a new action from its family on the channel, with no more weight than the flat prior", () => {
+    const learner = new PropensityLearner(settings);
+    for (let i = 0; i < 200; i++)
+      learner.update("recovery-callback", "active|middle|phone|day|none|regular|0", i % 5 !== 0, "recovery");
+    const replacement = learner.mean("free-replacement", "active|top|phone|day|none|regular|0", "recovery");
+    expect(replacement).toBeCloseTo(0.8, 1);
+    // Ten outcomes of its own count as much as the family's view of it.
+    for (let i = 0; i < 10; i++)
+      learner.update("free-replacement", "active|top|phone|day|none|regular|0", false, "recovery");
+    expect(learner.mean("free-replacement", "active|top|phone|day|none|regular|0", "recovery")).toBeLessThan(
+      0.45,
+    );
+  });
+
+  it("survives a round trip through its state and samples around its mean", () => {
+    const learner = new PropensityLearner({ ...settings, decay: 0.99 });
+    for (let i = 0; i < 100; i++) learner.update("early-access", context, i % 3 === 0, "selling");
+    const restored = new PropensityLearner(
+      { ...settings, decay: 0.99 },
+      JSON.parse(JSON.stringify(learner.state())),
+    );
+    expect(restored.mean("early-access", context, "selling")).toBe(
+      learner.mean("early-access", context, "selling"),
+    );
+    const random = seededRandom(2);
+    const draws = Array.from({ length: 2000 }, () =>
+      restored.sample("early-access", context, random, "selling"),
+    );
+    expect(draws.reduce((sum, draw) => sum + draw, 0) / draws.length).toBeCloseTo(
+      learner.mean("early-access", context, "selling"),
       1,
     );
   });

@@ -56,6 +56,11 @@ export const offersEnvSchema = z.object({
   OFFERS_PRIOR_ACCEPTED: z.coerce.number().positive().default(1),
   OFFERS_PRIOR_REFUSED: z.coerce.number().positive().default(9),
   OFFERS_LEARNER_DECAY: z.coerce.number().gt(0).max(1).default(0.995),
+  /**
+   * How many outcomes a context's prior (what the wider contexts it belongs to learned) is worth at
+   * most; 0 = every context learns alone from the flat prior.
+   */
+  OFFERS_LEARNER_POOLING: z.coerce.number().min(0).default(300),
   /** Off switches for the priority factors, e.g. "lever" or "propensity,context". */
   OFFERS_DISABLED_FACTORS: z
     .string()
@@ -68,7 +73,7 @@ export const offersEnvSchema = z.object({
     )
     .pipe(z.array(z.enum(["propensity", "context", "value", "lever"]))),
   /** A marketing action expected to be worth less than this (minor units) is not sent: no offer is better. */
-  OFFERS_MIN_EXPECTED_VALUE_MINOR: z.coerce.number().min(0).default(200),
+  OFFERS_MIN_EXPECTED_VALUE_MINOR: z.coerce.number().min(0).default(500),
   OFFERS_EXPLORE: z
     .enum(["true", "false"])
     .default("true")
@@ -116,6 +121,7 @@ export function offerSettings(env: OffersEnv): { engine: EngineSettings; learner
       priorAccepted: env.OFFERS_PRIOR_ACCEPTED,
       priorRefused: env.OFFERS_PRIOR_REFUSED,
       decay: env.OFFERS_LEARNER_DECAY,
+      pooling: env.OFFERS_LEARNER_POOLING,
     },
   };
 }
