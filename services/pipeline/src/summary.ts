@@ -146,7 +146,8 @@ export async function pipelineSummary(
     offersDecided: await single(clickhouse, `SELECT count() AS n FROM ${t("offers")}`),
     suppressedByReason: [...suppressedByReason]
       .map(([reason, suppressed]) => ({ reason, suppressed }))
-      .sort((a, b) => b.suppressed - a.suppressed),
+      // Ties by name, so the table reads the same on every run (and as the query pack orders it).
+      .sort((a, b) => b.suppressed - a.suppressed || (a.reason < b.reason ? -1 : 1)),
     acceptanceByOffer: [...acceptanceByOffer.values()].sort((a, b) => b.decisions - a.decisions),
     deadLettersByReason: deadLetters,
     netRevenueUplift,
