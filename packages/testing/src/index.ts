@@ -11,4 +11,11 @@ export { collectTopic, readTopic, type TopicCollector } from "./read-topic";
 export { type TestServers, testServers } from "./test-servers";
 export { cdnowModels, dayMs, fixtureStart, money, purchaseOf, touchpointOnDay } from "./touchpoint-fixtures";
 export { uniqueName } from "./unique-name";
+export {
+  type UpliftRows,
+  type UpliftStageChangeRow,
+  type UpliftTouchpointRow,
+  upliftDifferences,
+  upliftFromRawRows,
+} from "./uplift-from-rows";
 export { waitFor } from "./wait-for";
