@@ -41,6 +41,24 @@ describe("avroBoundsProblem", () => {
     );
   });
 
+  it("refuses a recursive value nested past the depth limit, and checks one within it", () => {
+    const node = avro.Type.forSchema({
+      type: "record",
+      name: "Node",
+      fields: [{ name: "next", type: ["null", "Node"] }],
+    });
+    const nested = (levels: number) => {
+      let value: { next: unknown } = { next: null };
+      for (let level = 1; level < levels; level++) value = { next: value };
+      return node.toBuffer(value);
+    };
+    expect(avroBoundsProblem(node, nested(10), 0)).toBeUndefined();
+    expect(avroBoundsProblem(node, nested(10).subarray(0, 5), 0)).toMatch(/ends inside a number/);
+    expect(avroBoundsProblem(node, nested(100), 0)).toMatch(/nested deeper than 64 levels/);
+    // A second look at the same schema uses the checks compiled the first time, with the same answers.
+    expect(avroBoundsProblem(node, nested(100), 0, { maxDepth: 300, maxZeroByteItems: 10 })).toBeUndefined();
+  });
+
   it("accepts what avsc writes, and refuses lengths past the end", () => {
     const touchpoint = avro.Type.forSchema(touchpointContract.schema as avro.Schema);
     const encoded = touchpoint.toBuffer(touchpointOnDay(1, { attributes: { a: "b" } }));

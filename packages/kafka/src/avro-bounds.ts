@@ -47,90 +47,40 @@ function minimumBytes(type: AvroTypeShape, known: WeakMap<AvroTypeShape, number>
   return bytes;
 }
 
-class BoundedReader {
-  private position: number;
-  private zeroByteItems = 0;
-  private readonly sizes = new WeakMap<AvroTypeShape, number>();
+/** Where a check is in the record's bytes, and what it has counted so far. */
+class Cursor {
+  zeroByteItems = 0;
 
   constructor(
-    private readonly buffer: Buffer,
-    start: number,
-    private readonly bounds: AvroBounds,
-  ) {
-    this.position = start;
-  }
+    readonly buffer: Buffer,
+    public position: number,
+    readonly bounds: AvroBounds,
+  ) {}
 
   get remaining(): number {
     return this.buffer.length - this.position;
   }
 
-  check(type: AvroTypeShape, depth: number): void {
-    if (depth > this.bounds.maxDepth)
-      throw new OutOfBounds(`nested deeper than ${this.bounds.maxDepth} levels`);
-    if (type.underlyingType) {
-      this.check(type.underlyingType, depth);
-      return;
-    }
-    const { typeName } = type;
-    if (typeName === "int" || typeName === "long") this.readLong();
-    else if (typeName === "string" || typeName === "bytes") this.skip(this.readLength("length"));
-    else if (typeName === "fixed") this.skip(type.size ?? 0);
-    else if (typeName in fixedSizes) this.skip(fixedSizes[typeName] as number);
-    else if (typeName === "enum") this.checkIndex(type.symbols?.length ?? 0, "enum index");
-    else if (typeName === "record" || typeName === "error")
-      for (const field of type.fields ?? []) this.check(field.type, depth + 1);
-    else if (typeName === "array") this.blocks(type.itemsType as AvroTypeShape, 0, depth);
-    else if (typeName === "map") this.blocks(type.valuesType as AvroTypeShape, 1, depth);
-    else if (typeName.startsWith("union")) {
-      const branches = type.types ?? [];
-      this.check(branches[this.checkIndex(branches.length, "union branch")] as AvroTypeShape, depth + 1);
-    } else throw new OutOfBounds(`unsupported type ${typeName}`);
-  }
-
-  private checkIndex(count: number, what: string): number {
+  readIndex(count: number, what: string): number {
     const index = this.readLong();
     if (index < 0 || index >= count) throw new OutOfBounds(`${what} ${index} out of range`);
     return index;
   }
 
-  /** Array or map blocks: a count (negative: followed by the block's byte size), then the items. */
-  private blocks(itemType: AvroTypeShape, keyBytes: number, depth: number): void {
-    const itemBytes = keyBytes + minimumBytes(itemType, this.sizes);
-    for (;;) {
-      let count = this.readLong();
-      if (count === 0) return;
-      if (count < 0) {
-        count = -count;
-        this.readLength("block size");
-      }
-      if (itemBytes > 0 && count * itemBytes > this.remaining)
-        throw new OutOfBounds(`a block declares ${count} items but only ${this.remaining} bytes remain`);
-      if (itemBytes === 0) {
-        this.zeroByteItems += count;
-        if (this.zeroByteItems > this.bounds.maxZeroByteItems)
-          throw new OutOfBounds(`more than ${this.bounds.maxZeroByteItems} items that take no bytes`);
-      }
-      for (let item = 0; item < count; item++) {
-        if (keyBytes > 0) this.skip(this.readLength("key length"));
-        this.check(itemType, depth + 1);
-      }
-    }
-  }
-
-  private readLength(what: string): number {
+  readLength(what: string): number {
     const length = this.readLong();
     if (length < 0 || length > this.remaining)
       throw new OutOfBounds(`declared ${what} ${length} but only ${this.remaining} bytes remain`);
     return length;
   }
 
-  private skip(bytes: number): void {
+  skip(bytes: number): void {
     if (bytes > this.remaining) throw new OutOfBounds(`needs ${bytes} more bytes, ${this.remaining} remain`);
     this.position += bytes;
   }
 
   /** A zig-zag varint; values beyond ±2^53 cannot be a length or count that fits here anyway. */
-  private readLong(): number {
+  readLong(): number {
     let result = 0;
     let multiplier = 1;
     for (let shift = 0; shift < 70; shift += 7) {
@@ -144,6 +94,99 @@ class BoundedReader {
   }
 }
 
+/** Checks one value of a type at the cursor; `depth` is how deeply it is nested. */
+type Check = (cursor: Cursor, depth: number) => void;
+
+/**
+ * Each schema is turned into checks once and kept with it: every record of a topic has the same
+ * writer's schema, and dispatching on the type's name for every value of every record cost about
+ * three times avsc's own decoding.
+ */
+const compiledChecks = new WeakMap<AvroTypeShape, Check>();
+
+function checkFor(type: AvroTypeShape): Check {
+  const known = compiledChecks.get(type);
+  if (known) return known;
+  // A recursive type reaches itself while it is compiled: it gets this stand-in, which calls the
+  // finished check.
+  let finished: Check | undefined;
+  compiledChecks.set(type, (cursor, depth) => (finished as Check)(cursor, depth));
+  try {
+    finished = compile(type);
+  } catch (error) {
+    compiledChecks.delete(type);
+    throw error;
+  }
+  compiledChecks.set(type, finished);
+  return finished;
+}
+
+function withDepthLimit(check: Check): Check {
+  return (cursor, depth) => {
+    if (depth > cursor.bounds.maxDepth)
+      throw new OutOfBounds(`nested deeper than ${cursor.bounds.maxDepth} levels`);
+    check(cursor, depth);
+  };
+}
+
+function compile(type: AvroTypeShape): Check {
+  if (type.underlyingType) return checkFor(type.underlyingType);
+  const { typeName } = type;
+  if (typeName === "int" || typeName === "long") return withDepthLimit((cursor) => cursor.readLong());
+  if (typeName === "string" || typeName === "bytes")
+    return withDepthLimit((cursor) => cursor.skip(cursor.readLength("length")));
+  if (typeName === "fixed" || typeName in fixedSizes) {
+    const bytes = typeName === "fixed" ? (type.size ?? 0) : (fixedSizes[typeName] as number);
+    return withDepthLimit((cursor) => cursor.skip(bytes));
+  }
+  if (typeName === "enum") {
+    const symbols = type.symbols?.length ?? 0;
+    return withDepthLimit((cursor) => cursor.readIndex(symbols, "enum index"));
+  }
+  if (typeName === "record" || typeName === "error") {
+    const fields = (type.fields ?? []).map((field) => checkFor(field.type));
+    return withDepthLimit((cursor, depth) => {
+      for (const field of fields) field(cursor, depth + 1);
+    });
+  }
+  if (typeName === "array") return blocks(type.itemsType as AvroTypeShape, 0);
+  if (typeName === "map") return blocks(type.valuesType as AvroTypeShape, 1);
+  if (typeName.startsWith("union")) {
+    const branches = (type.types ?? []).map(checkFor);
+    return withDepthLimit((cursor, depth) => {
+      (branches[cursor.readIndex(branches.length, "union branch")] as Check)(cursor, depth + 1);
+    });
+  }
+  throw new OutOfBounds(`unsupported type ${typeName}`);
+}
+
+/** Array or map blocks: a count (negative: followed by the block's byte size), then the items. */
+function blocks(itemType: AvroTypeShape, keyBytes: number): Check {
+  const item = checkFor(itemType);
+  const itemBytes = keyBytes + minimumBytes(itemType, new WeakMap());
+  return withDepthLimit((cursor, depth) => {
+    for (;;) {
+      let count = cursor.readLong();
+      if (count === 0) return;
+      if (count < 0) {
+        count = -count;
+        cursor.readLength("block size");
+      }
+      if (itemBytes > 0 && count * itemBytes > cursor.remaining)
+        throw new OutOfBounds(`a block declares ${count} items but only ${cursor.remaining} bytes remain`);
+      if (itemBytes === 0) {
+        cursor.zeroByteItems += count;
+        if (cursor.zeroByteItems > cursor.bounds.maxZeroByteItems)
+          throw new OutOfBounds(`more than ${cursor.bounds.maxZeroByteItems} items that take no bytes`);
+      }
+      for (let index = 0; index < count; index++) {
+        if (keyBytes > 0) cursor.skip(cursor.readLength("key length"));
+        item(cursor, depth + 1);
+      }
+    }
+  });
+}
+
 /**
  * Checks `buffer` from `start` against `type` (the writer's schema): undefined when every length
  * and count it declares fits in the bytes it has, else why not.
@@ -155,7 +198,7 @@ export function avroBoundsProblem(
   bounds: AvroBounds = defaultAvroBounds,
 ): string | undefined {
   try {
-    new BoundedReader(buffer, start, bounds).check(type as unknown as AvroTypeShape, 0);
+    checkFor(type as unknown as AvroTypeShape)(new Cursor(buffer, start, bounds), 0);
     return undefined;
   } catch (error) {
     if (error instanceof OutOfBounds) return error.message;
