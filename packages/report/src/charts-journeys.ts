@@ -11,7 +11,8 @@ export const journeyPathsChart: ChartSpec = {
     const commonestFirst = [...rows].reverse(); // a category axis draws its first entry at the bottom
     return baseOption({
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "value", name: "customers" },
+      // The name under the axis and few ticks: beside it, or with more, the labels ran into each other.
+      xAxis: { type: "value", name: "customers", nameLocation: "middle", nameGap: 28, splitNumber: 3 },
       yAxis: { type: "category", data: commonestFirst.map((row) => textOf(row, "channel_path")) },
       series: [
         { name: "customers", type: "bar", data: commonestFirst.map((row) => numberOf(row, "customers")) },

@@ -42,7 +42,15 @@ export const concentrationChart: ChartSpec = {
     if (rows.length === 0) return undefined;
     return baseOption({
       legend: { top: 0 },
-      xAxis: { type: "value", name: "top % of customers", min: 0, max: 100 },
+      // The name under the axis: at its end it was cut off by the chart's edge.
+      xAxis: {
+        type: "value",
+        name: "top % of customers",
+        nameLocation: "middle",
+        nameGap: 28,
+        min: 0,
+        max: 100,
+      },
       yAxis: { type: "value", name: "% of net revenue" },
       series: [
         {
