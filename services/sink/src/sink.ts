@@ -184,7 +184,8 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
     tally: WriteTally,
   ): Promise<void> {
     if (records.length === 0) return;
-    const ingestedAt = new Date();
+    // One time for the run: every row of it was taken in together.
+    const ingestedAt = new Date().toISOString();
     const present: DecodedRecord<unknown>[] = [];
     const rows: object[] = [];
     for (const record of records) {

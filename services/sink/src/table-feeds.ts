@@ -20,7 +20,7 @@ export interface TableFeed {
   readonly schema: object;
   readonly table: string;
   readonly validate?: (value: unknown) => string | undefined;
-  readonly row: (value: never, source: RowSource, ingestedAt: Date) => object;
+  readonly row: (value: never, source: RowSource, ingestedAt: string) => object;
   /** For tables feeding aggregates: the record's identity, so a repeated event is written once. */
   readonly identity?: RowIdentity<never>;
   /** For rows about a customer: who, and the row's time (rows about an erased customer dated up to the erasure are not written). */

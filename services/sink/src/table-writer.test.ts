@@ -31,7 +31,7 @@ function touchpointRun(partition: number, count: number): TableRows {
     touchpointsFeed?.row(
       record.value as never,
       { cluster: "test", partition, offset: record.offset },
-      new Date(),
+      new Date().toISOString(),
     ),
   ) as object[];
   return {
