@@ -64,6 +64,30 @@ describe("WriteBatcher", () => {
     expect(firstWrittenAfterMs).toBeLessThan(250);
   });
 
+  it("counts a run's wait from when it was written, also behind a slow flush", async () => {
+    const flushStartedAtMs: number[] = [];
+    const started = performance.now();
+    const batcher = new WriteBatcher<Run, string>({
+      maxRows: 1000,
+      maxWaitMs: 100,
+      rowsOf: (run) => run.rows,
+      async flush(runs) {
+        flushStartedAtMs.push(performance.now() - started);
+        await sleep(300);
+        return runs.map((run) => ({ ok: true, value: run.name }));
+      },
+    });
+    let release: () => void = () => undefined;
+    const busy = batcher.handle(() => new Promise<void>((resolve) => (release = resolve)));
+    const first = batcher.write({ name: "a", rows: 1 });
+    await sleep(10);
+    await Promise.all([first, batcher.handle(() => batcher.write({ name: "b", rows: 1 }))]);
+    // b waited out maxWaitMs while a was being flushed: its flush follows a's at once.
+    expect(flushStartedAtMs[1]).toBeLessThan(380);
+    release();
+    await busy;
+  });
+
   it("starts a flush at maxRows and puts no more whole runs in it than fit", async () => {
     const { batcher, flushes } = recordingBatcher({ maxRows: 100, maxWaitMs: 500 });
     let release: () => void = () => undefined;

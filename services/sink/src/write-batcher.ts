@@ -11,7 +11,7 @@ export interface WriteBatcherOptions<Item, Result> {
   readonly flush: (items: readonly Item[]) => Promise<readonly ItemOutcome<Result>[]>;
 }
 
-type Entry<Item, Result> =
+type Entry<Item, Result> = { readonly queuedAt: number } & (
   | {
       readonly kind: "item";
       readonly item: Item;
@@ -21,7 +21,8 @@ type Entry<Item, Result> =
   | {
       readonly kind: "exclusive";
       readonly run: () => Promise<void>;
-    };
+    }
+);
 
 /**
  * Gathers the items that concurrent handlers write into few large flushes, one at a time and in the
@@ -33,7 +34,6 @@ type Entry<Item, Result> =
 export class WriteBatcher<Item, Result> {
   private readonly queue: Entry<Item, Result>[] = [];
   private queuedRows = 0;
-  private oldestQueuedAt = 0;
   /** Handlers in progress, and how many of them wait on a queued or flushing entry. */
   private handlers = 0;
   private waiting = 0;
@@ -56,7 +56,7 @@ export class WriteBatcher<Item, Result> {
   /** Resolves with the item's result once a flush has written it; rejects if it failed. */
   write(item: Item): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
-      this.enqueue({ kind: "item", item, resolve, reject });
+      this.enqueue({ kind: "item", item, resolve, reject, queuedAt: performance.now() });
       this.queuedRows += this.options.rowsOf(item);
     });
   }
@@ -64,12 +64,15 @@ export class WriteBatcher<Item, Result> {
   /** Runs `work` alone, after every item written before it is flushed and before any written after. */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.enqueue({ kind: "exclusive", run: () => work().then(resolve, reject) });
+      this.enqueue({
+        kind: "exclusive",
+        run: () => work().then(resolve, reject),
+        queuedAt: performance.now(),
+      });
     });
   }
 
   private enqueue(entry: Entry<Item, Result>): void {
-    if (this.queue.length === 0) this.oldestQueuedAt = performance.now();
     this.queue.push(entry);
     this.waiting++;
     // Let the writer's synchronous work finish (queuedRows) before deciding.
@@ -78,7 +81,7 @@ export class WriteBatcher<Item, Result> {
 
   private schedule(): void {
     if (this.flushing || this.queue.length === 0) return;
-    const waitedMs = performance.now() - this.oldestQueuedAt;
+    const waitedMs = performance.now() - (this.queue[0]?.queuedAt ?? 0);
     const due =
       this.queue[0]?.kind === "exclusive" ||
       this.queuedRows >= this.options.maxRows ||
@@ -96,7 +99,6 @@ export class WriteBatcher<Item, Result> {
     this.flushing = true;
     void this.flushNext().finally(() => {
       this.flushing = false;
-      if (this.queue.length > 0) this.oldestQueuedAt = performance.now();
       this.schedule();
     });
   }
