@@ -64,7 +64,9 @@ export async function measureSinkThroughput(
         partitions: env.KAFKA_PARTITIONS,
         table: "touchpoints (+ 2 aggregating views)",
         engine: "embedded (chDB), on disk",
-        includes: "group join at start, per-batch dedup look-up",
+        includes: "group join at start, a dedup look-up per insert",
+        insertMaxRows: env.SINK_BATCH_MAX_ROWS,
+        insertMaxWaitMs: env.SINK_BATCH_MAX_WAIT_MS,
       },
     };
   } finally {

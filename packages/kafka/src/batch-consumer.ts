@@ -53,6 +53,11 @@ export interface BatchConsumerOptions<T> {
    * for stages whose state and producers are per partition, so their batches cannot interfere.
    */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * How long a fetch may wait for how much data (kafkajs' maxWaitTimeInMs and minBytes; default:
+   * back with the first record, or after 5 s): a stage that writes in bulk lets records gather.
+   */
+  readonly fetch?: { readonly minBytes: number; readonly maxWaitTimeInMs: number };
 }
 
 /**
@@ -116,6 +121,7 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
     const consumer = kafka.consumer({
       groupId,
       ...(options.partitionAssigners ? { partitionAssigners: options.partitionAssigners } : {}),
+      ...options.fetch,
       // kafkajs restarts by itself after retriable errors only; the supervisor handles the rest.
       retry: { restartOnFailure: async () => false },
     });

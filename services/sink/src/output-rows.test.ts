@@ -25,7 +25,7 @@ describe("rows of the enriched touchpoints and profiles", () => {
       const heldRow = enrichedRow(
         { customerId: heldSnapshot.customerId, touchpoint: held, profile: heldSnapshot, holdout: true },
         source,
-        new Date(),
+        new Date().toISOString(),
       );
       const treatedRow = enrichedRow(
         {
@@ -35,7 +35,7 @@ describe("rows of the enriched touchpoints and profiles", () => {
           holdout: false,
         },
         source,
-        new Date(),
+        new Date().toISOString(),
       );
       expect([heldRow.holdout, treatedRow.holdout]).toEqual([true, false]);
       // A row as the sink wrote it before migration 0008: no holdout column at all.

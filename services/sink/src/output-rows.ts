@@ -18,7 +18,7 @@ export interface RowSource {
   readonly offset: string;
 }
 
-export function enrichedRow(record: EnrichedTouchpointRecord, source: RowSource, ingestedAt: Date) {
+export function enrichedRow(record: EnrichedTouchpointRecord, source: RowSource, ingestedAt: string) {
   const { touchpoint, profile } = record;
   return {
     event_id: touchpoint.eventId,
@@ -38,28 +38,28 @@ export function enrichedRow(record: EnrichedTouchpointRecord, source: RowSource,
     probability_alive: profile.value.probabilityAlive,
     negative_value: profile.value.negative,
     holdout: record.holdout,
-    ingested_at: ingestedAt.toISOString(),
+    ingested_at: ingestedAt,
     source_cluster: source.cluster,
     source_partition: source.partition,
     source_offset: source.offset,
   };
 }
 
-export function stageChangeRow(record: StageChangeRecord, source: RowSource, ingestedAt: Date) {
+export function stageChangeRow(record: StageChangeRecord, source: RowSource, ingestedAt: string) {
   return {
     customer_id: record.customerId,
     from_stage: record.from,
     to_stage: record.to,
     changed_at: iso(record.at),
     event_id: record.eventId,
-    ingested_at: ingestedAt.toISOString(),
+    ingested_at: ingestedAt,
     source_cluster: source.cluster,
     source_partition: source.partition,
     source_offset: source.offset,
   };
 }
 
-export function offerRow(record: OfferRecord, source: RowSource, ingestedAt: Date) {
+export function offerRow(record: OfferRecord, source: RowSource, ingestedAt: string) {
   const { explanation } = record;
   return {
     decision_id: record.decisionId,
@@ -77,14 +77,14 @@ export function offerRow(record: OfferRecord, source: RowSource, ingestedAt: Dat
     lever: explanation.lever,
     priority: explanation.priority,
     context: explanation.context,
-    ingested_at: ingestedAt.toISOString(),
+    ingested_at: ingestedAt,
     source_cluster: source.cluster,
     source_partition: source.partition,
     source_offset: source.offset,
   };
 }
 
-export function suppressedRow(record: SuppressedRecord, source: RowSource, ingestedAt: Date) {
+export function suppressedRow(record: SuppressedRecord, source: RowSource, ingestedAt: string) {
   return {
     decision_id: record.decisionId,
     customer_id: record.customerId,
@@ -93,14 +93,14 @@ export function suppressedRow(record: SuppressedRecord, source: RowSource, inges
     reason: record.reason,
     trigger: record.trigger,
     decided_at: iso(record.at),
-    ingested_at: ingestedAt.toISOString(),
+    ingested_at: ingestedAt,
     source_cluster: source.cluster,
     source_partition: source.partition,
     source_offset: source.offset,
   };
 }
 
-export function outcomeRow(record: OfferOutcomeRecord, source: RowSource, ingestedAt: Date) {
+export function outcomeRow(record: OfferOutcomeRecord, source: RowSource, ingestedAt: string) {
   return {
     decision_id: record.decisionId,
     customer_id: record.customerId,
@@ -110,14 +110,14 @@ export function outcomeRow(record: OfferOutcomeRecord, source: RowSource, ingest
     answered_at: iso(record.at),
     value_minor: record.valueMinor,
     context: record.context,
-    ingested_at: ingestedAt.toISOString(),
+    ingested_at: ingestedAt,
     source_cluster: source.cluster,
     source_partition: source.partition,
     source_offset: source.offset,
   };
 }
 
-export function deliveryRow(record: DeliveryRecord, source: RowSource, ingestedAt: Date) {
+export function deliveryRow(record: DeliveryRecord, source: RowSource, ingestedAt: string) {
   return {
     decision_id: record.decisionId,
     customer_id: record.customerId,
@@ -131,7 +131,7 @@ export function deliveryRow(record: DeliveryRecord, source: RowSource, ingestedA
     error: record.error,
     attempted_at: iso(record.attemptedAt),
     next_attempt_at: record.nextAttemptAt === null ? null : iso(record.nextAttemptAt),
-    ingested_at: ingestedAt.toISOString(),
+    ingested_at: ingestedAt,
     source_cluster: source.cluster,
     source_partition: source.partition,
     source_offset: source.offset,

@@ -1,5 +1,4 @@
 import type { ClickHouse } from "@cx/clickhouse";
-import { touchpointContract, validateTouchpoint } from "@cx/contracts";
 import type { DecodedRecord } from "@cx/kafka";
 import {
   type AvroCodec,
@@ -11,38 +10,13 @@ import {
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { StopStack } from "@cx/runtime";
-import { dispatcherContracts, enricherContracts, offerContracts } from "@cx/stage-records";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka } from "kafkajs";
 import type { SinkEnv } from "./config";
-import {
-  cancelStageChanges,
-  closeCustomers,
-  closedCustomers,
-  eraseCustomers,
-  erasedUntil,
-  erasureOf,
-  loadErasedCustomers,
-} from "./erasure";
-import {
-  enrichedIdentity,
-  newRows,
-  type RowIdentity,
-  stageChangeIdentity,
-  touchpointIdentity,
-} from "./event-dedup";
-import {
-  deliveryRow,
-  enrichedRow,
-  offerRow,
-  outcomeRow,
-  profileRow,
-  type RowSource,
-  stageChangeRow,
-  suppressedRow,
-} from "./output-rows";
-import { insertIsolatingRejects } from "./rejected-rows";
-import { touchpointRow } from "./touchpoint-row";
+import { eraseCustomers, erasedUntil, erasureOf, loadErasedCustomers } from "./erasure";
+import { type TableFeed, tableFeeds } from "./table-feeds";
+import { createTableWriter, type RowsWritten, type TableRows } from "./table-writer";
+import { WriteBatcher } from "./write-batcher";
 
 export interface SinkDeps {
   readonly kafka: Kafka;
@@ -52,11 +26,7 @@ export interface SinkDeps {
   readonly env: SinkEnv;
 }
 
-interface WriteTally {
-  rows: number;
-  repeated: number;
-  rejected: number;
-  erasedBefore: number;
+interface WriteTally extends RowsWritten {
   tombstones: number;
   erasures: number;
 }
@@ -65,105 +35,23 @@ export interface Sink {
   stop(): Promise<void>;
 }
 
-/** A topic and the table its records go to. */
-interface TableFeed {
-  readonly topic: string;
-  readonly schema: object;
-  readonly table: string;
-  readonly validate?: (value: unknown) => string | undefined;
-  readonly row: (value: never, source: RowSource, ingestedAt: Date) => object;
-  /** For tables feeding aggregates: the record's identity, so a repeated event is written once. */
-  readonly identity?: RowIdentity<never>;
-  /** For rows about a customer: who, and the row's time (rows about an erased customer dated up to the erasure are not written). */
-  readonly about?: (row: never) => { customerId: string; at: string };
-  /** A compacted topic: tombstones arrive and are not rows. */
-  readonly tombstones?: boolean;
-}
-
-const aboutCustomer =
-  (time: string) =>
-  (row: never): { customerId: string; at: string } => {
-    const fields = row as Record<string, string>;
-    return { customerId: fields.customer_id as string, at: fields[time] as string };
-  };
-
-function feeds(env: SinkEnv): TableFeed[] {
-  return [
-    {
-      topic: env.TOUCHPOINTS_TOPIC,
-      schema: touchpointContract.schema,
-      table: "touchpoints",
-      validate: (value) => validateTouchpoint(value),
-      row: touchpointRow,
-      identity: touchpointIdentity,
-    },
-    {
-      topic: env.ENRICHED_TOPIC,
-      schema: enricherContracts.enriched.schema,
-      table: "enriched_touchpoints",
-      row: enrichedRow,
-      identity: enrichedIdentity,
-      about: aboutCustomer("occurred_at"),
-    },
-    {
-      topic: env.STAGE_CHANGES_TOPIC,
-      schema: enricherContracts.stageChange.schema,
-      table: "lifecycle_stage_changes",
-      row: stageChangeRow,
-      identity: stageChangeIdentity,
-      about: aboutCustomer("changed_at"),
-    },
-    {
-      topic: env.PROFILES_TOPIC,
-      schema: enricherContracts.profile.schema,
-      table: "customer_profiles",
-      row: profileRow,
-      about: aboutCustomer("updated_at"),
-      tombstones: true,
-    },
-    {
-      topic: env.OFFERS_TOPIC,
-      schema: offerContracts.offer.schema,
-      table: "offers",
-      row: offerRow,
-      about: aboutCustomer("decided_at"),
-    },
-    {
-      topic: env.SUPPRESSED_TOPIC,
-      schema: offerContracts.suppressed.schema,
-      table: "suppressed_decisions",
-      row: suppressedRow,
-      about: aboutCustomer("decided_at"),
-    },
-    {
-      topic: env.OFFER_OUTCOMES_TOPIC,
-      schema: offerContracts.outcome.schema,
-      table: "offer_outcomes",
-      row: outcomeRow,
-      about: aboutCustomer("answered_at"),
-    },
-    {
-      topic: env.OFFER_DELIVERIES_TOPIC,
-      schema: dispatcherContracts.delivery.schema,
-      table: "offer_deliveries",
-      row: deliveryRow,
-      about: aboutCustomer("attempted_at"),
-    },
-  ];
-}
+/** How much a fetch waits for (up to SINK_BATCH_MAX_WAIT_MS): thousands of rows, worth one insert. */
+const lingerBytes = 1024 * 1024;
 
 /**
- * Pipeline topics → ClickHouse tables, a topic per table. Each Kafka batch is one insert; its offset
- * is committed only after ClickHouse has acknowledged the rows. Exactly once: every row keeps its
- * partition and offset, and records at or below the highest offset a table holds for their
- * partition are skipped (a batch redelivered after a crash, however it is cut); a retried insert
- * carries the same deduplication token, so ClickHouse drops it if the first attempt landed.
+ * Pipeline topics → ClickHouse tables, a topic per table. The batches of every partition and topic
+ * in hand are gathered into one insert per table (WriteBatcher, bounded by SINK_BATCH_MAX_ROWS and
+ * SINK_BATCH_MAX_WAIT_MS); a batch's offset is committed only after ClickHouse has acknowledged its
+ * rows. Exactly once: every row keeps its partition and offset, and records at or below the highest
+ * offset a table holds for their partition are skipped (a batch redelivered after a crash, however
+ * it is cut); a retried insert carries the same deduplication token, so ClickHouse drops it if the
+ * first attempt landed.
  */
 export async function startSink(deps: SinkDeps): Promise<Sink> {
   const { kafka, registry, clickhouse, logger, env } = deps;
   await ensurePipelineTopics(kafka, env);
   const byTopic = new Map<string, TableFeed & { codec: AvroCodec<unknown> }>();
-  for (const feed of feeds(env))
+  for (const feed of tableFeeds(env))
     byTopic.set(feed.topic, {
       ...feed,
       codec: await createAvroCodec<unknown>(registry, feed.topic, feed.schema),
@@ -205,6 +93,14 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
     return when !== undefined && Date.parse(at) <= when;
   };
 
+  const writeTables = createTableWriter({ clickhouse, deadLetters, logger, erasedBefore });
+  const batcher = new WriteBatcher<TableRows, RowsWritten>({
+    maxRows: env.SINK_BATCH_MAX_ROWS,
+    maxWaitMs: env.SINK_BATCH_MAX_WAIT_MS,
+    rowsOf: (run) => run.rows.length,
+    flush: writeTables,
+  });
+
   const consumer = await startBatchConsumer<unknown>({
     kafka,
     groupId: env.SINK_GROUP_ID,
@@ -217,62 +113,70 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
     stage: "sink",
     deadLetters,
     logger,
+    // Every partition's batch of a fetch at once, so that they share inserts.
+    partitionsConsumedConcurrently: byTopic.size * env.KAFKA_PARTITIONS,
+    // Under light traffic the broker holds a fetch until it has a batch worth an insert, or the wait is over.
+    fetch: { minBytes: lingerBytes, maxWaitTimeInMs: env.SINK_BATCH_MAX_WAIT_MS },
     // Another instance may have written since: read the stored offsets again.
     onAssignment: () => stored.clear(),
-    async handleBatch(batch, context) {
-      const feed = byTopic.get(context.topic);
-      if (!feed) throw new Error(`no table for topic ${context.topic}`);
-      const started = performance.now();
-      const origin = `${context.topic}/${context.partition}`;
-      const last = await storedOffset(feed, origin, context.partition);
-      const records = batch.filter((record) => BigInt(record.offset) > last);
-      const table = clickhouse.table(feed.table);
-      if (records.length === 0) {
-        logger.info({ table, skipped: batch.length, ...context }, "batch already in ClickHouse");
-        return;
-      }
-      stored.delete(origin); // unknown until this batch is settled
-      const tally: WriteTally = {
-        rows: 0,
-        repeated: 0,
-        rejected: 0,
-        erasedBefore: 0,
-        tombstones: 0,
-        erasures: 0,
-      };
-      // An erasure request splits the batch: what came before it is written, then erased with the rest.
-      let segment: DecodedRecord<unknown>[] = [];
-      for (const record of records) {
-        const erasure = feed.table === "enriched_touchpoints" ? erasureOf(record.value) : undefined;
-        if (!erasure) {
-          segment.push(record);
-          continue;
+    handleBatch: (batch, context) =>
+      batcher.handle(async () => {
+        const feed = byTopic.get(context.topic);
+        if (!feed) throw new Error(`no table for topic ${context.topic}`);
+        const started = performance.now();
+        const origin = `${context.topic}/${context.partition}`;
+        const last = await storedOffset(feed, origin, context.partition);
+        const records = batch.filter((record) => BigInt(record.offset) > last);
+        const table = clickhouse.table(feed.table);
+        if (records.length === 0) {
+          logger.info({ table, skipped: batch.length, ...context }, "batch already in ClickHouse");
+          return;
+        }
+        stored.delete(origin); // unknown until this batch is settled
+        const tally: WriteTally = {
+          rows: 0,
+          repeated: 0,
+          rejected: 0,
+          erasedBefore: 0,
+          tombstones: 0,
+          erasures: 0,
+        };
+        // An erasure request splits the batch: what came before it is written, then erased with the rest.
+        let segment: DecodedRecord<unknown>[] = [];
+        for (const record of records) {
+          const erasure = feed.table === "enriched_touchpoints" ? erasureOf(record.value) : undefined;
+          if (!erasure) {
+            segment.push(record);
+            continue;
+          }
+          await write(feed, origin, segment, tally);
+          segment = [];
+          // Alone: rows written before it are erased, rows written after it are checked against it.
+          await batcher.exclusive(async () => {
+            const until = erasedUntil(erasure);
+            await eraseCustomers(clickhouse, erasure, until);
+            for (const customerId of erasure.customerIds) erased.set(customerId, until);
+          });
+          tally.erasures++;
+          logger.info({ table, eventId: erasure.eventId, ...context }, "erased a customer");
         }
         await write(feed, origin, segment, tally);
-        segment = [];
-        const until = erasedUntil(erasure);
-        await eraseCustomers(clickhouse, erasure, until);
-        for (const customerId of erasure.customerIds) erased.set(customerId, until);
-        tally.erasures++;
-        logger.info({ table, eventId: erasure.eventId, ...context }, "erased a customer");
-      }
-      await write(feed, origin, segment, tally);
-      stored.set(origin, BigInt(context.lastOffset));
-      logger.info(
-        {
-          table,
-          ...tally,
-          skipped: batch.length - records.length,
-          ...context,
-          ms: Math.round(performance.now() - started),
-        },
-        "wrote batch",
-      );
-    },
+        stored.set(origin, BigInt(context.lastOffset));
+        logger.info(
+          {
+            table,
+            ...tally,
+            skipped: batch.length - records.length,
+            ...context,
+            ms: Math.round(performance.now() - started),
+          },
+          "wrote batch",
+        );
+      }),
   }).catch((error: unknown) => stack.abandon(error));
   stack.add("consumer", consumer, (started) => started.stop());
 
-  /** One insert of a run of records (dedup token from its offsets), rows ClickHouse refuses dead-lettered. */
+  /** A run of records as rows, written with the runs of other partitions and topics in the next flush. */
   async function write(
     feed: TableFeed,
     origin: string,
@@ -280,116 +184,32 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
     tally: WriteTally,
   ): Promise<void> {
     if (records.length === 0) return;
-    const table = clickhouse.table(feed.table);
-    const ingestedAt = new Date();
-    const all: { record: DecodedRecord<unknown>; row: object }[] = [];
+    // One time for the run: every row of it was taken in together.
+    const ingestedAt = new Date().toISOString();
+    const present: DecodedRecord<unknown>[] = [];
+    const rows: object[] = [];
     for (const record of records) {
       if (record.value === null) {
         tally.tombstones++;
         continue;
       }
-      const row = feed.row(
-        record.value as never,
-        { cluster, partition: record.partition, offset: record.offset },
-        ingestedAt,
+      present.push(record);
+      rows.push(
+        feed.row(
+          record.value as never,
+          { cluster, partition: record.partition, offset: record.offset },
+          ingestedAt,
+        ),
       );
-      if (feed.about && erasedBefore(feed.about(row as never))) {
-        tally.erasedBefore++;
-        continue;
-      }
-      all.push({ record, row });
     }
-    const pairs = feed.identity ? await withoutStoredEvents(table, all, feed.identity) : all;
-    tally.repeated += all.length - pairs.length;
+    if (rows.length === 0) return;
     const range = `${origin}/${records[0]?.offset}-${records.at(-1)?.offset}`;
-    if (feed.table === "customer_profiles")
-      await closeMergedAway(
-        pairs.map((pair) => pair.row),
-        range,
-      );
-    if (feed.table === "lifecycle_stage_changes")
-      await cancelLateStageChanges(
-        pairs.map((pair) => pair.row),
-        range,
-      );
-    const rejected = await insertIsolatingRejects(
-      pairs.map((pair) => pair.row),
-      async (values, token) => {
-        await clickhouse.client.insert({
-          table,
-          values: [...values],
-          format: "JSONEachRow",
-          clickhouse_settings: { insert_deduplication_token: token },
-        });
-      },
-      range,
-      (index) => `${origin}/${pairs[index]?.record.offset}`,
-    );
-    if (rejected.length > 0) {
-      await deadLetters.publish(
-        rejected.map(({ index, reason }) => {
-          const { record } = pairs[index] as (typeof pairs)[number];
-          return {
-            key: record.key,
-            value: record.raw,
-            headers: record.headers,
-            reason,
-            stage: "sink",
-            source: { topic: record.topic, partition: record.partition, offset: record.offset },
-          };
-        }),
-      );
-      for (const { reason } of rejected) logger.warn({ table, origin, reason }, "dead-lettered a row");
-    }
-    tally.rows += pairs.length - rejected.length;
-    tally.rejected += rejected.length;
-  }
-
-  /** Customers merged into another leave the per-stage counts (the survivor is counted). */
-  async function closeMergedAway(rows: readonly object[], range: string): Promise<void> {
-    const merged = (rows as ReturnType<typeof profileRow>[]).filter((row) => row.merged_into !== null);
-    await closeCustomers(
-      clickhouse,
-      merged.map((row) => ({ customerId: row.customer_id, at: Date.parse(row.updated_at) })),
-      "merged",
-      `merged/${range}`,
-    );
-  }
-
-  /**
-   * A stage change can reach ClickHouse after its customer was closed as merged away (the topics
-   * are read side by side): its count is cancelled as of the closing, as if it had come in time.
-   */
-  async function cancelLateStageChanges(rows: readonly object[], range: string): Promise<void> {
-    const changes = rows as ReturnType<typeof stageChangeRow>[];
-    const closedAt = await closedCustomers(
-      clickhouse,
-      changes.map((row) => row.customer_id),
-    );
-    const late = changes.filter((row) => closedAt.has(row.customer_id));
-    await cancelStageChanges(
-      clickhouse,
-      late.map((row) => ({
-        customerId: row.customer_id,
-        at: closedAt.get(row.customer_id) as number,
-        from: row.from_stage,
-        to: row.to_stage,
-      })),
-      `late-stage-changes/${range}`,
-    );
+    const written = await batcher.write({ feed, origin, range, records: present, rows });
+    tally.rows += written.rows;
+    tally.repeated += written.repeated;
+    tally.rejected += written.rejected;
+    tally.erasedBefore += written.erasedBefore;
   }
 
   return { stop: () => stack.stopAll() };
-
-  async function withoutStoredEvents<Pair extends { row: object }>(
-    table: string,
-    pairs: Pair[],
-    identity: RowIdentity<never>,
-  ): Promise<Pair[]> {
-    const rows = pairs.map((pair) => pair.row as never);
-    const { query, params } = identity.stored(table, rows);
-    const result = await clickhouse.client.query({ query, query_params: params, format: "JSONEachRow" });
-    const held = new Set((await result.json<{ key: string }>()).map((row) => row.key));
-    return newRows(rows, identity, held).map((index) => pairs[index] as Pair);
-  }
 }

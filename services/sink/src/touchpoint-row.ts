@@ -45,7 +45,7 @@ export interface TouchpointRow {
 export function touchpointRow(
   touchpoint: Touchpoint,
   source: { cluster: string; partition: number; offset: string },
-  ingestedAt: Date,
+  ingestedAt: string,
 ): TouchpointRow {
   const { amount, experience, offerResponse, consent, social, referral } = touchpoint;
   // An erasure request is kept as the record that it was asked and when, without whom it was about.
@@ -54,7 +54,7 @@ export function touchpointRow(
     event_id: touchpoint.eventId,
     occurred_at: new Date(touchpoint.occurredAt).toISOString(),
     received_at: new Date(touchpoint.receivedAt).toISOString(),
-    ingested_at: ingestedAt.toISOString(),
+    ingested_at: ingestedAt,
     channel: touchpoint.channel,
     type: touchpoint.type,
     source_system: touchpoint.sourceSystem,

@@ -1,0 +1,222 @@
+import { createHash } from "node:crypto";
+import type { ClickHouse } from "@cx/clickhouse";
+import { type DeadLetterPublisher, type DecodedRecord, isTransientError } from "@cx/kafka";
+import type { Logger } from "@cx/logging";
+import { cancelStageChanges, closeCustomers, closedCustomers } from "./erasure";
+import { newRows, type RowIdentity } from "./event-dedup";
+import type { profileRow, stageChangeRow } from "./output-rows";
+import { insertIsolatingRejects, isRowRejection } from "./rejected-rows";
+import type { TableFeed } from "./table-feeds";
+import type { ItemOutcome } from "./write-batcher";
+
+/** A run of one partition's records bound for one table, with their rows. */
+export interface TableRows {
+  readonly feed: TableFeed;
+  /** `topic/partition`. */
+  readonly origin: string;
+  /** `topic/partition/first-last`: the run's deduplication token when it is inserted alone. */
+  readonly range: string;
+  readonly records: readonly DecodedRecord<unknown>[];
+  readonly rows: readonly object[];
+}
+
+/** What became of a run's rows. */
+export interface RowsWritten {
+  rows: number;
+  repeated: number;
+  rejected: number;
+  erasedBefore: number;
+}
+
+export interface TableWriterDeps {
+  readonly clickhouse: ClickHouse;
+  readonly deadLetters: DeadLetterPublisher;
+  readonly logger: Logger;
+  /** Whether a row is about a customer erased after its time (such rows are not written). */
+  readonly erasedBefore: (about: { customerId: string; at: string }) => boolean;
+}
+
+interface Candidate {
+  readonly run: number;
+  readonly record: DecodedRecord<unknown>;
+  readonly row: object;
+}
+
+/**
+ * Writes runs of many partitions and topics with one insert per table, the tables one after another
+ * (closing merged customers reads the stage changes, and late stage changes read the closings, as
+ * when batches came one at a time). A table's insert is named by a hash of its runs' ranges, so a
+ * retried flush of the same runs writes nothing twice. If it fails for any reason but an outage,
+ * each run is inserted alone (with its own range as token) so that only the run at fault fails,
+ * and rows ClickHouse refuses are dead-lettered.
+ */
+export function createTableWriter(deps: TableWriterDeps) {
+  const { clickhouse, deadLetters, logger } = deps;
+
+  async function insertRows(table: string, rows: readonly object[], token: string): Promise<void> {
+    // Arrays under a column list: the keys are not repeated per row, which halves what ClickHouse parses.
+    const columns = Object.keys(rows[0] ?? {}) as [string, ...string[]];
+    await clickhouse.client.insert({
+      table,
+      columns,
+      values: rows.map((row) => columns.map((column) => (row as Record<string, unknown>)[column])),
+      format: "JSONCompactEachRow",
+      clickhouse_settings: { insert_deduplication_token: token },
+    });
+  }
+
+  async function withoutStoredEvents(
+    table: string,
+    candidates: Candidate[],
+    identity: RowIdentity<never>,
+  ): Promise<Candidate[]> {
+    const rows = candidates.map((candidate) => candidate.row as never);
+    const { query, params } = identity.stored(table, rows);
+    const result = await clickhouse.client.query({ query, query_params: params, format: "JSONEachRow" });
+    const held = new Set((await result.json<{ key: string }>()).map((row) => row.key));
+    return newRows(rows, identity, held).map((index) => candidates[index] as Candidate);
+  }
+
+  /** Customers merged into another leave the per-stage counts (the survivor is counted). */
+  async function closeMergedAway(rows: readonly object[], token: string): Promise<void> {
+    const merged = (rows as ReturnType<typeof profileRow>[]).filter((row) => row.merged_into !== null);
+    await closeCustomers(
+      clickhouse,
+      merged.map((row) => ({ customerId: row.customer_id, at: Date.parse(row.updated_at) })),
+      "merged",
+      `merged/${token}`,
+    );
+  }
+
+  /**
+   * A stage change can reach ClickHouse after its customer was closed as merged away (the topics
+   * are read side by side): its count is cancelled as of the closing, as if it had come in time.
+   */
+  async function cancelLateStageChanges(rows: readonly object[], token: string): Promise<void> {
+    const changes = rows as ReturnType<typeof stageChangeRow>[];
+    const closedAt = await closedCustomers(
+      clickhouse,
+      changes.map((row) => row.customer_id),
+    );
+    const late = changes.filter((row) => closedAt.has(row.customer_id));
+    await cancelStageChanges(
+      clickhouse,
+      late.map((row) => ({
+        customerId: row.customer_id,
+        at: closedAt.get(row.customer_id) as number,
+        from: row.from_stage,
+        to: row.to_stage,
+      })),
+      `late-stage-changes/${token}`,
+    );
+  }
+
+  /** Inserts one run alone; rows ClickHouse refuses go to the dead-letter topic with its reason. */
+  async function insertRun(table: string, run: TableRows, candidates: readonly Candidate[]): Promise<number> {
+    const rejected = await insertIsolatingRejects(
+      candidates.map((candidate) => candidate.row),
+      (values, token) => insertRows(table, values, token),
+      run.range,
+      (index) => `${run.origin}/${candidates[index]?.record.offset}`,
+    );
+    if (rejected.length === 0) return 0;
+    await deadLetters.publish(
+      rejected.map(({ index, reason }) => {
+        const { record } = candidates[index] as Candidate;
+        return {
+          key: record.key,
+          value: record.raw,
+          headers: record.headers,
+          reason,
+          stage: "sink",
+          source: { topic: record.topic, partition: record.partition, offset: record.offset },
+        };
+      }),
+    );
+    for (const { reason } of rejected)
+      logger.warn({ table, origin: run.origin, reason }, "dead-lettered a row");
+    return rejected.length;
+  }
+
+  async function writeTable(runs: readonly TableRows[]): Promise<ItemOutcome<RowsWritten>[]> {
+    const feed = (runs[0] as TableRows).feed;
+    const table = clickhouse.table(feed.table);
+    const written = runs.map(() => ({ rows: 0, repeated: 0, rejected: 0, erasedBefore: 0 }));
+    const candidates: Candidate[] = [];
+    for (const [run, { rows, records }] of runs.entries())
+      for (const [index, row] of rows.entries()) {
+        const value = written[run] as RowsWritten;
+        if (feed.about && deps.erasedBefore(feed.about(row as never))) {
+          value.erasedBefore++;
+          continue;
+        }
+        value.repeated++; // until it is kept
+        candidates.push({ run, record: records[index] as DecodedRecord<unknown>, row });
+      }
+    const kept =
+      feed.identity && candidates.length > 0
+        ? await withoutStoredEvents(table, candidates, feed.identity)
+        : candidates;
+    const byRun = runs.map((): Candidate[] => []);
+    for (const candidate of kept) {
+      byRun[candidate.run]?.push(candidate);
+      (written[candidate.run] as RowsWritten).repeated--;
+    }
+    const token = runsToken(feed.table, runs);
+    const keptRows = kept.map((candidate) => candidate.row);
+    if (feed.table === "customer_profiles") await closeMergedAway(keptRows, token);
+    if (feed.table === "lifecycle_stage_changes") await cancelLateStageChanges(keptRows, token);
+    if (keptRows.length === 0) return written.map((value) => ({ ok: true, value }));
+    try {
+      await insertRows(table, keptRows, token);
+      for (const [run, ofRun] of byRun.entries()) (written[run] as RowsWritten).rows = ofRun.length;
+      return written.map((value) => ({ ok: true, value }));
+    } catch (error) {
+      if (isTransientError(error) && !isRowRejection(error)) throw error;
+      if (runs.length > 1)
+        logger.warn({ err: error, table, runs: runs.length }, "insert failed; inserting each run alone");
+    }
+    const outcomes: ItemOutcome<RowsWritten>[] = [];
+    for (const [run, ofRun] of byRun.entries()) {
+      const value = written[run] as RowsWritten;
+      try {
+        value.rejected = ofRun.length > 0 ? await insertRun(table, runs[run] as TableRows, ofRun) : 0;
+        value.rows = ofRun.length - value.rejected;
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        outcomes.push({ error });
+      }
+    }
+    return outcomes;
+  }
+
+  /** One flush: each table's runs in one insert, tables in the order they first appear. */
+  return async function writeTables(runs: readonly TableRows[]): Promise<ItemOutcome<RowsWritten>[]> {
+    const byTable = new Map<string, number[]>();
+    for (const [index, run] of runs.entries()) {
+      const indexes = byTable.get(run.feed.table) ?? [];
+      indexes.push(index);
+      byTable.set(run.feed.table, indexes);
+    }
+    const outcomes: ItemOutcome<RowsWritten>[] = [];
+    for (const indexes of byTable.values()) {
+      let ofTable: ItemOutcome<RowsWritten>[];
+      try {
+        ofTable = await writeTable(indexes.map((index) => runs[index] as TableRows));
+      } catch (error) {
+        ofTable = indexes.map(() => ({ error }));
+      }
+      for (const [position, index] of indexes.entries())
+        outcomes[index] = ofTable[position] as ItemOutcome<RowsWritten>;
+    }
+    return outcomes;
+  };
+}
+
+/** A run alone keeps its range as token (as when batches were inserted one by one); several, a digest of theirs. */
+export function runsToken(table: string, runs: readonly Pick<TableRows, "range">[]): string {
+  if (runs.length === 1) return (runs[0] as TableRows).range;
+  const digest = createHash("sha256");
+  for (const run of runs) digest.update(`${run.range}\n`);
+  return `${table}/${runs.length}/${digest.digest("hex")}`;
+}
