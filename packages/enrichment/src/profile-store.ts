@@ -105,9 +105,10 @@ export class ProfileStore {
     return this.states.keys();
   }
 
-  apply(customerId: string, touchpoint: Touchpoint): ProfileUpdate {
+  /** `identifiers`: the touchpoint's identifier keys, if the caller has them (see applyTouchpoint). */
+  apply(customerId: string, touchpoint: Touchpoint, identifiers?: readonly string[]): ProfileUpdate {
     const before = this.states.get(customerId);
-    const profile = applyTouchpoint(before?.profile, customerId, touchpoint);
+    const profile = applyTouchpoint(before?.profile, customerId, touchpoint, identifiers);
     return this.update(before, profile, touchpoint.occurredAt, touchpoint.eventId);
   }
 
