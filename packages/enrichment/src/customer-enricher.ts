@@ -27,8 +27,9 @@ export class CustomerEnricher {
   readonly profiles: ProfileStore;
 
   constructor(options: EnrichmentOptions = {}) {
-    this.identity = new IdentityGraph(options.identityLimits);
-    this.profiles = new ProfileStore(options);
+    // Nothing here writes a changelog, so neither part keeps one.
+    this.identity = new IdentityGraph(options.identityLimits, { keepChangelog: false });
+    this.profiles = new ProfileStore(options, { keepChangelog: false });
   }
 
   profileOf(customerId: string): CustomerProfile | undefined {

@@ -80,7 +80,18 @@ export class IdentityGraph {
   /** Changelog keys changed since the last takeChanges(). */
   private readonly dirty = new Set<string>();
 
-  constructor(private readonly limits: IdentityLimits = defaultIdentityLimits) {}
+  /**
+   * `keepChangelog: false` for a graph whose changes nobody takes (the in-process enricher): it
+   * would otherwise remember a key per customer for a changelog that is never written.
+   */
+  constructor(
+    private readonly limits: IdentityLimits = defaultIdentityLimits,
+    private readonly options: { readonly keepChangelog?: boolean } = {},
+  ) {}
+
+  private markChanged(key: string): void {
+    if (this.options.keepChangelog !== false) this.dirty.add(key);
+  }
 
   customerOf(identifier: string): string | undefined {
     return this.owner.get(identifier);
@@ -149,7 +160,7 @@ export class IdentityGraph {
       const connecting = usable.filter((identifier) => this.owner.get(identifier) === customer.id);
       for (const identifier of connecting) {
         this.shared.add(identifier);
-        this.dirty.add(`shared:${identifier}`);
+        this.markChanged(`shared:${identifier}`);
       }
       events.push({
         type: "link_blocked",
@@ -198,7 +209,7 @@ export class IdentityGraph {
       `merge:${mergeId}`,
       `separated:${pair}`,
     ])
-      this.dirty.add(key);
+      this.markChanged(key);
     return [
       {
         type: "merge_undone",
@@ -225,24 +236,24 @@ export class IdentityGraph {
         if (record.survivorId !== survivorId) continue;
         if (!erased.includes(record.mergedId)) erased.push(record.mergedId);
         this.merges.delete(mergeId);
-        this.dirty.add(`merge:${mergeId}`);
+        this.markChanged(`merge:${mergeId}`);
       }
     }
     const gone = new Set(erased);
     for (const id of erased) {
       for (const identifier of this.customers.get(id)?.identifiers ?? []) this.owner.delete(identifier);
       this.customers.delete(id);
-      this.dirty.add(`customer:${id}`);
+      this.markChanged(`customer:${id}`);
     }
     for (const [mergeId, record] of this.merges)
       if (gone.has(record.mergedId)) {
         this.merges.delete(mergeId);
-        this.dirty.add(`merge:${mergeId}`);
+        this.markChanged(`merge:${mergeId}`);
       }
     for (const pair of this.separated)
       if (pair.split("|").some((id) => gone.has(id))) {
         this.separated.delete(pair);
-        this.dirty.add(`separated:${pair}`);
+        this.markChanged(`separated:${pair}`);
       }
     return erased;
   }
@@ -338,7 +349,7 @@ export class IdentityGraph {
     for (let suffix = 2; this.customers.has(id); suffix++) id = `${preferredId}_${suffix}`;
     const customer: CustomerNode = { id, created: this.sequence++, identifiers: new Set() };
     this.customers.set(id, customer);
-    this.dirty.add(`customer:${id}`);
+    this.markChanged(`customer:${id}`);
     return customer;
   }
 
@@ -377,8 +388,8 @@ export class IdentityGraph {
       this.owner.set(identifier, survivor.id);
     }
     this.customers.delete(merged.id);
-    this.dirty.add(`customer:${survivor.id}`);
-    this.dirty.add(`customer:${merged.id}`);
+    this.markChanged(`customer:${survivor.id}`);
+    this.markChanged(`customer:${merged.id}`);
     const mergeId = `merge_${createHash("sha256").update(`${survivor.id}|${merged.id}|${eventId}`).digest("hex").slice(0, 16)}`;
     this.merges.set(mergeId, {
       survivorId: survivor.id,
@@ -386,7 +397,7 @@ export class IdentityGraph {
       mergedCreated: merged.created,
       movedIdentifiers,
     });
-    this.dirty.add(`merge:${mergeId}`);
+    this.markChanged(`merge:${mergeId}`);
     events.push({
       type: "customers_merged",
       mergeId,
@@ -421,7 +432,7 @@ export class IdentityGraph {
       customer.identifiers.add(identifier);
       this.owner.set(identifier, customer.id);
       accepted.push(identifier);
-      this.dirty.add(`customer:${customer.id}`);
+      this.markChanged(`customer:${customer.id}`);
     }
     return accepted;
   }
