@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { identifierKind } from "@cx/contracts";
+import { type IdentifierKind, identifierKind } from "@cx/contracts";
 import type { IdentityEvent } from "./identity-events";
 import { defaultIdentityLimits, type IdentityLimits } from "./identity-limits";
 
@@ -7,7 +7,11 @@ interface CustomerNode {
   readonly id: string;
   /** Order of creation; on a merge the older customer survives, so ids stay stable. */
   readonly created: number;
-  readonly identifiers: Set<string>;
+  /**
+   * In the order they were linked. An array replaced on change, not a Set: a person has a handful,
+   * and an exact-size array costs a fraction of a Set's memory.
+   */
+  identifiers: readonly string[];
 }
 
 export interface MergeRecord {
@@ -118,10 +122,16 @@ export class IdentityGraph {
 
   private resolveInto(identifiers: readonly string[], eventId: string, events: IdentityEvent[]): string {
     // Shared identifiers only decide when nothing else is there (the shop's card used alone).
-    const personal = identifiers.filter((identifier) => !this.shared.has(identifier));
+    const personal = this.withoutShared(identifiers);
     const usable = personal.length > 0 ? personal : identifiers;
-    const known = [...new Set(usable.flatMap((identifier) => this.owner.get(identifier) ?? []))];
-    const unknown = usable.filter((identifier) => !this.owner.has(identifier));
+    // Customers in the order of their strongest identifier here, and the identifiers nobody has yet.
+    const known: string[] = [];
+    const unknown: string[] = [];
+    for (const identifier of usable) {
+      const owner = this.owner.get(identifier);
+      if (owner === undefined) unknown.push(identifier);
+      else if (!known.includes(owner)) known.push(owner);
+    }
 
     if (known.length === 0) {
       const customer = this.create(customerIdFor([...unknown].sort()[0] as string));
@@ -131,13 +141,9 @@ export class IdentityGraph {
     }
 
     // The customer of the strongest identifier is who the touchpoint is about if a merge is refused.
-    const strongest = this.owner.get(
-      usable.find((identifier) => this.owner.has(identifier)) as string,
-    ) as string;
-    let customer = this.customers.get(strongest) as CustomerNode;
-    for (const other of known
-      .filter((id) => id !== strongest)
-      .map((id) => this.customers.get(id) as CustomerNode)) {
+    let customer = this.customers.get(known[0] as string) as CustomerNode;
+    for (const otherId of known.slice(1)) {
+      const other = this.customers.get(otherId) as CustomerNode;
       const refusal = this.mergeRefusal(customer, other);
       if (refusal) {
         events.push({
@@ -152,7 +158,7 @@ export class IdentityGraph {
       customer = this.merge(customer, other, eventId, events);
     }
 
-    const refusal = this.overLimit([...customer.identifiers, ...unknown]);
+    const refusal = this.overLimit(customer.identifiers, unknown);
     if (refusal && personal.length > 0) {
       // New identifiers would push this customer past what one person has: the identifiers that
       // tie the touchpoint to them are shared (a shop's card, a family tablet). Mark them, and
@@ -187,19 +193,18 @@ export class IdentityGraph {
         `merge ${mergeId}: customer ${record.survivorId} no longer exists (merged again since?)`,
       );
     const restoredIdentifiers = record.movedIdentifiers.filter((identifier) =>
-      survivor.identifiers.has(identifier),
+      survivor.identifiers.includes(identifier),
     );
     const restored: CustomerNode = {
       id: record.mergedId,
       created: record.mergedCreated,
-      identifiers: new Set(),
+      identifiers: restoredIdentifiers,
     };
     this.customers.set(restored.id, restored);
-    for (const identifier of restoredIdentifiers) {
-      survivor.identifiers.delete(identifier);
-      restored.identifiers.add(identifier);
-      this.owner.set(identifier, restored.id);
-    }
+    survivor.identifiers = survivor.identifiers.filter(
+      (identifier) => !restoredIdentifiers.includes(identifier),
+    );
+    for (const identifier of restoredIdentifiers) this.owner.set(identifier, restored.id);
     this.merges.delete(mergeId);
     const pair = pairKey(record.survivorId, record.mergedId);
     this.separated.add(pair);
@@ -333,7 +338,7 @@ export class IdentityGraph {
       graph.customers.set(customer.id, {
         id: customer.id,
         created: customer.created,
-        identifiers: new Set(customer.identifiers),
+        identifiers: [...customer.identifiers],
       });
       for (const identifier of customer.identifiers) graph.owner.set(identifier, customer.id);
     }
@@ -347,29 +352,37 @@ export class IdentityGraph {
   private create(preferredId: string): CustomerNode {
     let id = preferredId;
     for (let suffix = 2; this.customers.has(id); suffix++) id = `${preferredId}_${suffix}`;
-    const customer: CustomerNode = { id, created: this.sequence++, identifiers: new Set() };
+    const customer: CustomerNode = { id, created: this.sequence++, identifiers: [] };
     this.customers.set(id, customer);
     this.markChanged(`customer:${id}`);
     return customer;
   }
 
-  private overLimit(identifiers: Iterable<string>): string | undefined {
-    const counts = new Map<string, number>();
-    for (const identifier of identifiers) {
-      const kind = identifierKind(identifier);
-      counts.set(kind, (counts.get(kind) ?? 0) + 1);
-    }
+  /** Why one customer cannot hold both lists of identifiers, if they cannot. */
+  private overLimit(identifiers: readonly string[], more: readonly string[]): string | undefined {
+    const counts = new Map<IdentifierKind, number>();
+    for (const list of [identifiers, more])
+      for (const identifier of list) {
+        const kind = identifierKind(identifier);
+        counts.set(kind, (counts.get(kind) ?? 0) + 1);
+      }
     for (const [kind, count] of counts) {
-      const limit = this.limits.perKind[kind as keyof IdentityLimits["perKind"]];
+      const limit = this.limits.perKind[kind];
       if (count > limit)
         return `would give one customer ${count} ${kind} identifiers (limit ${limit}); likely a shared identifier`;
     }
     return undefined;
   }
 
+  private withoutShared(identifiers: readonly string[]): readonly string[] {
+    for (const identifier of identifiers)
+      if (this.shared.has(identifier)) return identifiers.filter((candidate) => !this.shared.has(candidate));
+    return identifiers;
+  }
+
   private mergeRefusal(left: CustomerNode, right: CustomerNode): string | undefined {
     if (this.separated.has(pairKey(left.id, right.id))) return "an operator separated these customers";
-    return this.overLimit([...left.identifiers, ...right.identifiers]);
+    return this.overLimit(left.identifiers, right.identifiers);
   }
 
   private merge(
@@ -383,10 +396,8 @@ export class IdentityGraph {
         ? [left, right]
         : [right, left];
     const movedIdentifiers = [...merged.identifiers].sort();
-    for (const identifier of movedIdentifiers) {
-      survivor.identifiers.add(identifier);
-      this.owner.set(identifier, survivor.id);
-    }
+    survivor.identifiers = survivor.identifiers.concat(movedIdentifiers);
+    for (const identifier of movedIdentifiers) this.owner.set(identifier, survivor.id);
     this.customers.delete(merged.id);
     this.markChanged(`customer:${survivor.id}`);
     this.markChanged(`customer:${merged.id}`);
@@ -418,7 +429,7 @@ export class IdentityGraph {
   ): string[] {
     const accepted: string[] = [];
     for (const identifier of identifiers) {
-      const refusal = this.overLimit([...customer.identifiers, identifier]);
+      const refusal = this.overLimit(customer.identifiers, [identifier]);
       if (refusal) {
         events.push({
           type: "link_blocked",
@@ -429,7 +440,7 @@ export class IdentityGraph {
         });
         continue;
       }
-      customer.identifiers.add(identifier);
+      customer.identifiers = customer.identifiers.concat(identifier);
       this.owner.set(identifier, customer.id);
       accepted.push(identifier);
       this.markChanged(`customer:${customer.id}`);
