@@ -338,7 +338,8 @@ export class IdentityGraph {
       graph.customers.set(customer.id, {
         id: customer.id,
         created: customer.created,
-        identifiers: [...customer.identifiers],
+        // A copy sized exactly (a spread would reserve room), as it is kept per customer.
+        identifiers: customer.identifiers.slice(),
       });
       for (const identifier of customer.identifiers) graph.owner.set(identifier, customer.id);
     }
@@ -395,7 +396,7 @@ export class IdentityGraph {
       left.created < right.created || (left.created === right.created && left.id < right.id)
         ? [left, right]
         : [right, left];
-    const movedIdentifiers = [...merged.identifiers].sort();
+    const movedIdentifiers = merged.identifiers.toSorted();
     survivor.identifiers = survivor.identifiers.concat(movedIdentifiers);
     for (const identifier of movedIdentifiers) this.owner.set(identifier, survivor.id);
     this.customers.delete(merged.id);
