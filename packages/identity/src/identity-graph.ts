@@ -88,10 +88,14 @@ export class IdentityGraph {
    * `keepChangelog: false` for a graph whose changes nobody takes (the in-process enricher): it
    * would otherwise remember a key per customer for a changelog that is never written.
    */
+  private readonly tightestLimit: number;
+
   constructor(
     private readonly limits: IdentityLimits = defaultIdentityLimits,
     private readonly options: { readonly keepChangelog?: boolean } = {},
-  ) {}
+  ) {
+    this.tightestLimit = Math.min(...Object.values(limits.perKind));
+  }
 
   private markChanged(key: string): void {
     if (this.options.keepChangelog !== false) this.dirty.add(key);
@@ -361,6 +365,8 @@ export class IdentityGraph {
 
   /** Why one customer cannot hold both lists of identifiers, if they cannot. */
   private overLimit(identifiers: readonly string[], more: readonly string[]): string | undefined {
+    // Most customers have fewer identifiers than the tightest limit allows of any one kind.
+    if (identifiers.length + more.length <= this.tightestLimit) return undefined;
     const counts = new Map<IdentifierKind, number>();
     for (const list of [identifiers, more])
       for (const identifier of list) {
