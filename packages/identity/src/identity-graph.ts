@@ -146,8 +146,8 @@ export class IdentityGraph {
 
     // The customer of the strongest identifier is who the touchpoint is about if a merge is refused.
     let customer = this.customers.get(known[0] as string) as CustomerNode;
-    for (const otherId of known.slice(1)) {
-      const other = this.customers.get(otherId) as CustomerNode;
+    for (let i = 1; i < known.length; i++) {
+      const other = this.customers.get(known[i] as string) as CustomerNode;
       const refusal = this.mergeRefusal(customer, other);
       if (refusal) {
         events.push({
