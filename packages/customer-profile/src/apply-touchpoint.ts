@@ -11,13 +11,18 @@ export const rememberedEventIds = 256;
 const dayMs = 24 * 60 * 60 * 1000;
 
 /**
- * Sorted union, returning `current` itself when nothing is new (the common case). Built with
- * concat, which sizes the array exactly (a spread reserves room for 19), as it is kept per customer.
+ * Sorted union, returning `current` itself when nothing is new (the common case). Each new item is
+ * put in its place with toSpliced, which sizes the array exactly (a spread reserves room for 19),
+ * as it is kept per customer.
  */
 export function unionSorted(current: string[], more: readonly string[]): string[] {
   let union = current;
-  for (const item of more) if (!current.includes(item)) union = union.concat(item);
-  return union === current ? current : union.sort();
+  for (const item of more) {
+    if (current.includes(item)) continue;
+    const at = union.findIndex((existing) => existing > item);
+    union = union.toSpliced(at < 0 ? union.length : at, 0, item);
+  }
+  return union;
 }
 
 /** The later of two timed answers; ties go to the larger value so the choice never depends on order. */

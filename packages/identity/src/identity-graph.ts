@@ -65,6 +65,13 @@ export function customerIdFor(identifier: string): string {
   return `cus_${createHash("sha256").update(identifier).digest("hex").slice(0, 20)}`;
 }
 
+/** The first in sort order (what sort()[0] gives), without sorting a copy. */
+function smallest(items: readonly string[]): string {
+  let first = items[0] as string;
+  for (const item of items) if (item < first) first = item;
+  return first;
+}
+
 const pairKey = (left: string, right: string) => (left < right ? `${left}|${right}` : `${right}|${left}`);
 
 /**
@@ -138,7 +145,7 @@ export class IdentityGraph {
     }
 
     if (known.length === 0) {
-      const customer = this.create(customerIdFor([...unknown].sort()[0] as string));
+      const customer = this.create(customerIdFor(smallest(unknown)));
       const accepted = this.attachWithinLimits(customer, unknown, eventId, events);
       events.push({ type: "customer_created", customerId: customer.id, identifiers: accepted, eventId });
       return customer.id;
