@@ -136,12 +136,13 @@ export class IdentityGraph {
     const personal = this.withoutShared(identifiers);
     const usable = personal.length > 0 ? personal : identifiers;
     // Customers in the order of their strongest identifier here, and the identifiers nobody has yet.
-    const known: string[] = [];
-    const unknown: string[] = [];
+    // Grown with concat: a pushed-to array reserves 17 slots, and this runs for every touchpoint.
+    let known: readonly string[] = [];
+    let unknown: readonly string[] = [];
     for (const identifier of usable) {
       const owner = this.owner.get(identifier);
-      if (owner === undefined) unknown.push(identifier);
-      else if (!known.includes(owner)) known.push(owner);
+      if (owner === undefined) unknown = unknown.concat(identifier);
+      else if (!known.includes(owner)) known = known.concat(owner);
     }
 
     if (known.length === 0) {
