@@ -17,10 +17,13 @@ const fieldOf: Record<IdentifierKind, keyof Touchpoint["identifiers"]> = {
  * strings of different kinds (a loyalty number that looks like a device id) apart.
  */
 export function identifierKeys(identifiers: Touchpoint["identifiers"]): string[] {
-  return identifierKinds.flatMap((kind) => {
+  // A plain loop: this runs for every touchpoint in every stage.
+  const keys: string[] = [];
+  for (const kind of identifierKinds) {
     const value = identifiers[fieldOf[kind]];
-    return value ? [`${kind}:${value}`] : [];
-  });
+    if (value) keys.push(`${kind}:${value}`);
+  }
+  return keys;
 }
 
 export function identifierKind(key: string): IdentifierKind {

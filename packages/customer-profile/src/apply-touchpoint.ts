@@ -1,4 +1,4 @@
-import { identifierKeys, type Touchpoint } from "@cx/contracts";
+import { type Channel, identifierKeys, type Touchpoint, type TouchpointType } from "@cx/contracts";
 import { type CustomerProfile, emptyProfile } from "./profile";
 import { addSample } from "./recent-mean";
 
@@ -10,10 +10,19 @@ import { addSample } from "./recent-mean";
 export const rememberedEventIds = 256;
 const dayMs = 24 * 60 * 60 * 1000;
 
-/** Sorted union, returning `current` itself when nothing is new (the common case). */
+/**
+ * Sorted union, returning `current` itself when nothing is new (the common case). Each new item is
+ * put in its place with toSpliced, which sizes the array exactly (a spread reserves room for 19),
+ * as it is kept per customer.
+ */
 export function unionSorted(current: string[], more: readonly string[]): string[] {
-  const missing = more.filter((item) => !current.includes(item));
-  return missing.length === 0 ? current : [...current, ...missing].sort();
+  let union = current;
+  for (const item of more) {
+    if (current.includes(item)) continue;
+    const at = union.findIndex((existing) => existing > item);
+    union = union.toSpliced(at < 0 ? union.length : at, 0, item);
+  }
+  return union;
 }
 
 /** The later of two timed answers; ties go to the larger value so the choice never depends on order. */
@@ -28,116 +37,126 @@ export function laterAnswer(
 }
 
 /** Adds a purchase day's amount, keeping days distinct and ascending (touchpoints can arrive late). */
-function addPurchaseDay(
-  days: number[],
-  amounts: number[],
+function withPurchaseDay(
+  profile: CustomerProfile,
   day: number,
   amount: number,
-): [number[], number[]] {
+): Pick<CustomerProfile, "purchaseDays" | "purchaseDayAmounts"> {
+  const days = profile.purchaseDays;
+  const amounts = profile.purchaseDayAmounts;
   const index = days.findIndex((existing) => existing >= day);
-  if (days[index] === day) return [days, amounts.map((value, i) => (i === index ? value + amount : value))];
+  if (days[index] === day)
+    return {
+      purchaseDays: days,
+      purchaseDayAmounts: amounts.with(index, (amounts[index] as number) + amount),
+    };
   const at = index < 0 ? days.length : index;
-  return [
-    [...days.slice(0, at), day, ...days.slice(at)],
-    [...amounts.slice(0, at), amount, ...amounts.slice(at)],
-  ];
+  return { purchaseDays: days.toSpliced(at, 0, day), purchaseDayAmounts: amounts.toSpliced(at, 0, amount) };
 }
+
+function withChannelTouch(
+  channels: CustomerProfile["channels"],
+  channel: Channel,
+  at: number,
+): CustomerProfile["channels"] {
+  const previous = channels[channel];
+  return {
+    ...channels,
+    [channel]: previous
+      ? {
+          firstAt: Math.min(previous.firstAt, at),
+          lastAt: Math.max(previous.lastAt, at),
+          touchpoints: previous.touchpoints + 1,
+        }
+      : { firstAt: at, lastAt: at, touchpoints: 1 },
+  };
+}
+
+const serviceContactTypes: ReadonlySet<TouchpointType> = new Set([
+  "service_request",
+  "service_resolved",
+  "complaint",
+  "call",
+]);
 
 /**
  * Folds one touchpoint into the customer's profile. Pure and idempotent: applying a touchpoint
- * whose id the profile has seen returns the profile unchanged.
+ * whose id the profile has seen returns the profile unchanged. `identifiers` are the touchpoint's
+ * identifier keys, if the caller has them already (the enricher shares them with the identity graph).
+ * Builds the new profile in one object: this runs for every touchpoint.
  */
 export function applyTouchpoint(
   current: CustomerProfile | undefined,
   customerId: string,
   touchpoint: Touchpoint,
+  identifiers: readonly string[] = identifierKeys(touchpoint.identifiers),
 ): CustomerProfile {
   const profile = current ?? emptyProfile(customerId, touchpoint.occurredAt);
   if (profile.recentEventIds.includes(touchpoint.eventId)) return profile;
-  const { occurredAt: at, channel, type, amount, experience } = touchpoint;
-  const previousChannel = profile.channels[channel];
-  let next: CustomerProfile = {
-    ...profile,
-    identifiers: unionSorted(profile.identifiers, identifierKeys(touchpoint.identifiers)),
+  const { occurredAt: at, type, experience, sentiment } = touchpoint;
+  const amount = touchpoint.amount && (type === "purchase" || type === "return") ? touchpoint.amount : null;
+  const purchase = amount !== null && type === "purchase";
+  const days = purchase
+    ? withPurchaseDay(profile, Math.floor(at / dayMs), amount.minor)
+    : { purchaseDays: profile.purchaseDays, purchaseDayAmounts: profile.purchaseDayAmounts };
+  const complaint = type === "complaint";
+  const serviceContact = serviceContactTypes.has(type);
+  const nps =
+    experience.nps === null
+      ? null
+      : laterAnswer({ value: profile.lastNps, at: profile.lastNpsAt }, { value: experience.nps, at });
+  const referral = type === "referral" ? touchpoint.referral : null;
+  return {
+    customerId: profile.customerId,
+    identifiers: unionSorted(profile.identifiers, identifiers),
     firstSeenAt: Math.min(profile.firstSeenAt, at),
     lastSeenAt: Math.max(profile.lastSeenAt, at),
-    channels: {
-      ...profile.channels,
-      [channel]: {
-        firstAt: Math.min(previousChannel?.firstAt ?? at, at),
-        lastAt: Math.max(previousChannel?.lastAt ?? at, at),
-        touchpoints: (previousChannel?.touchpoints ?? 0) + 1,
-      },
-    },
-    recentEventIds: [...profile.recentEventIds, touchpoint.eventId].slice(-rememberedEventIds),
+    channels: withChannelTouch(profile.channels, touchpoint.channel, at),
+    purchaseDays: days.purchaseDays,
+    purchaseDayAmounts: days.purchaseDayAmounts,
+    grossPurchasesMinor: amount
+      ? profile.grossPurchasesMinor + Math.max(amount.minor, 0)
+      : profile.grossPurchasesMinor,
+    returnsMinor: amount ? profile.returnsMinor + Math.max(-amount.minor, 0) : profile.returnsMinor,
+    discountMinor: amount ? profile.discountMinor + amount.discountMinor : profile.discountMinor,
+    marginMinor: amount ? profile.marginMinor + (amount.marginMinor ?? 0) : profile.marginMinor,
+    purchaseCount: purchase ? profile.purchaseCount + 1 : profile.purchaseCount,
+    returnCount: amount && type === "return" ? profile.returnCount + 1 : profile.returnCount,
+    paymentFailures: type === "payment_failed" ? profile.paymentFailures + 1 : profile.paymentFailures,
+    complaints: complaint ? profile.complaints + 1 : profile.complaints,
+    lastComplaintAt: complaint ? Math.max(profile.lastComplaintAt ?? at, at) : profile.lastComplaintAt,
+    serviceContacts: serviceContact ? profile.serviceContacts + 1 : profile.serviceContacts,
+    resolvedContacts:
+      serviceContact && experience.resolved ? profile.resolvedContacts + 1 : profile.resolvedContacts,
+    waitSecondsTotal:
+      experience.waitSeconds === null
+        ? profile.waitSecondsTotal
+        : profile.waitSecondsTotal + experience.waitSeconds,
+    waitSamples: experience.waitSeconds === null ? profile.waitSamples : profile.waitSamples + 1,
+    handleSecondsTotal:
+      experience.handleSeconds === null
+        ? profile.handleSecondsTotal
+        : profile.handleSecondsTotal + experience.handleSeconds,
+    handleSamples: experience.handleSeconds === null ? profile.handleSamples : profile.handleSamples + 1,
+    sentimentSum: sentiment === null ? profile.sentimentSum : profile.sentimentSum + sentiment,
+    sentimentSamples: sentiment === null ? profile.sentimentSamples : profile.sentimentSamples + 1,
+    recentSentiment:
+      sentiment === null ? profile.recentSentiment : addSample(profile.recentSentiment, sentiment, at),
+    lastNps: nps ? nps.value : profile.lastNps,
+    lastNpsAt: nps ? nps.at : profile.lastNpsAt,
+    referralsMade: referral ? profile.referralsMade + 1 : profile.referralsMade,
+    referralsConverted:
+      referral?.converted === true ? profile.referralsConverted + 1 : profile.referralsConverted,
+    socialReach: touchpoint.social
+      ? Math.max(profile.socialReach, touchpoint.social.reach)
+      : profile.socialReach,
+    reviews: type === "review" ? profile.reviews + 1 : profile.reviews,
+    recentEventIds: rememberEventId(profile.recentEventIds, touchpoint.eventId),
   };
+}
 
-  if (amount && (type === "purchase" || type === "return")) {
-    const day = Math.floor(at / dayMs);
-    const [purchaseDays, purchaseDayAmounts] =
-      type === "purchase"
-        ? addPurchaseDay(next.purchaseDays, next.purchaseDayAmounts, day, amount.minor)
-        : [next.purchaseDays, next.purchaseDayAmounts];
-    next = {
-      ...next,
-      purchaseDays,
-      purchaseDayAmounts,
-      grossPurchasesMinor: next.grossPurchasesMinor + Math.max(amount.minor, 0),
-      returnsMinor: next.returnsMinor + Math.max(-amount.minor, 0),
-      discountMinor: next.discountMinor + amount.discountMinor,
-      marginMinor: next.marginMinor + (amount.marginMinor ?? 0),
-      purchaseCount: next.purchaseCount + (type === "purchase" ? 1 : 0),
-      returnCount: next.returnCount + (type === "return" ? 1 : 0),
-    };
-  }
-  if (type === "payment_failed") next = { ...next, paymentFailures: next.paymentFailures + 1 };
-  if (type === "complaint")
-    next = {
-      ...next,
-      complaints: next.complaints + 1,
-      lastComplaintAt: Math.max(next.lastComplaintAt ?? at, at),
-    };
-  if (type === "service_request" || type === "service_resolved" || type === "complaint" || type === "call") {
-    next = {
-      ...next,
-      serviceContacts: next.serviceContacts + 1,
-      resolvedContacts: next.resolvedContacts + (experience.resolved ? 1 : 0),
-    };
-  }
-  if (experience.waitSeconds !== null) {
-    next = {
-      ...next,
-      waitSecondsTotal: next.waitSecondsTotal + experience.waitSeconds,
-      waitSamples: next.waitSamples + 1,
-    };
-  }
-  if (experience.handleSeconds !== null) {
-    next = {
-      ...next,
-      handleSecondsTotal: next.handleSecondsTotal + experience.handleSeconds,
-      handleSamples: next.handleSamples + 1,
-    };
-  }
-  if (touchpoint.sentiment !== null) {
-    next = {
-      ...next,
-      sentimentSum: next.sentimentSum + touchpoint.sentiment,
-      sentimentSamples: next.sentimentSamples + 1,
-      recentSentiment: addSample(next.recentSentiment, touchpoint.sentiment, at),
-    };
-  }
-  if (experience.nps !== null) {
-    const latest = laterAnswer({ value: next.lastNps, at: next.lastNpsAt }, { value: experience.nps, at });
-    next = { ...next, lastNps: latest.value, lastNpsAt: latest.at };
-  }
-  if (type === "referral" && touchpoint.referral) {
-    next = {
-      ...next,
-      referralsMade: next.referralsMade + 1,
-      referralsConverted: next.referralsConverted + (touchpoint.referral.converted ? 1 : 0),
-    };
-  }
-  if (touchpoint.social) next = { ...next, socialReach: Math.max(next.socialReach, touchpoint.social.reach) };
-  if (type === "review") next = { ...next, reviews: next.reviews + 1 };
-  return next;
+/** The ids remembered after one more: the newest `rememberedEventIds`, in arrival order. */
+function rememberEventId(ids: readonly string[], eventId: string): string[] {
+  const kept = ids.length < rememberedEventIds ? ids : ids.slice(ids.length - rememberedEventIds + 1);
+  return kept.concat(eventId);
 }

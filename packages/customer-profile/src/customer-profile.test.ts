@@ -243,5 +243,7 @@ describe("ValueDistribution", () => {
     expect(distribution.tierLines().p40).toBeGreaterThan(50_000);
     distribution.forget("c100");
     expect(distribution.percentile(1)).toBeGreaterThan(800_000);
+    for (let i = 1; i <= 50; i++) distribution.forget(`c${i}`);
+    expect(distribution.tierLines().p80).toBeLessThanOrEqual(91_000);
   });
 });

@@ -64,15 +64,20 @@ function daysUntil(
   recencyDays: number | null,
 ): number | null {
   const history = traits.history;
-  const candidates: number[] = [];
-  if (history && bgnbd) {
-    const weeks = weeksWhenAliveFallsTo(bgnbd, history.x, history.tx, aliveThreshold);
-    if (weeks !== null) candidates.push((weeks - history.T) * 7);
-  }
-  if (recencyDays !== null && traits.recencyDays !== null) candidates.push(recencyDays - traits.recencyDays);
-  const finite = candidates.filter(Number.isFinite);
-  if (finite.length === 0) return null;
-  return Math.max(0, Math.ceil(Math.min(...finite)));
+  const weeks = history && bgnbd ? weeksWhenAliveFallsTo(bgnbd, history.x, history.tx, aliveThreshold) : null;
+  const byModel = history && weeks !== null ? (weeks - history.T) * 7 : null;
+  const byCalendar =
+    recencyDays !== null && traits.recencyDays !== null ? recencyDays - traits.recencyDays : null;
+  // The earlier of the two that are finite numbers; written out, as this runs for every touchpoint.
+  const earliest = earlierFinite(byModel, byCalendar);
+  return earliest === null ? null : Math.max(0, Math.ceil(earliest));
+}
+
+function earlierFinite(left: number | null, right: number | null): number | null {
+  const finiteLeft = left !== null && Number.isFinite(left) ? left : null;
+  const finiteRight = right !== null && Number.isFinite(right) ? right : null;
+  if (finiteLeft === null) return finiteRight;
+  return finiteRight === null ? finiteLeft : Math.min(finiteLeft, finiteRight);
 }
 
 /**
@@ -107,12 +112,14 @@ export function assessLifecycle(
   }
 
   const untilAtRisk = daysUntil(traits, bgnbd, rules.atRiskBelowAlive, overdueAfter ?? rules.lapsedAfterDays);
-  const heading = { nextStage: "at_risk" as const, daysUntilNextStage: untilAtRisk };
   const cameBack =
     previousStage === "lapsed" || (previousStage === "won_back" && recency <= rules.wonBackForDays);
-  if (cameBack) return { stage: "won_back", ...heading };
-  if (traits.purchaseDays === 1 && recency <= rules.newForDays) return { stage: "new", ...heading };
-  if (tier === "top" && traits.purchaseDays >= rules.loyalMinPurchaseDays)
-    return { stage: "loyal", ...heading };
-  return { stage: "active", ...heading };
+  const stage: LifecycleStage = cameBack
+    ? "won_back"
+    : traits.purchaseDays === 1 && recency <= rules.newForDays
+      ? "new"
+      : tier === "top" && traits.purchaseDays >= rules.loyalMinPurchaseDays
+        ? "loyal"
+        : "active";
+  return { stage, nextStage: "at_risk", daysUntilNextStage: untilAtRisk };
 }

@@ -7,6 +7,8 @@ export class ValueDistribution {
   private readonly counts: number[];
   private readonly bucketOf = new Map<string, number>();
   private total = 0;
+  /** The tier lines of the current counts, until they change; most touchpoints move no customer's bucket. */
+  private lines: { p40: number; p80: number } | null = null;
 
   /** Values from 0 to 10^maxDecade minor units, `perDecade` buckets per tenfold. */
   constructor(
@@ -27,9 +29,11 @@ export class ValueDistribution {
 
   record(customerId: string, value: number): void {
     const previous = this.bucketOf.get(customerId);
+    const bucket = this.bucket(value);
+    if (previous === bucket) return;
+    this.lines = null;
     if (previous !== undefined) this.counts[previous] = (this.counts[previous] ?? 0) - 1;
     else this.total++;
-    const bucket = this.bucket(value);
     this.counts[bucket] = (this.counts[bucket] ?? 0) + 1;
     this.bucketOf.set(customerId, bucket);
   }
@@ -37,6 +41,7 @@ export class ValueDistribution {
   forget(customerId: string): void {
     const previous = this.bucketOf.get(customerId);
     if (previous === undefined) return;
+    this.lines = null;
     this.counts[previous] = (this.counts[previous] ?? 0) - 1;
     this.bucketOf.delete(customerId);
     this.total--;
@@ -47,14 +52,15 @@ export class ValueDistribution {
     if (this.total === 0) return 0;
     const rank = q * this.total;
     let seen = 0;
-    for (const [bucket, count] of this.counts.entries()) {
-      seen += count;
+    for (let bucket = 0; bucket < this.counts.length; bucket++) {
+      seen += this.counts[bucket] as number;
       if (seen > rank) return this.lowerBound(bucket);
     }
     return this.lowerBound(this.counts.length - 1);
   }
 
   tierLines(): { p40: number; p80: number } {
-    return { p40: this.percentile(0.4), p80: this.percentile(0.8) };
+    this.lines ??= { p40: this.percentile(0.4), p80: this.percentile(0.8) };
+    return this.lines;
   }
 }

@@ -1,10 +1,8 @@
 import {
   type BgNbdParams,
-  expectedPurchases,
   type GammaGammaParams,
   type LifetimeValueOptions,
-  predictedLifetimeValue,
-  probabilityAlive,
+  ValueForecaster,
 } from "@cx/customer-value";
 import type { CustomerProfile } from "./profile";
 import type { Traits } from "./traits";
@@ -59,6 +57,23 @@ function costFlags(profile: CustomerProfile, traits: Traits): CostFlag[] {
   return flags;
 }
 
+/** One forecaster per fitted model, so what it remembers serves every customer valued with it. */
+const forecasters = new WeakMap<ValueModels, ValueForecaster>();
+
+function forecasterOf(models: ValueModels): ValueForecaster {
+  let forecaster = forecasters.get(models);
+  if (!forecaster) {
+    forecaster = new ValueForecaster(models, models.valuation ?? defaultValuation);
+    forecasters.set(models, forecaster);
+  }
+  return forecaster;
+}
+
+/** Extreme histories can overflow the special functions; a number that is not finite says nothing. */
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
 /**
  * Value now, predicted and indirect. Indirect value = converted referrals × perConvertedReferral +
  * (promoter ? promoter : 0) + log10(1 + reach) × perReachDecade + reviews × perReview.
@@ -70,24 +85,7 @@ export function assessValue(
   weights: IndirectValueWeights = defaultIndirectValueWeights,
 ): CustomerValue {
   const history = traits.history;
-  // Extreme histories can overflow the special functions; a number that is not finite says nothing.
-  const finite = (value: number) => (Number.isFinite(value) ? value : null);
-  const predicted =
-    models && history
-      ? {
-          probabilityAlive: finite(probabilityAlive(models.bgnbd, history)),
-          expectedPurchasesNextYear: finite(expectedPurchases(models.bgnbd, history, 52)),
-          predictedValueMinor: finite(
-            Math.round(
-              predictedLifetimeValue(
-                models,
-                { ...history, meanSpend: traits.meanRepeatSpend },
-                models.valuation ?? defaultValuation,
-              ) * 100,
-            ),
-          ),
-        }
-      : { probabilityAlive: null, expectedPurchasesNextYear: null, predictedValueMinor: null };
+  const forecast = models && history ? forecasterOf(models).forecast(history, traits.meanRepeatSpend) : null;
   const indirectValueMinor = Math.round(
     profile.referralsConverted * weights.perConvertedReferralMinor +
       (traits.npsClass === "promoter" ? weights.promoterMinor : 0) +
@@ -98,7 +96,9 @@ export function assessValue(
   return {
     currentValueMinor: traits.netRevenueMinor,
     marginMinor: profile.marginMinor,
-    ...predicted,
+    probabilityAlive: forecast && finiteOrNull(forecast.probabilityAlive),
+    expectedPurchasesNextYear: forecast && finiteOrNull(forecast.expectedPurchasesNextYear),
+    predictedValueMinor: forecast && finiteOrNull(Math.round(forecast.predictedValue * 100)),
     indirectValueMinor,
     costFlags: flags,
     negative: traits.netRevenueMinor < 0 || profile.marginMinor < 0 || flags.length >= 2,

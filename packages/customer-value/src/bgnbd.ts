@@ -36,7 +36,7 @@ export function bgnbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, { x, tx, T }
 }
 
 /** The odds, given the history, that the customer dropped out right after their last purchase. */
-function dropoutOdds({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: PurchaseHistory): number {
+export function dropoutOdds({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: PurchaseHistory): number {
   if (x === 0) return 0;
   return (a / (b + x - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x);
 }
@@ -46,15 +46,24 @@ export function probabilityAlive(params: BgNbdParams, history: PurchaseHistory):
   return 1 / (1 + dropoutOdds(params, history));
 }
 
-/** Expected number of purchases in the next `weeks` given the history (the paper's equation 10). */
-export function expectedPurchases(params: BgNbdParams, history: PurchaseHistory, weeks: number): number {
+/**
+ * Equation 10 without its P(alive) divisor: the purchases expected in the next `weeks` from a
+ * customer sure to be alive. It depends on x and T but not on t_x, so customers with the same
+ * count and age share it (ValueForecaster remembers it).
+ */
+export function expectedPurchasesIfAlive(params: BgNbdParams, x: number, T: number, weeks: number): number {
   const { r, alpha, b } = params;
   // At a = 1 the formula is 0/0; its limit is what a hair away gives.
   const a = params.a === 1 ? 1 + 1e-9 : params.a;
-  const { x, T } = history;
   if (weeks <= 0) return 0;
   const z = weeks / (alpha + T + weeks);
   const remaining =
     1 - ((alpha + T) / (alpha + T + weeks)) ** (r + x) * hypergeometric2F1(r + x, b + x, a + b + x - 1, z);
-  return (((a + b + x - 1) / (a - 1)) * remaining) / (1 + dropoutOdds(params, history));
+  return ((a + b + x - 1) / (a - 1)) * remaining;
+}
+
+/** Expected number of purchases in the next `weeks` given the history (the paper's equation 10). */
+export function expectedPurchases(params: BgNbdParams, history: PurchaseHistory, weeks: number): number {
+  if (weeks <= 0) return 0;
+  return expectedPurchasesIfAlive(params, history.x, history.T, weeks) / (1 + dropoutOdds(params, history));
 }

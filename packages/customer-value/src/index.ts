@@ -15,3 +15,4 @@ export {
 export { type LifetimeValueOptions, predictedLifetimeValue } from "./lifetime-value";
 export { type FittedModels, parseFittedModels } from "./model-file";
 export { type CustomerSummary, summariseTransactions, type Transaction } from "./transactions";
+export { type ValueForecast, ValueForecaster } from "./value-forecaster";

@@ -10,6 +10,46 @@ export interface LifetimeValueOptions {
   readonly yearlyDiscountRate?: number;
 }
 
+/** The horizon cut into periods: where each ends (weeks from now) and what it is discounted by. */
+export interface ValuationSchedule {
+  readonly periodEnds: readonly number[];
+  readonly discountDivisors: readonly number[];
+}
+
+export function valuationSchedule({
+  horizonWeeks,
+  periodWeeks = 4.345,
+  yearlyDiscountRate = 0.1,
+}: LifetimeValueOptions): ValuationSchedule {
+  const discountPerPeriod = (1 + yearlyDiscountRate) ** (periodWeeks / 52) - 1;
+  const periodEnds: number[] = [];
+  const discountDivisors: number[] = [];
+  for (let period = 1; (period - 1) * periodWeeks < horizonWeeks; period++) {
+    periodEnds.push(Math.min(period * periodWeeks, horizonWeeks));
+    discountDivisors.push((1 + discountPerPeriod) ** period);
+  }
+  return { periodEnds, discountDivisors };
+}
+
+/**
+ * Per period, the purchases expected in it times the spend per purchase, discounted to today.
+ * `purchasesBy(i)` is the purchases expected by the end of period i.
+ */
+export function discountedValue(
+  schedule: ValuationSchedule,
+  spend: number,
+  purchasesBy: (period: number) => number,
+): number {
+  let value = 0;
+  let purchasesSoFar = 0;
+  for (let i = 0; i < schedule.periodEnds.length; i++) {
+    const purchasesByEnd = purchasesBy(i);
+    value += ((purchasesByEnd - purchasesSoFar) * spend) / (schedule.discountDivisors[i] as number);
+    purchasesSoFar = purchasesByEnd;
+  }
+  return value;
+}
+
 /**
  * Expected value of the customer's future purchases over the horizon: per period, the expected
  * number of purchases in it times the expected spend per purchase, discounted to today.
@@ -17,17 +57,11 @@ export interface LifetimeValueOptions {
 export function predictedLifetimeValue(
   models: { readonly bgnbd: BgNbdParams; readonly gammaGamma: GammaGammaParams },
   customer: PurchaseHistory & { readonly meanSpend: number },
-  { horizonWeeks, periodWeeks = 4.345, yearlyDiscountRate = 0.1 }: LifetimeValueOptions,
+  options: LifetimeValueOptions,
 ): number {
+  const schedule = valuationSchedule(options);
   const spend = expectedSpend(models.gammaGamma, { x: customer.x, meanSpend: customer.meanSpend });
-  const discountPerPeriod = (1 + yearlyDiscountRate) ** (periodWeeks / 52) - 1;
-  let value = 0;
-  let purchasesSoFar = 0;
-  for (let period = 1; (period - 1) * periodWeeks < horizonWeeks; period++) {
-    const end = Math.min(period * periodWeeks, horizonWeeks);
-    const purchasesByEnd = expectedPurchases(models.bgnbd, customer, end);
-    value += ((purchasesByEnd - purchasesSoFar) * spend) / (1 + discountPerPeriod) ** period;
-    purchasesSoFar = purchasesByEnd;
-  }
-  return value;
+  return discountedValue(schedule, spend, (period) =>
+    expectedPurchases(models.bgnbd, customer, schedule.periodEnds[period] as number),
+  );
 }

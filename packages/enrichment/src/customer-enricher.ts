@@ -27,8 +27,9 @@ export class CustomerEnricher {
   readonly profiles: ProfileStore;
 
   constructor(options: EnrichmentOptions = {}) {
-    this.identity = new IdentityGraph(options.identityLimits);
-    this.profiles = new ProfileStore(options);
+    // Nothing here writes a changelog, so neither part keeps one.
+    this.identity = new IdentityGraph(options.identityLimits, { keepChangelog: false });
+    this.profiles = new ProfileStore(options, { keepChangelog: false });
   }
 
   profileOf(customerId: string): CustomerProfile | undefined {
@@ -40,10 +41,9 @@ export class CustomerEnricher {
   }
 
   process(touchpoint: Touchpoint): Enrichment {
-    const { customerId, events } = this.identity.resolve(
-      identifierKeys(touchpoint.identifiers),
-      touchpoint.eventId,
-    );
+    // One set of key strings for the graph and the profile, so both hold the same strings.
+    const identifiers = identifierKeys(touchpoint.identifiers);
+    const { customerId, events } = this.identity.resolve(identifiers, touchpoint.eventId);
     const stageChanges: StageChange[] = [];
     for (const event of events) {
       if (event.type !== "customers_merged") continue;
@@ -51,7 +51,7 @@ export class CustomerEnricher {
       const absorbed = merged && this.profiles.absorb(event.survivorId, merged, event.mergeId);
       if (absorbed?.stageChange) stageChanges.push(absorbed.stageChange);
     }
-    const { snapshot, stageChange, changed } = this.profiles.apply(customerId, touchpoint);
+    const { snapshot, stageChange, changed } = this.profiles.apply(customerId, touchpoint, identifiers);
     if (stageChange) stageChanges.push(stageChange);
     return { touchpoint, snapshot, identityEvents: events, stageChanges, changed };
   }

@@ -34,6 +34,20 @@ describe("ProfileStore", () => {
     expect(store.takeChanges()).toEqual([]);
   });
 
+  it("keeps no changelog when told nobody takes it, and judges the same", () => {
+    const kept = new ProfileStore();
+    const unkept = new ProfileStore({}, { keepChangelog: false });
+    for (const store of [kept, unkept]) {
+      store.apply("cus_a", buy(0, 1000));
+      store.apply("cus_b", buy(1, 900));
+      store.release("cus_b", "cus_a");
+    }
+    expect(unkept.takeChanges()).toEqual([]);
+    expect(kept.takeChanges()).toHaveLength(2);
+    const later = buy(5, 300);
+    expect(unkept.apply("cus_a", later)).toEqual(kept.apply("cus_a", later));
+  });
+
   it("continues from restored state exactly as the original would have", () => {
     const original = new ProfileStore();
     original.apply("cus_a", buy(0, 1000));

@@ -91,7 +91,14 @@ export class ProfileStore {
   /** When released customers were last seen, until their changelog entry is taken. */
   private readonly releasedLastSeen = new Map<string, number>();
 
-  constructor(private readonly options: ProfileOptions = {}) {}
+  /**
+   * `keepChangelog: false` for a store whose changes nobody takes (the in-process enricher): it
+   * would otherwise hold every customer's latest snapshot for a changelog that is never written.
+   */
+  constructor(
+    private readonly options: ProfileOptions = {},
+    private readonly changelog: { readonly keepChangelog?: boolean } = {},
+  ) {}
 
   get size(): number {
     return this.states.size;
@@ -105,9 +112,10 @@ export class ProfileStore {
     return this.states.keys();
   }
 
-  apply(customerId: string, touchpoint: Touchpoint): ProfileUpdate {
+  /** `identifiers`: the touchpoint's identifier keys, if the caller has them (see applyTouchpoint). */
+  apply(customerId: string, touchpoint: Touchpoint, identifiers?: readonly string[]): ProfileUpdate {
     const before = this.states.get(customerId);
-    const profile = applyTouchpoint(before?.profile, customerId, touchpoint);
+    const profile = applyTouchpoint(before?.profile, customerId, touchpoint, identifiers);
     return this.update(before, profile, touchpoint.occurredAt, touchpoint.eventId);
   }
 
@@ -135,8 +143,9 @@ export class ProfileStore {
     this.states.delete(customerId);
     this.distribution.forget(customerId);
     if (survivorId) this.forwards.set(customerId, survivorId);
-    this.releasedLastSeen.set(customerId, state.profile.lastSeenAt);
-    this.dirty.set(customerId, null);
+    if (this.changelog.keepChangelog !== false)
+      this.releasedLastSeen.set(customerId, state.profile.lastSeenAt);
+    this.markChanged(customerId, null);
     return state.profile;
   }
 
@@ -148,7 +157,7 @@ export class ProfileStore {
   erase(customerId: string, request: Touchpoint): ProfileSnapshot {
     this.release(customerId);
     this.forwards.delete(customerId);
-    this.dirty.set(customerId, null);
+    this.markChanged(customerId, null);
     const blank = this.snapshot(applyTouchpoint(undefined, customerId, request), null, request.occurredAt);
     this.distribution.forget(customerId);
     return blank;
@@ -206,6 +215,10 @@ export class ProfileStore {
     return changes;
   }
 
+  private markChanged(customerId: string, snapshot: ProfileSnapshot | null): void {
+    if (this.changelog.keepChangelog !== false) this.dirty.set(customerId, snapshot);
+  }
+
   private update(
     before: CustomerState | undefined,
     profile: CustomerProfile,
@@ -218,7 +231,7 @@ export class ProfileStore {
     const stage = snapshot.lifecycle.stage;
     this.states.set(profile.customerId, { profile, stage });
     this.forwards.delete(profile.customerId); // back again after an operator undid a merge
-    this.dirty.set(profile.customerId, snapshot);
+    this.markChanged(profile.customerId, snapshot);
     return {
       snapshot,
       changed: true,

@@ -149,6 +149,18 @@ describe("IdentityGraph", () => {
     expect(sorted(rebuilt.state())).toEqual(sorted(graph.state()));
     expect(graph.isShared("loyalty:SHOP")).toBe(true);
   });
+
+  it("keeps no changelog when told nobody takes it, and resolves the same", () => {
+    const kept = new IdentityGraph();
+    const unkept = new IdentityGraph(defaultIdentityLimits, { keepChangelog: false });
+    const touches = [[`email:${hash("a")}`], ["device:d1"], ["device:d1", `email:${hash("a")}`]];
+    const resolved = (graph: IdentityGraph) =>
+      touches.map((identifiers, i) => graph.resolve(identifiers, `t${i}`));
+    expect(resolved(unkept)).toEqual(resolved(kept));
+    expect(unkept.takeChanges()).toEqual([]);
+    expect(kept.takeChanges().length).toBeGreaterThan(0);
+  });
+
   it("erases a customer with the customers merged into them, leaving tombstones and no trace", () => {
     const graph = new IdentityGraph();
     const alice = graph.resolve([`email:${hash("alice")}`], "t1").customerId;

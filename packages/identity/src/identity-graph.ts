@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { identifierKind } from "@cx/contracts";
+import { type IdentifierKind, identifierKind } from "@cx/contracts";
 import type { IdentityEvent } from "./identity-events";
 import { defaultIdentityLimits, type IdentityLimits } from "./identity-limits";
 
@@ -7,7 +7,11 @@ interface CustomerNode {
   readonly id: string;
   /** Order of creation; on a merge the older customer survives, so ids stay stable. */
   readonly created: number;
-  readonly identifiers: Set<string>;
+  /**
+   * In the order they were linked. An array replaced on change, not a Set: a person has a handful,
+   * and an exact-size array costs a fraction of a Set's memory.
+   */
+  identifiers: readonly string[];
 }
 
 export interface MergeRecord {
@@ -61,6 +65,13 @@ export function customerIdFor(identifier: string): string {
   return `cus_${createHash("sha256").update(identifier).digest("hex").slice(0, 20)}`;
 }
 
+/** The first in sort order (what sort()[0] gives), without sorting a copy. */
+function smallest(items: readonly string[]): string {
+  let first = items[0] as string;
+  for (const item of items) if (item < first) first = item;
+  return first;
+}
+
 const pairKey = (left: string, right: string) => (left < right ? `${left}|${right}` : `${right}|${left}`);
 
 /**
@@ -80,7 +91,22 @@ export class IdentityGraph {
   /** Changelog keys changed since the last takeChanges(). */
   private readonly dirty = new Set<string>();
 
-  constructor(private readonly limits: IdentityLimits = defaultIdentityLimits) {}
+  /**
+   * `keepChangelog: false` for a graph whose changes nobody takes (the in-process enricher): it
+   * would otherwise remember a key per customer for a changelog that is never written.
+   */
+  private readonly tightestLimit: number;
+
+  constructor(
+    private readonly limits: IdentityLimits = defaultIdentityLimits,
+    private readonly options: { readonly keepChangelog?: boolean } = {},
+  ) {
+    this.tightestLimit = Math.min(...Object.values(limits.perKind));
+  }
+
+  private markChanged(key: string): void {
+    if (this.options.keepChangelog !== false) this.dirty.add(key);
+  }
 
   customerOf(identifier: string): string | undefined {
     return this.owner.get(identifier);
@@ -107,26 +133,29 @@ export class IdentityGraph {
 
   private resolveInto(identifiers: readonly string[], eventId: string, events: IdentityEvent[]): string {
     // Shared identifiers only decide when nothing else is there (the shop's card used alone).
-    const personal = identifiers.filter((identifier) => !this.shared.has(identifier));
+    const personal = this.withoutShared(identifiers);
     const usable = personal.length > 0 ? personal : identifiers;
-    const known = [...new Set(usable.flatMap((identifier) => this.owner.get(identifier) ?? []))];
-    const unknown = usable.filter((identifier) => !this.owner.has(identifier));
+    // Customers in the order of their strongest identifier here, and the identifiers nobody has yet.
+    // Grown with concat: a pushed-to array reserves 17 slots, and this runs for every touchpoint.
+    let known: readonly string[] = [];
+    let unknown: readonly string[] = [];
+    for (const identifier of usable) {
+      const owner = this.owner.get(identifier);
+      if (owner === undefined) unknown = unknown.concat(identifier);
+      else if (!known.includes(owner)) known = known.concat(owner);
+    }
 
     if (known.length === 0) {
-      const customer = this.create(customerIdFor([...unknown].sort()[0] as string));
+      const customer = this.create(customerIdFor(smallest(unknown)));
       const accepted = this.attachWithinLimits(customer, unknown, eventId, events);
       events.push({ type: "customer_created", customerId: customer.id, identifiers: accepted, eventId });
       return customer.id;
     }
 
     // The customer of the strongest identifier is who the touchpoint is about if a merge is refused.
-    const strongest = this.owner.get(
-      usable.find((identifier) => this.owner.has(identifier)) as string,
-    ) as string;
-    let customer = this.customers.get(strongest) as CustomerNode;
-    for (const other of known
-      .filter((id) => id !== strongest)
-      .map((id) => this.customers.get(id) as CustomerNode)) {
+    let customer = this.customers.get(known[0] as string) as CustomerNode;
+    for (let i = 1; i < known.length; i++) {
+      const other = this.customers.get(known[i] as string) as CustomerNode;
       const refusal = this.mergeRefusal(customer, other);
       if (refusal) {
         events.push({
@@ -141,7 +170,7 @@ export class IdentityGraph {
       customer = this.merge(customer, other, eventId, events);
     }
 
-    const refusal = this.overLimit([...customer.identifiers, ...unknown]);
+    const refusal = this.overLimit(customer.identifiers, unknown);
     if (refusal && personal.length > 0) {
       // New identifiers would push this customer past what one person has: the identifiers that
       // tie the touchpoint to them are shared (a shop's card, a family tablet). Mark them, and
@@ -149,7 +178,7 @@ export class IdentityGraph {
       const connecting = usable.filter((identifier) => this.owner.get(identifier) === customer.id);
       for (const identifier of connecting) {
         this.shared.add(identifier);
-        this.dirty.add(`shared:${identifier}`);
+        this.markChanged(`shared:${identifier}`);
       }
       events.push({
         type: "link_blocked",
@@ -176,19 +205,18 @@ export class IdentityGraph {
         `merge ${mergeId}: customer ${record.survivorId} no longer exists (merged again since?)`,
       );
     const restoredIdentifiers = record.movedIdentifiers.filter((identifier) =>
-      survivor.identifiers.has(identifier),
+      survivor.identifiers.includes(identifier),
     );
     const restored: CustomerNode = {
       id: record.mergedId,
       created: record.mergedCreated,
-      identifiers: new Set(),
+      identifiers: restoredIdentifiers,
     };
     this.customers.set(restored.id, restored);
-    for (const identifier of restoredIdentifiers) {
-      survivor.identifiers.delete(identifier);
-      restored.identifiers.add(identifier);
-      this.owner.set(identifier, restored.id);
-    }
+    survivor.identifiers = survivor.identifiers.filter(
+      (identifier) => !restoredIdentifiers.includes(identifier),
+    );
+    for (const identifier of restoredIdentifiers) this.owner.set(identifier, restored.id);
     this.merges.delete(mergeId);
     const pair = pairKey(record.survivorId, record.mergedId);
     this.separated.add(pair);
@@ -198,7 +226,7 @@ export class IdentityGraph {
       `merge:${mergeId}`,
       `separated:${pair}`,
     ])
-      this.dirty.add(key);
+      this.markChanged(key);
     return [
       {
         type: "merge_undone",
@@ -225,24 +253,24 @@ export class IdentityGraph {
         if (record.survivorId !== survivorId) continue;
         if (!erased.includes(record.mergedId)) erased.push(record.mergedId);
         this.merges.delete(mergeId);
-        this.dirty.add(`merge:${mergeId}`);
+        this.markChanged(`merge:${mergeId}`);
       }
     }
     const gone = new Set(erased);
     for (const id of erased) {
       for (const identifier of this.customers.get(id)?.identifiers ?? []) this.owner.delete(identifier);
       this.customers.delete(id);
-      this.dirty.add(`customer:${id}`);
+      this.markChanged(`customer:${id}`);
     }
     for (const [mergeId, record] of this.merges)
       if (gone.has(record.mergedId)) {
         this.merges.delete(mergeId);
-        this.dirty.add(`merge:${mergeId}`);
+        this.markChanged(`merge:${mergeId}`);
       }
     for (const pair of this.separated)
       if (pair.split("|").some((id) => gone.has(id))) {
         this.separated.delete(pair);
-        this.dirty.add(`separated:${pair}`);
+        this.markChanged(`separated:${pair}`);
       }
     return erased;
   }
@@ -322,7 +350,8 @@ export class IdentityGraph {
       graph.customers.set(customer.id, {
         id: customer.id,
         created: customer.created,
-        identifiers: new Set(customer.identifiers),
+        // A copy sized exactly (a spread would reserve room), as it is kept per customer.
+        identifiers: customer.identifiers.slice(),
       });
       for (const identifier of customer.identifiers) graph.owner.set(identifier, customer.id);
     }
@@ -336,29 +365,39 @@ export class IdentityGraph {
   private create(preferredId: string): CustomerNode {
     let id = preferredId;
     for (let suffix = 2; this.customers.has(id); suffix++) id = `${preferredId}_${suffix}`;
-    const customer: CustomerNode = { id, created: this.sequence++, identifiers: new Set() };
+    const customer: CustomerNode = { id, created: this.sequence++, identifiers: [] };
     this.customers.set(id, customer);
-    this.dirty.add(`customer:${id}`);
+    this.markChanged(`customer:${id}`);
     return customer;
   }
 
-  private overLimit(identifiers: Iterable<string>): string | undefined {
-    const counts = new Map<string, number>();
-    for (const identifier of identifiers) {
-      const kind = identifierKind(identifier);
-      counts.set(kind, (counts.get(kind) ?? 0) + 1);
-    }
+  /** Why one customer cannot hold both lists of identifiers, if they cannot. */
+  private overLimit(identifiers: readonly string[], more: readonly string[]): string | undefined {
+    // Most customers have fewer identifiers than the tightest limit allows of any one kind.
+    if (identifiers.length + more.length <= this.tightestLimit) return undefined;
+    const counts = new Map<IdentifierKind, number>();
+    for (const list of [identifiers, more])
+      for (const identifier of list) {
+        const kind = identifierKind(identifier);
+        counts.set(kind, (counts.get(kind) ?? 0) + 1);
+      }
     for (const [kind, count] of counts) {
-      const limit = this.limits.perKind[kind as keyof IdentityLimits["perKind"]];
+      const limit = this.limits.perKind[kind];
       if (count > limit)
         return `would give one customer ${count} ${kind} identifiers (limit ${limit}); likely a shared identifier`;
     }
     return undefined;
   }
 
+  private withoutShared(identifiers: readonly string[]): readonly string[] {
+    for (const identifier of identifiers)
+      if (this.shared.has(identifier)) return identifiers.filter((candidate) => !this.shared.has(candidate));
+    return identifiers;
+  }
+
   private mergeRefusal(left: CustomerNode, right: CustomerNode): string | undefined {
     if (this.separated.has(pairKey(left.id, right.id))) return "an operator separated these customers";
-    return this.overLimit([...left.identifiers, ...right.identifiers]);
+    return this.overLimit(left.identifiers, right.identifiers);
   }
 
   private merge(
@@ -371,14 +410,12 @@ export class IdentityGraph {
       left.created < right.created || (left.created === right.created && left.id < right.id)
         ? [left, right]
         : [right, left];
-    const movedIdentifiers = [...merged.identifiers].sort();
-    for (const identifier of movedIdentifiers) {
-      survivor.identifiers.add(identifier);
-      this.owner.set(identifier, survivor.id);
-    }
+    const movedIdentifiers = merged.identifiers.toSorted();
+    survivor.identifiers = survivor.identifiers.concat(movedIdentifiers);
+    for (const identifier of movedIdentifiers) this.owner.set(identifier, survivor.id);
     this.customers.delete(merged.id);
-    this.dirty.add(`customer:${survivor.id}`);
-    this.dirty.add(`customer:${merged.id}`);
+    this.markChanged(`customer:${survivor.id}`);
+    this.markChanged(`customer:${merged.id}`);
     const mergeId = `merge_${createHash("sha256").update(`${survivor.id}|${merged.id}|${eventId}`).digest("hex").slice(0, 16)}`;
     this.merges.set(mergeId, {
       survivorId: survivor.id,
@@ -386,7 +423,7 @@ export class IdentityGraph {
       mergedCreated: merged.created,
       movedIdentifiers,
     });
-    this.dirty.add(`merge:${mergeId}`);
+    this.markChanged(`merge:${mergeId}`);
     events.push({
       type: "customers_merged",
       mergeId,
@@ -407,7 +444,7 @@ export class IdentityGraph {
   ): string[] {
     const accepted: string[] = [];
     for (const identifier of identifiers) {
-      const refusal = this.overLimit([...customer.identifiers, identifier]);
+      const refusal = this.overLimit(customer.identifiers, [identifier]);
       if (refusal) {
         events.push({
           type: "link_blocked",
@@ -418,10 +455,10 @@ export class IdentityGraph {
         });
         continue;
       }
-      customer.identifiers.add(identifier);
+      customer.identifiers = customer.identifiers.concat(identifier);
       this.owner.set(identifier, customer.id);
       accepted.push(identifier);
-      this.dirty.add(`customer:${customer.id}`);
+      this.markChanged(`customer:${customer.id}`);
     }
     return accepted;
   }
