@@ -48,7 +48,7 @@ describe("identifyBatches", () => {
       options,
     );
     expect(applied.failed).toBeUndefined();
-    expect(applied.out.identified.map((entry) => entry.value.touchpoint?.eventId)).toEqual([
+    expect(applied.out.identified.map((entry) => entry.value?.touchpoint?.eventId)).toEqual([
       "visit-A",
       "visit-B",
     ]);
@@ -63,7 +63,7 @@ describe("identifyBatches", () => {
     );
     expect(applied.failed?.batch).toBe(broken);
     expect(applied.failed?.error).toBeInstanceOf(TypeError);
-    expect(applied.out.identified.map((entry) => entry.value.touchpoint?.eventId)).not.toContain("visit-C");
+    expect(applied.out.identified.map((entry) => entry.value?.touchpoint?.eventId)).not.toContain("visit-C");
   });
 
   it("refuses a command the graph cannot carry out, as the dead letter of its record", () => {
