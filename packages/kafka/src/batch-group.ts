@@ -63,6 +63,12 @@ export function handledTogether<T>(
     });
 }
 
+/**
+ * Lets other work of the process run (I/O, timers, other stages) before the next batch of a group:
+ * a group of full batches of every partition is seconds of work that would otherwise hold it all.
+ */
+export const nextTurnOfEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** The input offsets of a group's batches, as a transaction's sendOffsets takes them. */
 export function groupOffsets<T>(batches: readonly PartitionBatch<T>[]) {
   const byTopic = new Map<string, { partition: number; offset: string }[]>();

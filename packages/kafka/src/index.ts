@@ -15,6 +15,7 @@ export {
   type BatchGroupHandler,
   groupOffsets,
   handledTogether,
+  nextTurnOfEventLoop,
   type PartitionBatch,
 } from "./batch-group";
 export { type CaughtUpOptions, type GroupTopic, waitUntilCaughtUp } from "./caught-up";

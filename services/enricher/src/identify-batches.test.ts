@@ -40,9 +40,9 @@ const batch = (partition: number, ...values: unknown[]): IdentityBatch => ({
   context: { topic: touchpointsTopic, partition, firstOffset: "0", lastOffset: "0", nextOffset: "1" },
 });
 
-describe("identifyBatches", () => {
-  it("identifies the touchpoints of every batch, in order, on one graph", () => {
-    const applied = identifyBatches(
+describe("identifyBatches", async () => {
+  it("identifies the touchpoints of every batch, in order, on one graph", async () => {
+    const applied = await identifyBatches(
       new IdentityGraph(),
       [batch(0, visit("A")), batch(1, visit("B"))],
       options,
@@ -54,9 +54,9 @@ describe("identifyBatches", () => {
     ]);
   });
 
-  it("stops at the batch that throws and names it", () => {
+  it("stops at the batch that throws and names it", async () => {
     const broken = batch(1, visit("B"), null);
-    const applied = identifyBatches(
+    const applied = await identifyBatches(
       new IdentityGraph(),
       [batch(0, visit("A")), broken, batch(2, visit("C"))],
       options,
@@ -66,7 +66,7 @@ describe("identifyBatches", () => {
     expect(applied.out.identified.map((entry) => entry.value?.touchpoint?.eventId)).not.toContain("visit-C");
   });
 
-  it("refuses a command the graph cannot carry out, as the dead letter of its record", () => {
+  it("refuses a command the graph cannot carry out, as the dead letter of its record", async () => {
     const command = { mergeId: "no-such-merge", requestedBy: "test", requestedAt: Date.now() };
     const commands: IdentityBatch = {
       records: [record("identity-commands", 0, command)],
@@ -78,7 +78,7 @@ describe("identifyBatches", () => {
         nextOffset: "1",
       },
     };
-    const applied = identifyBatches(new IdentityGraph(), [commands], options);
+    const applied = await identifyBatches(new IdentityGraph(), [commands], options);
     expect(applied.failed).toBeUndefined();
     expect(applied.refused).toHaveLength(1);
     expect(applied.refused[0]?.reason).toMatch(/^identity command refused: /);

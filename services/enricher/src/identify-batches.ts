@@ -1,6 +1,6 @@
 import type { Touchpoint } from "@cx/contracts";
 import type { IdentityGraph } from "@cx/identity";
-import type { DeadLetter, PartitionBatch } from "@cx/kafka";
+import { type DeadLetter, nextTurnOfEventLoop, type PartitionBatch } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import type { IdentityCommand } from "@cx/stage-records";
 import {
@@ -24,16 +24,17 @@ export interface AppliedBatches {
 /**
  * Applies the batches, in order, to the graph: touchpoints (records of `touchpointsTopic`) are
  * identified, the other records are operators' identity commands. Stops at the first batch whose
- * handling throws.
+ * handling throws. The graph's one writer is the caller, so yielding between batches is safe.
  */
-export function identifyBatches(
+export async function identifyBatches(
   graph: IdentityGraph,
   batches: readonly IdentityBatch[],
   { now, touchpointsTopic, log }: { now: number; touchpointsTopic: string; log: Logger },
-): AppliedBatches {
+): Promise<AppliedBatches> {
   const out = noIdentityOutputs();
   const refused: DeadLetter[] = [];
-  for (const batch of batches) {
+  for (const [index, batch] of batches.entries()) {
+    if (index > 0) await nextTurnOfEventLoop();
     try {
       for (const record of batch.records) {
         if (record.topic === touchpointsTopic) {

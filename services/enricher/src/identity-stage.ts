@@ -136,7 +136,7 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
       let applied: AppliedBatches;
       for (;;) {
         graph ??= await restore();
-        applied = identifyBatches(
+        applied = await identifyBatches(
           graph,
           batches.filter((batch) => !failures.has(batch)),
           { now, touchpointsTopic: env.TOUCHPOINTS_TOPIC, log },

@@ -8,6 +8,7 @@ import {
   encodeRecords,
   handledTogether,
   type KeyedRecord,
+  nextTurnOfEventLoop,
   type PartitionBatch,
   PartitionStates,
   readLatestPerKey,
@@ -103,7 +104,8 @@ export async function startProfileStage(
       const failures = new Map<PartitionBatch<IdentifiedRecord>, unknown>();
       const out = noProfileOutputs();
       const changelog: KeyedRecord<CustomerProfileRecord>[] = [];
-      for (const batch of batches) {
+      for (const [index, batch] of batches.entries()) {
+        if (index > 0) await nextTurnOfEventLoop();
         const { partition } = batch.context;
         try {
           const store = await stores.get(partition);
