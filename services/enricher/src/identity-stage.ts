@@ -121,8 +121,9 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
     },
     deadLetters,
     logger: log,
-    // Every partition's batch of a fetch in one transaction: the partitions no longer take turns,
-    // each paying a transaction of its own (~5 round trips) while the others' records wait.
+    // Every partition's batch of a fetch (touchpoints and commands) in one transaction: the
+    // partitions no longer take turns, each paying a transaction of its own (kafkajs sends ~9
+    // requests per transaction) while the others' records wait.
     partitionsConsumedConcurrently: 2 * env.KAFKA_PARTITIONS,
     handleBatch: handledTogether(async (batches) => {
       // A new producer before the graph is read, as at the start: it aborts what the old one left open.
