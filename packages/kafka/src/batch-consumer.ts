@@ -4,6 +4,7 @@ import { withTimeout } from "@cx/observability";
 import type { Consumer, Kafka, PartitionAssigner } from "kafkajs";
 import { ConsumerHealth } from "./consumer-health";
 import type { DeadLetterPublisher } from "./dead-letters";
+import { offsetCommitter } from "./offset-committer";
 import { type BatchContext, PartitionHandler } from "./partition-handler";
 import { defaultRetryPolicy, type RetryPolicy } from "./retry";
 import type { ConsumedTopic, DecodedRecord } from "./sort-batch";
@@ -125,20 +126,7 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
       // kafkajs restarts by itself after retriable errors only; the supervisor handles the rest.
       retry: { restartOnFailure: async () => false },
     });
-    // Commits go one after another so that a later, smaller offset can never overwrite a larger one.
-    const committed = new Map<string, bigint>();
-    let commits: Promise<unknown> = Promise.resolve();
-    const commit = (topic: string, partition: number, next: bigint): Promise<void> => {
-      const key = `${topic}/${partition}`;
-      const result = commits.then(async () => {
-        if ((committed.get(key) ?? -1n) >= next) return;
-        await consumer.commitOffsets([{ topic, partition, offset: next.toString() }]);
-        committed.set(key, next);
-        health.progressed(topic, partition);
-      });
-      commits = result.catch(() => undefined);
-      return result;
-    };
+    const commit = offsetCommitter(consumer, (topic, partition) => health.progressed(topic, partition));
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       logger.info({ stage, assignment: event.payload.memberAssignment }, "partitions assigned");
       health.joined(event.payload.memberAssignment);

@@ -10,6 +10,14 @@ export {
   type DecodedRecord,
   startBatchConsumer,
 } from "./batch-consumer";
+export {
+  type BatchFailures,
+  type BatchGroupHandler,
+  groupOffsets,
+  handledTogether,
+  nextTurnOfEventLoop,
+  type PartitionBatch,
+} from "./batch-group";
 export { type CaughtUpOptions, type GroupTopic, waitUntilCaughtUp } from "./caught-up";
 export { coPartitionedAssigner } from "./co-partitioned-assigner";
 export { consumerLag } from "./consumer-lag";

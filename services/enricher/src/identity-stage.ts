@@ -7,6 +7,8 @@ import {
   createTransactionalProducer,
   DeadLetterPublisher,
   encodeRecords,
+  groupOffsets,
+  handledTogether,
   inTransaction,
   readLatestPerKey,
   singleOwnerAssigner,
@@ -23,7 +25,7 @@ import {
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
 import type { Kafka, Producer } from "kafkajs";
 import type { EnricherEnv } from "./config";
-import { applyIdentityCommand, identifyTouchpoint, noIdentityOutputs } from "./identify";
+import { type AppliedBatches, type IdentityBatch, identifyBatches } from "./identify-batches";
 
 export interface StageDeps {
   readonly kafka: Kafka;
@@ -119,35 +121,35 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
     },
     deadLetters,
     logger: log,
-    async handleBatch(records, context) {
+    // Every partition's batch of a fetch (touchpoints and commands) in one transaction: the
+    // partitions no longer take turns, each paying a transaction of its own (kafkajs sends ~9
+    // requests per transaction) while the others' records wait.
+    partitionsConsumedConcurrently: 2 * env.KAFKA_PARTITIONS,
+    handleBatch: handledTogether(async (batches) => {
       // A new producer before the graph is read, as at the start: it aborts what the old one left open.
       transactional ??= await createTransactionalProducer(kafka, env.ENRICHER_IDENTITY_TRANSACTIONAL_ID);
       const producer = transactional;
-      graph ??= await restore();
-      const current = graph;
-      const out = noIdentityOutputs();
-      const now = Date.now();
       const started = performance.now();
-      const refused = [];
+      const now = Date.now();
+      const failures = new Map<IdentityBatch, unknown>();
+      // A batch that throws midway leaves part of its changes in the graph: the graph is read
+      // again and the group's other batches applied to it once more, without that one.
+      let applied: AppliedBatches;
+      for (;;) {
+        graph ??= await restore();
+        applied = await identifyBatches(
+          graph,
+          batches.filter((batch) => !failures.has(batch)),
+          { now, touchpointsTopic: env.TOUCHPOINTS_TOPIC, log },
+        );
+        if (!applied.failed) break;
+        failures.set(applied.failed.batch, applied.failed.error);
+        graph = undefined;
+      }
+      const handled = batches.filter((batch) => !failures.has(batch));
+      if (handled.length === 0) return failures;
+      const { out, refused } = applied;
       try {
-        for (const record of records) {
-          if (record.topic === env.TOUCHPOINTS_TOPIC) {
-            identifyTouchpoint(current, record.value as Touchpoint, now, out);
-            continue;
-          }
-          const command = record.value as IdentityCommand;
-          const reason = applyIdentityCommand(current, command, now, out);
-          if (reason) {
-            refused.push({
-              key: record.key,
-              value: record.raw,
-              headers: record.headers,
-              reason: `identity command refused: ${reason}`,
-              stage: "enricher-identity",
-              source: { topic: record.topic, partition: record.partition, offset: record.offset },
-            });
-          } else log.info({ command }, "identity command carried out");
-        }
         for (const { value } of out.identityEvents)
           if (value?.type === "link_blocked")
             log.warn(
@@ -158,7 +160,7 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
               },
               "identity link refused",
             );
-        const changelog = current.takeChanges().map(({ key, value }) => ({ key, value }));
+        const changelog = applied.graph.takeChanges().map(({ key, value }) => ({ key, value }));
         const topicMessages = [
           { topic: env.IDENTIFIED_TOPIC, messages: await encodeRecords(codecs.identified, out.identified) },
           {
@@ -178,12 +180,7 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
               await transaction.sendBatch({ topicMessages: chunk, acks: -1 });
             await transaction.sendOffsets({
               consumerGroupId: env.ENRICHER_IDENTITY_GROUP_ID,
-              topics: [
-                {
-                  topic: context.topic,
-                  partitions: [{ partition: context.partition, offset: context.nextOffset }],
-                },
-              ],
+              topics: groupOffsets(handled),
             });
           },
           async () => {
@@ -194,22 +191,23 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
         );
         deadLetters.count(refused);
       } catch (error) {
-        // The graph already holds this batch's changes; they were not published, so start again
+        // The graph already holds this group's changes; they were not published, so start again
         // from what was.
         graph = undefined;
         throw error;
       }
       log.debug(
         {
-          ...context,
-          records: records.length,
+          batches: handled.map(({ context }) => context),
+          records: handled.reduce((sum, batch) => sum + batch.records.length, 0),
           identified: out.identified.length,
           events: out.identityEvents.length,
           ms: Math.round(performance.now() - started),
         },
-        "identified batch",
+        "identified batches",
       );
-    },
+      return failures;
+    }),
   }).catch((error: unknown) => stack.abandon(error));
 
   stack.add("transactional producer", undefined, () => transactional?.disconnect());
