@@ -14,4 +14,5 @@ export {
 } from "./gamma-gamma";
 export { type LifetimeValueOptions, predictedLifetimeValue } from "./lifetime-value";
 export { type FittedModels, parseFittedModels } from "./model-file";
+export { type PurchaseLogOptions, simulatePurchaseLog } from "./purchase-log";
 export { type CustomerSummary, summariseTransactions, type Transaction } from "./transactions";
