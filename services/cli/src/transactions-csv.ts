@@ -1,5 +1,5 @@
 import type { Transaction } from "@cx/customer-value";
-import { parse } from "csv-parse/sync";
+import { readCsvRows } from "./csv-rows";
 import { UsageError } from "./usage-error";
 
 const requiredColumns = ["customer_id", "occurred_at", "amount"] as const;
@@ -13,7 +13,7 @@ const dayPrefix = /^(\d{4}-\d{2}-\d{2})(?:$|T)/;
 export function parseTransactionsCsv(text: string): Transaction[] {
   let rows: string[][];
   try {
-    rows = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
+    rows = readCsvRows(text);
   } catch (error) {
     throw new UsageError(`the CSV cannot be read: ${(error as Error).message}`);
   }
@@ -27,17 +27,27 @@ export function parseTransactionsCsv(text: string): Transaction[] {
     throw new UsageError(`line 1: the header lacks ${missing.join(", ")} (found ${header.join(",")})`);
   if (records.length === 0) throw new UsageError("the file has a header but no transactions");
 
+  // A log has few distinct days and many purchases on each: check each date once (timestamps,
+  // nearly all distinct, are not kept).
+  const dayOf = new Map<string, string>();
   return records.map((record, position) => {
     const line = position + 2;
     const customerId = record[index.customer_id] ?? "";
     const occurredAt = record[index.occurred_at] ?? "";
     const amountText = record[index.amount] ?? "";
     if (customerId === "") throw new UsageError(`line ${line}: customer_id is empty`);
-    const day = dayPrefix.exec(occurredAt)?.[1];
-    if (!day || Number.isNaN(Date.parse(occurredAt.length === 10 ? `${occurredAt}T00:00:00Z` : occurredAt))) {
-      throw new UsageError(
-        `line ${line}: occurred_at ${JSON.stringify(occurredAt)} is not a date (YYYY-MM-DD) or ISO timestamp`,
-      );
+    let day = dayOf.get(occurredAt);
+    if (day === undefined) {
+      day = dayPrefix.exec(occurredAt)?.[1];
+      if (
+        !day ||
+        Number.isNaN(Date.parse(occurredAt.length === 10 ? `${occurredAt}T00:00:00Z` : occurredAt))
+      ) {
+        throw new UsageError(
+          `line ${line}: occurred_at ${JSON.stringify(occurredAt)} is not a date (YYYY-MM-DD) or ISO timestamp`,
+        );
+      }
+      if (occurredAt.length === 10) dayOf.set(occurredAt, day);
     }
     const amount = Number(amountText);
     if (amountText === "" || !Number.isFinite(amount)) {
