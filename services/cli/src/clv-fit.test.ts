@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { simulatePurchaseLog } from "@cx/customer-value";
 import { describe, expect, it } from "vitest";
-import { fitClvModels } from "./clv-fit-command";
+import { fitClvModels } from "./clv-fit";
 import { parseTransactionsCsv } from "./transactions-csv";
 
 /** A purchase log drawn from the BG/NBD and Gamma-Gamma stories, first purchases during H1 2025. */
