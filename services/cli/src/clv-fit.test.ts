@@ -49,14 +49,14 @@ describe("cx clv fit", () => {
     expect(report.bgnbd.r / report.bgnbd.alpha).toBeLessThan(0.2);
   });
 
-  it("fits the parameters docs/cli.md shows for this log, as the previous optimiser did", () => {
+  it("fits the parameters the previous (Nelder–Mead) optimiser printed for docs/cli.md's example", () => {
     const report = fitClvModels(simulatedCsv(1500, 3), "2025-12-31");
-    const documented = {
+    const previous = {
       bgnbd: { r: 0.8909143130406173, alpha: 7.504499391860118, a: 0.860009037394535, b: 2.0756399732896056 },
       gammaGamma: { p: 3.642901001831686, q: 5.012904892780701, v: 112.68459134433596 },
     };
     for (const model of ["bgnbd", "gammaGamma"] as const)
-      for (const [name, value] of Object.entries(documented[model])) {
+      for (const [name, value] of Object.entries(previous[model])) {
         const fitted = (report[model] as Record<string, number>)[name] as number;
         expect(Math.abs(fitted / value - 1), name).toBeLessThan(1e-5);
       }
