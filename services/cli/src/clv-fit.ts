@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fitBgNbd, fitGammaGamma, summariseTransactions } from "@cx/customer-value";
-import { parseTransactionsCsv } from "./transactions-csv";
+import { readTransactions } from "./transactions-csv";
 import { UsageError } from "./usage-error";
 
 export interface ClvFitReport {
@@ -18,7 +18,7 @@ export function fitClvModels(csv: string, calibrationEnd: string): ClvFitReport 
   ) {
     throw new UsageError(`--calibration-end ${JSON.stringify(calibrationEnd)} is not a date (YYYY-MM-DD)`);
   }
-  const customers = summariseTransactions(parseTransactionsCsv(csv), calibrationEnd);
+  const customers = summariseTransactions(readTransactions(csv), calibrationEnd);
   if (customers.length === 0) throw new UsageError(`no customer bought on or before ${calibrationEnd}`);
   const bgnbd = fitBgNbd(customers);
   const gammaGamma = fitGammaGamma(customers);
