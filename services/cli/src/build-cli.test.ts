@@ -69,16 +69,18 @@ describe("the CLI build", () => {
     const testOutdir = mkdtempSync(join(repositoryRoot, "node_modules", ".cx-build-test-"));
     try {
       await buildCli({ entry: join(cliDir, "src", "main.ts"), outdir: testOutdir, root: repositoryRoot });
-      const built = spawnSync(process.execPath, [join(testOutdir, "main.js"), "clv", "fit", "--help"], {
-        encoding: "utf8",
-      });
-      const fromSources = spawnSync(
-        process.execPath,
-        ["--import", "tsx", join(cliDir, "src", "main.ts"), "clv", "fit", "--help"],
-        { encoding: "utf8", cwd: repositoryRoot },
-      );
-      expect(built.stdout).toContain("--calibration-end <date>");
-      expect(built.stdout).toBe(fromSources.stdout);
+      for (const args of [["--help"], ["clv", "fit", "--help"], ["produce", "--help"]]) {
+        const built = spawnSync(process.execPath, [join(testOutdir, "main.js"), ...args], {
+          encoding: "utf8",
+        });
+        const fromSources = spawnSync(
+          process.execPath,
+          ["--import", "tsx", join(cliDir, "src", "main.ts"), ...args],
+          { encoding: "utf8", cwd: repositoryRoot },
+        );
+        expect(built.stdout, args.join(" ")).toMatch(/^Usage: cx/);
+        expect(built.stdout, args.join(" ")).toBe(fromSources.stdout);
+      }
     } finally {
       rmSync(testOutdir, { recursive: true, force: true });
     }
