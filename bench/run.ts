@@ -6,6 +6,7 @@ import { acquireServers } from "@cx/local-servers";
 import { createLogger } from "@cx/logging";
 import { measureBareKafkaLoop } from "./bare-kafka-loop";
 import { createBenchPipeline, workloadFor } from "./bench-pipeline";
+import { measureClvFit } from "./clv-fit";
 import { measureDecisionLatency } from "./decision-latency";
 import { measureE2eThroughput } from "./e2e-throughput";
 import { measureInProcessEnrichment } from "./enrichment-in-process";
@@ -77,6 +78,8 @@ try {
   const webhooks = await measureWebhookDeliveries(servers, logger, { offers: quick ? 3000 : 20_000 });
   const queries = await measureQueryLatency(logger, { touchpoints: quick ? 1_000_000 : 10_000_000 });
   const simulation = measureOfferSimulation({ customers: quick ? 1000 : 2000, days: 84 });
+  // The same million customers quick or not: the figure is the target's size (about 20 s).
+  const clvFit = await measureClvFit({ customers: 1_000_000 });
   const report = {
     measuredAt: new Date().toISOString(),
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
@@ -93,6 +96,7 @@ try {
     queryP95Ms: queries.queryP95Ms,
     webhookDeliveriesPerSecond: webhooks.webhookDeliveriesPerSecond,
     offerSimulation: simulation.offerSimulation,
+    clvFitSeconds: clvFit.clvFitSeconds,
     benchSeconds: 0,
     setups: {
       e2e: e2e.setup,
@@ -107,6 +111,7 @@ try {
       queries: queries.setup,
       webhooks: webhooks.setup,
       offerSimulation: simulation.setup,
+      clvFit: clvFit.setup,
     },
   };
   report.benchSeconds = Math.round((performance.now() - benchStarted) / 1000);
@@ -186,6 +191,11 @@ try {
         figure: "simulation: engine / broadcast contacts",
         value: simulation.figures.engineContactsShareOfBroadcast,
         setup: "marketing messages per customer, engine over broadcast",
+      },
+      {
+        figure: "clv fit seconds",
+        value: clvFit.clvFitSeconds,
+        setup: `${clvFit.setup.command}, whole process: ${clvFit.setup.customers} customers, ${clvFit.setup.purchases} purchases (${clvFit.setup.fileMegabytes} MB, seeded CDNOW-style log), BG/NBD + Gamma-Gamma`,
       },
       ...Object.entries(queries.queryP95Ms).map(([name, ms]) => ({
         figure: `query p95 ms: ${name}`,

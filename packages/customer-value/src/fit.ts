@@ -1,6 +1,9 @@
-import { type BgNbdParams, bgnbdLogLikelihood, type PurchaseHistory } from "./bgnbd";
-import { type GammaGammaParams, gammaGammaLogLikelihood, type SpendHistory } from "./gamma-gamma";
-import { minimise } from "./nelder-mead";
+import type { BgNbdParams, PurchaseHistory } from "./bgnbd";
+import { bgnbdObjective } from "./bgnbd-objective";
+import type { GammaGammaParams, SpendHistory } from "./gamma-gamma";
+import { gammaGammaObjective } from "./gamma-gamma-objective";
+import type { Objective } from "./objective";
+import { minimise } from "./quasi-newton";
 
 export interface FitDiagnostics {
   readonly converged: boolean;
@@ -27,40 +30,55 @@ export class FitError extends Error {
 
 const plausible = { min: 1e-8, max: 1e8 };
 
+function outsidePlausible<Params>(
+  what: string,
+  names: readonly (keyof Params & string)[],
+  params: Params,
+): FitError | undefined {
+  for (const name of names) {
+    const value = params[name] as number;
+    if (!Number.isFinite(value) || value < plausible.min || value > plausible.max) {
+      return new FitError(
+        `${what}: parameter ${name} = ${value} is outside ${plausible.min}..${plausible.max}; the data do not identify the model`,
+      );
+    }
+  }
+  return undefined;
+}
+
 /**
  * Maximum likelihood over log-parameters (so every parameter stays positive) from several starting
- * points; the best converged optimum wins. Throws rather than returning parameters that did not
+ * points; the best converged optimum wins. `objective` is the negative log-likelihood per customer
+ * over the log-parameters, with its gradient. Throws rather than returning parameters that did not
  * converge, are not finite, or ran off to the edge of the plausible range (an unidentified model).
  */
 function fitByLikelihood<Params>(
   what: string,
   names: readonly (keyof Params & string)[],
   count: number,
-  logLikelihood: (params: Params) => number,
+  objective: Objective,
   starts: number[][],
 ): Fit<Params> {
   if (count === 0) throw new FitError(`${what}: no customers to fit`);
   const toParams = (logs: number[]) =>
     Object.fromEntries(names.map((name, i) => [name, Math.exp(logs[i] as number)])) as Params;
-  const results = starts.map((start) =>
-    minimise((logs) => -logLikelihood(toParams(logs)) / count, start.map(Math.log)),
-  );
+  const results = starts.map((start) => minimise(objective, start.map(Math.log)));
   const converged = results.filter((result) => result.converged && Number.isFinite(result.value));
   if (converged.length === 0) {
-    throw new FitError(
-      `${what}: the optimiser did not converge from any of ${starts.length} starting points`,
+    const unidentified = results.find((result) => result.stopped === "escaped" || result.stopped === "flat");
+    if (!unidentified)
+      throw new FitError(
+        `${what}: the optimiser did not converge from any of ${starts.length} starting points`,
+      );
+    throw (
+      outsidePlausible(what, names, toParams(unidentified.point)) ??
+      new FitError(`${what}: the likelihood has no single maximum; the data do not identify the model`)
     );
   }
   const best = converged.reduce((left, right) => (right.value < left.value ? right : left));
   const params = toParams(best.point);
-  for (const name of names) {
-    const value = params[name] as number;
-    if (!Number.isFinite(value) || value < plausible.min || value > plausible.max) {
-      throw new FitError(
-        `${what}: parameter ${name} = ${value} is outside ${plausible.min}..${plausible.max}; the data do not identify the model`,
-      );
-    }
-  }
+  const implausible = outsidePlausible(what, names, params);
+  if (implausible) throw implausible;
   return {
     params,
     logLikelihood: -best.value * count,
@@ -88,7 +106,7 @@ export function fitBgNbd(customers: readonly PurchaseHistory[]): Fit<BgNbdParams
     "BG/NBD",
     ["r", "alpha", "a", "b"],
     customers.length,
-    (params) => customers.reduce((sum, customer) => sum + bgnbdLogLikelihood(params, customer), 0),
+    bgnbdObjective(customers),
     starts,
   );
 }
@@ -108,7 +126,7 @@ export function fitGammaGamma(customers: readonly SpendHistory[]): Fit<GammaGamm
     "Gamma-Gamma",
     ["p", "q", "v"],
     usable.length,
-    (params) => usable.reduce((sum, customer) => sum + gammaGammaLogLikelihood(params, customer), 0),
+    gammaGammaObjective(usable),
     starts,
   );
 }

@@ -14,5 +14,6 @@ export {
 } from "./gamma-gamma";
 export { type LifetimeValueOptions, predictedLifetimeValue } from "./lifetime-value";
 export { type FittedModels, parseFittedModels } from "./model-file";
+export { type PurchaseLogOptions, simulatePurchaseLog } from "./purchase-log";
 export { type CustomerSummary, summariseTransactions, type Transaction } from "./transactions";
 export { type ValueForecast, ValueForecaster } from "./value-forecaster";

@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript command line directly (no build step), like every other entry point here.
-import { register } from "tsx/esm/api";
+// Runs the compiled command line (`npm run build`, which npm ci runs as the prepare step) when it
+// was built from the sources as they are now; otherwise the TypeScript sources through tsx. So a
+// stale build never runs, and edited sources or a checkout without a build still work, at tsx's
+// start-up cost.
+import { fileURLToPath } from "node:url";
+import { freshBuildEntry } from "./fresh-build.mjs";
 
-register();
-await import("../src/main.ts");
+const built = freshBuildEntry(fileURLToPath(new URL("../dist/", import.meta.url)));
+if (built) {
+  await import(built);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../src/main.ts");
+}

@@ -2,35 +2,24 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beta, exponential, gamma, seededRandom } from "@cx/random";
+import { simulatePurchaseLog } from "@cx/customer-value";
 import { describe, expect, it } from "vitest";
-import { fitClvModels } from "./clv-fit-command";
+import { fitClvModels } from "./clv-fit";
 import { parseTransactionsCsv } from "./transactions-csv";
-
-const dayMs = 24 * 60 * 60 * 1000;
 
 /** A purchase log drawn from the BG/NBD and Gamma-Gamma stories, first purchases during H1 2025. */
 function simulatedCsv(customers: number, seed: number): string {
-  const random = seededRandom(seed);
-  const start = Date.UTC(2025, 0, 1);
-  const rows = ["customer_id,occurred_at,amount"];
-  for (let id = 0; id < customers; id++) {
-    const rate = gamma(random, 0.8, 6);
-    const dropout = beta(random, 1.2, 3);
-    const spendScale = gamma(random, 5, 100);
-    const purchase = (week: number) =>
-      rows.push(
-        `c${id},${new Date(start + week * 7 * dayMs).toISOString()},${gamma(random, 4, spendScale).toFixed(2)}`,
-      );
-    const first = random() * 26;
-    purchase(first);
-    // Dropout happens only after repeat purchases, as in BG/NBD.
-    for (let week = first + exponential(random, rate); week < 104; week += exponential(random, rate)) {
-      purchase(week);
-      if (random() < dropout) break;
-    }
-  }
-  return `${rows.join("\n")}\n`;
+  const log = simulatePurchaseLog({
+    customers,
+    seed,
+    bgnbd: { r: 0.8, alpha: 6, a: 1.2, b: 3 },
+    gammaGamma: { p: 4, q: 5, v: 100 },
+    startAt: Date.UTC(2025, 0, 1),
+    firstPurchaseWithinWeeks: 26,
+    untilWeek: 104,
+    dates: "timestamps",
+  });
+  return `${[...log].join("\n")}\n`;
 }
 
 function runCx(args: string[]) {
@@ -58,6 +47,21 @@ describe("cx clv fit", () => {
     // The simulated purchase rate while alive was 0.8 / 6 per week on average.
     expect(report.bgnbd.r / report.bgnbd.alpha).toBeGreaterThan(0.08);
     expect(report.bgnbd.r / report.bgnbd.alpha).toBeLessThan(0.2);
+  });
+
+  it("fits the parameters the previous (Nelder–Mead) optimiser printed for docs/cli.md's example", () => {
+    const report = fitClvModels(simulatedCsv(1500, 3), "2025-12-31");
+    const previous = {
+      bgnbd: { r: 0.8909143130406173, alpha: 7.504499391860118, a: 0.860009037394535, b: 2.0756399732896056 },
+      gammaGamma: { p: 3.642901001831686, q: 5.012904892780701, v: 112.68459134433596 },
+    };
+    for (const model of ["bgnbd", "gammaGamma"] as const)
+      for (const [name, value] of Object.entries(previous[model])) {
+        const fitted = (report[model] as Record<string, number>)[name] as number;
+        expect(Math.abs(fitted / value - 1), name).toBeLessThan(1e-5);
+      }
+    expect(report.bgnbd.logLikelihood).toBeCloseTo(-12233.420474691868, 6);
+    expect(report.repeatCustomers).toBe(1202);
   });
 
   it.each([

@@ -1,5 +1,5 @@
-import { runPipeline } from "@cx/pipeline";
 import type { Command } from "commander";
+import type { DemoOptions } from "./demo";
 
 /** `cx demo`: what `npm start` runs, with the size and seed as options. */
 export function addDemoCommand(program: Command): void {
@@ -16,23 +16,7 @@ export function addDemoCommand(program: Command): void {
     .option("--no-answers", "customers do not answer offers (no feedback loop)")
     .option("--summary-file <file>", "also write the summary as JSON to this file")
     .option("--report-file <file>", "where to write the HTML report (default .data/report.html)")
-    .action(
-      async (options: {
-        customers?: string;
-        days?: string;
-        seed?: string;
-        answers: boolean;
-        summaryFile?: string;
-        reportFile?: string;
-      }) => {
-        await runPipeline({
-          ...(options.customers ? { PIPELINE_CUSTOMERS: options.customers } : {}),
-          ...(options.days ? { PIPELINE_DAYS: options.days } : {}),
-          ...(options.seed ? { PIPELINE_SEED: options.seed } : {}),
-          ...(options.answers ? {} : { PIPELINE_ANSWER_OFFERS: "false" }),
-          ...(options.summaryFile ? { PIPELINE_SUMMARY_FILE: options.summaryFile } : {}),
-          ...(options.reportFile ? { PIPELINE_REPORT_FILE: options.reportFile } : {}),
-        });
-      },
-    );
+    .action(async (options: DemoOptions) => {
+      await (await import("./demo")).runDemo(options);
+    });
 }

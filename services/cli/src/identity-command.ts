@@ -1,60 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
-import { ConfigError, loadConfig } from "@cx/config";
-import {
-  createAvroCodec,
-  createIdempotentProducer,
-  createKafka,
-  createSchemaRegistry,
-  ensurePipelineTopics,
-  kafkaEnvSchema,
-  pipelineTopicsEnvSchema,
-} from "@cx/kafka";
-import { createLogger } from "@cx/logging";
-import { enricherContracts, type IdentityCommand } from "@cx/stage-records";
 import type { Command } from "commander";
-import { z } from "zod";
-import { UsageError } from "./usage-error";
-
-const commandEnvSchema = z.object({ ...kafkaEnvSchema.shape, ...pipelineTopicsEnvSchema.shape });
-export type IdentityCommandEnv = z.infer<typeof commandEnvSchema>;
-
-/** Puts an undo-merge command on the identity stage's command topic; returns the command sent. */
-export async function sendUndoMerge(
-  env: IdentityCommandEnv,
-  mergeId: string,
-  requestedBy: string,
-): Promise<IdentityCommand> {
-  if (!/^merge_[0-9a-f]{16}$/.test(mergeId))
-    throw new UsageError(
-      `${JSON.stringify(mergeId)} is not a merge id (merge_ and 16 hex digits, from cx.identity-events)`,
-    );
-  const kafka = createKafka(env, createLogger("cx", "error"));
-  await ensurePipelineTopics(kafka, env);
-  const codec = await createAvroCodec<IdentityCommand>(
-    createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-    env.IDENTITY_COMMANDS_TOPIC,
-    enricherContracts.identityCommand.schema,
-  );
-  const command: IdentityCommand = {
-    commandId: randomUUID(),
-    type: "undo_merge",
-    mergeId,
-    requestedBy,
-    requestedAt: Date.now(),
-  };
-  const producer = await createIdempotentProducer(kafka);
-  try {
-    await producer.send({
-      topic: env.IDENTITY_COMMANDS_TOPIC,
-      acks: -1,
-      messages: [{ key: mergeId, value: await codec.encode(command) }],
-    });
-  } finally {
-    await producer.disconnect();
-  }
-  return command;
-}
 
 /** `cx identity undo-merge MERGE_ID`: splits two customers merged by mistake. */
 export function addIdentityCommands(identity: Command): void {
@@ -67,14 +12,6 @@ export function addIdentityCommands(identity: Command): void {
     .argument("<merge-id>", "e.g. merge_2ceb4a0e4feef49b")
     .option("--by <name>", "who asks, for the audit trail", userInfo().username)
     .action(async (mergeId: string, options: { by: string }) => {
-      let env: IdentityCommandEnv;
-      try {
-        env = loadConfig(commandEnvSchema);
-      } catch (error) {
-        if (error instanceof ConfigError) throw new UsageError(error.message);
-        throw error;
-      }
-      const command = await sendUndoMerge(env, mergeId, options.by);
-      console.log(JSON.stringify({ sent: command.commandId, mergeId, topic: env.IDENTITY_COMMANDS_TOPIC }));
+      await (await import("./undo-merge")).runUndoMerge(mergeId, options);
     });
 }

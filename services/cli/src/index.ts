@@ -1,1 +1,1 @@
-export { type IdentityCommandEnv, sendUndoMerge } from "./identity-command";
+export { type IdentityCommandEnv, sendUndoMerge } from "./undo-merge";

@@ -1,8 +1,4 @@
-import { clickhouseEnvSchema, createClickHouse, migrate } from "@cx/clickhouse";
-import { createLogger } from "@cx/logging";
 import type { Command } from "commander";
-import { commandEnv } from "./command-env";
-
 /** `cx migrate`: brings ClickHouse to the newest migration and lists what is applied. */
 export function addMigrateCommand(program: Command): void {
   program
@@ -12,17 +8,6 @@ export function addMigrateCommand(program: Command): void {
         "Uses CLICKHOUSE_URL (or the embedded engine in CLICKHOUSE_DATA_DIR) and CLICKHOUSE_DATABASE.",
     )
     .action(async () => {
-      const env = commandEnv(clickhouseEnvSchema);
-      const clickhouse = createClickHouse(env);
-      try {
-        await migrate(clickhouse, createLogger("cx", "warn"));
-        const applied = await clickhouse.client.query({
-          query: `SELECT version, name, applied_at FROM ${clickhouse.table("schema_migrations")} FINAL ORDER BY version`,
-          format: "JSONEachRow",
-        });
-        console.table(await applied.json());
-      } finally {
-        await clickhouse.close();
-      }
+      await (await import("./migrate")).runMigrate();
     });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reportPeriodOptions } from "./report-command";
+import { reportPeriodOptions } from "./report";
 import { UsageError } from "./usage-error";
 
 describe("cx report --from/--to", () => {

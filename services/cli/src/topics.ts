@@ -1,0 +1,64 @@
+import {
+  createKafka,
+  ensurePipelineTopics,
+  kafkaEnvSchema,
+  pipelineTopicSpecs,
+  pipelineTopicsEnvSchema,
+} from "@cx/kafka";
+import { createLogger } from "@cx/logging";
+import kafkajs from "kafkajs";
+import { z } from "zod";
+import { commandEnv, requireBroker } from "./command-env";
+
+// kafkajs is CommonJS: its enums are on the default export, not named ESM exports.
+const { ConfigResourceTypes } = kafkajs;
+const topicsEnvSchema = z.object({ ...kafkaEnvSchema.shape, ...pipelineTopicsEnvSchema.shape });
+
+/** What `cx topics` does: creates what is missing unless --check, then the table; exit 1 if one differs. */
+export async function runTopics(options: { check?: boolean }): Promise<void> {
+  requireBroker();
+  const env = commandEnv(topicsEnvSchema);
+  const kafka = createKafka(env, createLogger("cx", "error"));
+  if (!options.check) await ensurePipelineTopics(kafka, env);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const specs = pipelineTopicSpecs(env);
+    const existing = new Set(await admin.listTopics());
+    const present = specs.filter((spec) => existing.has(spec.topic));
+    const { topics } = await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.topic) });
+    const configs =
+      present.length === 0
+        ? { resources: [] }
+        : await admin.describeConfigs({
+            includeSynonyms: false,
+            resources: present.map((spec) => ({
+              type: ConfigResourceTypes.TOPIC,
+              name: spec.topic,
+              configNames: ["cleanup.policy"],
+            })),
+          });
+    const rows = specs.map((spec) => {
+      const partitions = topics.find((topic) => topic.name === spec.topic)?.partitions.length;
+      const policy = configs.resources
+        .find((resource) => resource.resourceName === spec.topic)
+        ?.configEntries.find((entry) => entry.configName === "cleanup.policy")?.configValue;
+      const compacted = policy?.includes("compact") ?? false;
+      const status = !existing.has(spec.topic)
+        ? "missing"
+        : partitions !== spec.partitions || compacted !== (spec.compacted ?? false)
+          ? "differs"
+          : "ok";
+      return {
+        topic: spec.topic,
+        partitions: `${partitions ?? "-"} (want ${spec.partitions})`,
+        compacted: `${existing.has(spec.topic) ? compacted : "-"} (want ${spec.compacted ?? false})`,
+        status,
+      };
+    });
+    console.table(rows);
+    if (rows.some((row) => row.status !== "ok")) process.exitCode = 1;
+  } finally {
+    await admin.disconnect();
+  }
+}
