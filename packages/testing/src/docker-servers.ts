@@ -14,7 +14,7 @@ export async function startDockerServers(): Promise<{ servers: TestServers; stop
   };
   try {
     containers.push(
-      await new GenericContainer("apache/kafka:3.9.1")
+      await new GenericContainer("apache/kafka:4.4.0")
         .withExposedPorts({ container: 9092, host: kafkaPort })
         .withEnvironment({
           KAFKA_NODE_ID: "1",
