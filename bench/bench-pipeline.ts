@@ -19,7 +19,7 @@ import { offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { sinkEnvSchema, startSink } from "@cx/sink";
 import { workloadTouchpoints } from "@cx/workload";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Admin, Kafka, Producer } from "kafkajs";
+import type { Admin, Producer, Transport } from "@cx/kafka";
 import { benchModels } from "./enrichment-in-process";
 
 /** The workload every end-to-end figure uses: the realistic population of packages/workload. */
@@ -83,7 +83,7 @@ function benchVariables(servers: { kafkaBrokers: string; schemaRegistryUrl: stri
 }
 
 export interface RunningBenchPipeline {
-  readonly kafka: Kafka;
+  readonly kafka: Transport;
   readonly registry: SchemaRegistry;
   readonly env: {
     readonly enricher: ReturnType<typeof enricherEnvSchema.parse>;
@@ -119,7 +119,7 @@ export async function createBenchPipeline(
   }: {
     partitions: number;
     /** Another transport for the same services (the embedded mode's in-process one); else the servers. */
-    transport?: { kafka: Kafka; registry: SchemaRegistry };
+    transport?: { kafka: Transport; registry: SchemaRegistry };
   },
 ): Promise<RunningBenchPipeline> {
   const dir = mkdtempSync(join(tmpdir(), "cx-bench-e2e-"));

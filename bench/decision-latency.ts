@@ -5,7 +5,7 @@ import { createAvroCodec, createIdempotentProducer, readPartitionsToEnd } from "
 import type { Logger } from "@cx/logging";
 import { decisionIdFor } from "@cx/offers";
 import { type OfferRecord, offerContracts, type SuppressedRecord } from "@cx/stage-records";
-import type { Message } from "kafkajs";
+import type { Message } from "@cx/kafka";
 import type { RunningBenchPipeline } from "./bench-pipeline";
 
 export interface DecisionLatency {

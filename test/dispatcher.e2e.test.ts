@@ -27,7 +27,7 @@ import {
   testStageVariables,
   waitFor,
 } from "@cx/testing";
-import type { Kafka, KafkaMessage } from "kafkajs";
+import type { KafkaMessage, Transport } from "@cx/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ServiceProcess } from "./support/service-process";
 import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver";
@@ -39,7 +39,7 @@ const fastRetries = {
   DISPATCHER_ALLOWED_ADDRESS_RANGES: "loopback",
 };
 
-async function deliveryReader(kafka: Kafka, env: DispatcherEnv) {
+async function deliveryReader(kafka: Transport, env: DispatcherEnv) {
   const codec = await createAvroCodec<DeliveryRecord>(
     createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
     env.OFFER_DELIVERIES_TOPIC,
@@ -64,7 +64,7 @@ async function deliveryReader(kafka: Kafka, env: DispatcherEnv) {
 describe("webhook delivery of offers", () => {
   let variables: Record<string, string>;
   let env: DispatcherEnv;
-  let kafka: Kafka;
+  let kafka: Transport;
   let tool: WebhookReceiver;
   let gone: WebhookReceiver;
   let dispatcher: RunningDispatcher;

@@ -17,7 +17,7 @@ import {
 } from "@cx/stage-records";
 import { cdnowModels, testPipelineVariables, touchpointOnDay, uniqueName, waitFor } from "@cx/testing";
 import { peopleTouchpoints } from "@cx/workload";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "@cx/kafka";
 import { describe, expect, it } from "vitest";
 import {
   byIdentifiers,
@@ -41,7 +41,7 @@ function enricherVariables(): Record<string, string> {
 }
 
 const publish = publishTouchpoints;
-const settled = (kafka: Kafka, env: EnricherEnv, timeoutMs?: number) =>
+const settled = (kafka: Transport, env: EnricherEnv, timeoutMs?: number) =>
   waitForGroups(
     kafka,
     [

@@ -36,7 +36,7 @@ import {
 import { cdnowModels, offerStoryVariables, uniqueName, waitFor } from "@cx/testing";
 import { peopleTouchpoints } from "@cx/workload";
 import { SchemaType } from "@kafkajs/confluent-schema-registry";
-import type { Kafka, Message, Producer } from "kafkajs";
+import type { Message, Producer, Transport } from "@cx/kafka";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   byIdentifiers,
@@ -154,7 +154,7 @@ function pipelineServices(
  * lands, so the stream goes on through a broker outage. Returns how many sends had to be retried.
  */
 async function streamTouchpoints(
-  kafka: Kafka,
+  kafka: Transport,
   codec: AvroCodec<Touchpoint>,
   topic: string,
   touchpoints: readonly Touchpoint[],

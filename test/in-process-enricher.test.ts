@@ -7,16 +7,16 @@ import { type EnrichedTouchpointRecord, enricherContracts } from "@cx/stage-reco
 import { touchpointOnDay, uniqueName } from "@cx/testing";
 import { createTouchpointPublisher } from "@cx/workload-publisher";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "@cx/kafka";
 import { describe, expect, it } from "vitest";
 
 const logger = createLogger("in-process-pipeline-test", process.env.TEST_LOG_LEVEL ?? "warn");
 
 /** Stages feed each other (the enricher's transfers between partitions): settled when quiet twice. */
-const caughtUp = (kafka: Kafka, groups: readonly { groupId: string; topic: string }[]) =>
+const caughtUp = (kafka: Transport, groups: readonly { groupId: string; topic: string }[]) =>
   waitUntilCaughtUp(kafka, groups, { timeoutMs: 30_000, pollMs: 20, quietPolls: 2 });
 
-async function readAvro<T>(kafka: Kafka, registry: SchemaRegistry, topic: string, schema: object) {
+async function readAvro<T>(kafka: Transport, registry: SchemaRegistry, topic: string, schema: object) {
   const codec = await createAvroCodec<T>(registry, topic, schema);
   const admin = kafka.admin();
   const partitions = (await admin.fetchTopicOffsets(topic)).map((end) => end.partition);

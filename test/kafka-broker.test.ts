@@ -1,12 +1,12 @@
 import { createKafka } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "@cx/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** Proves the broker version the project runs works with kafkajs 2.2.4 for everything we rely on. */
 describe("Kafka broker with kafkajs", () => {
-  let kafka: Kafka;
+  let kafka: Transport;
   const admin = () => kafka.admin();
   const logger = createLogger("test", "warn");
 

@@ -28,7 +28,7 @@ import {
 } from "@cx/testing";
 import { Analytics } from "@segment/analytics-node";
 import type { FastifyInstance } from "fastify";
-import type { Kafka, KafkaMessage } from "kafkajs";
+import type { KafkaMessage, Transport } from "@cx/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const logger = createLogger("segment-e2e", "warn");
@@ -37,7 +37,7 @@ const hasher = createIdentifierHasher("k".repeat(32), "DE");
 
 describe("Segment clients through the gateway into Kafka and ClickHouse", () => {
   let env: GatewayEnv;
-  let kafka: Kafka;
+  let kafka: Transport;
   let app: FastifyInstance;
   let writer: TouchpointWriter;
   let sink: Sink;

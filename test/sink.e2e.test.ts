@@ -22,7 +22,7 @@ import {
 } from "@cx/testing";
 import { sampleTouchpoints } from "@cx/workload";
 import { createTouchpointPublisher } from "@cx/workload-publisher";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "@cx/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const logger = createLogger("sink-e2e", "warn");
@@ -30,7 +30,7 @@ const logger = createLogger("sink-e2e", "warn");
 describe("touchpoints through the real broker and registry into ClickHouse", () => {
   let clickhouse: ClickHouse;
   let env: SinkEnv;
-  let kafka: Kafka;
+  let kafka: Transport;
   let sink: Sink | undefined;
   const registry = () => createSchemaRegistry(env.SCHEMA_REGISTRY_URL);
   const runSink = async () => {

@@ -13,14 +13,14 @@ import { createLogger } from "@cx/logging";
 import { type CustomerProfileRecord, enricherContracts } from "@cx/stage-records";
 import { createTouchpointPublisher } from "@cx/workload-publisher";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka, KafkaMessage } from "kafkajs";
+import type { KafkaMessage, Transport } from "@cx/kafka";
 
 /** Shared by the cross-service tests: write touchpoints, wait for stages, read what they wrote. */
 const logger = createLogger("test-support", "warn");
 type Env = KafkaEnv & PipelineTopicsEnv;
 
 export async function publishTouchpoints(
-  kafka: Kafka,
+  kafka: Transport,
   env: Env,
   touchpoints: readonly Touchpoint[],
   registry: SchemaRegistry = createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
@@ -31,11 +31,11 @@ export async function publishTouchpoints(
 }
 
 /** Every group has read everything on its topic, quiet twice half a second apart (stages feed each other). */
-export const waitForGroups = (kafka: Kafka, groups: readonly GroupTopic[], timeoutMs = 60_000) =>
+export const waitForGroups = (kafka: Transport, groups: readonly GroupTopic[], timeoutMs = 60_000) =>
   waitUntilCaughtUp(kafka, groups, { timeoutMs, pollMs: 500, quietPolls: 2 });
 
 /** Every record of a topic up to its current end (transaction markers and all), raw. */
-export async function readWholeTopic(kafka: Kafka, topic: string): Promise<KafkaMessage[]> {
+export async function readWholeTopic(kafka: Transport, topic: string): Promise<KafkaMessage[]> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
@@ -55,7 +55,7 @@ export async function readWholeTopic(kafka: Kafka, topic: string): Promise<Kafka
 
 /** Every record of an Avro topic, decoded with `schema` as the reader; tombstones as null values. */
 export async function readAvroTopic<T>(
-  kafka: Kafka,
+  kafka: Transport,
   env: Pick<KafkaEnv, "SCHEMA_REGISTRY_URL">,
   topic: string,
   schema: object,
@@ -77,7 +77,7 @@ export async function readAvroTopic<T>(
 }
 
 /** The latest profile per customer on the compacted profile topic; merged-away and erased customers left out. */
-export async function latestProfiles(kafka: Kafka, env: Env): Promise<CustomerProfile[]> {
+export async function latestProfiles(kafka: Transport, env: Env): Promise<CustomerProfile[]> {
   const latest = new Map<string, CustomerProfileRecord | null>();
   for (const { key, value } of await readAvroTopic<CustomerProfileRecord>(
     kafka,

@@ -1,4 +1,4 @@
-import type { Kafka } from "kafkajs";
+import type { Transport } from "./transport";
 import type { AvroCodec } from "./avro-codec";
 import { createIdempotentProducer } from "./renewing-producer";
 
@@ -15,7 +15,7 @@ export interface AvroProducer<T> {
 }
 
 export async function createAvroProducer<T>(
-  kafka: Kafka,
+  kafka: Transport,
   topic: string,
   codec: AvroCodec<T>,
 ): Promise<AvroProducer<T>> {

@@ -4,7 +4,7 @@ import { createFreshTopics, readTopic, testKafkaEnv, uniqueName, waitFor } from 
 import { describe, expect, it } from "vitest";
 import { startBatchConsumer } from "./batch-consumer";
 import { DeadLetterPublisher, deadLetterHeaders, truncatedDeadLetterBytes } from "./dead-letters";
-import { createKafka } from "./kafka-config";
+import { createKafka } from "./kafkajs/kafka-config";
 import { createIdempotentProducer } from "./renewing-producer";
 import { TransientError } from "./transient-error";
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@cx/logging";
 import { withTimeout } from "@cx/observability";
-import type { Consumer, Kafka, PartitionAssigner } from "kafkajs";
+import type { Consumer, PartitionAssigner, Transport } from "./transport";
 import { ConsumerHealth } from "./consumer-health";
 import type { DeadLetterPublisher } from "./dead-letters";
 import { offsetCommitter } from "./offset-committer";
@@ -17,7 +17,7 @@ export type { ConsumedTopic, DecodedRecord } from "./sort-batch";
 export type Assignment = Readonly<Record<string, readonly number[]>>;
 
 export interface BatchConsumerOptions<T> {
-  readonly kafka: Kafka;
+  readonly kafka: Transport;
   readonly groupId: string;
   readonly sources: readonly ConsumedTopic<T>[];
   /** Names this consumer in dead letters and logs. */

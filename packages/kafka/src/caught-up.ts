@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "./transport";
 import { consumerLag } from "./consumer-lag";
 
 /** A consumer group and one topic it reads. */
@@ -21,7 +21,7 @@ export interface CaughtUpOptions {
  * one stage's output is the next one's input, so a single quiet moment can fall between them.
  */
 export async function waitUntilCaughtUp(
-  kafka: Kafka,
+  kafka: Transport,
   groups: readonly GroupTopic[],
   options: CaughtUpOptions = {},
 ): Promise<void> {

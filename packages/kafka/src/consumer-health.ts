@@ -1,5 +1,5 @@
 import { healthBounds, liveness, metrics, readiness, withTimeout } from "@cx/observability";
-import type { Admin, Kafka } from "kafkajs";
+import type { Admin, Transport } from "./transport";
 import { partitionLags } from "./consumer-lag";
 
 type Lag = { topic: string; partition: number; lag: number };
@@ -37,7 +37,7 @@ export class ConsumerHealth {
    *   HEALTH_STUCK_AFTER_MS (its owner recreates it): one timer serves the lag and the watchdog.
    */
   constructor(
-    private readonly kafka: Kafka,
+    private readonly kafka: Transport,
     private readonly groupId: string,
     readonly stage: string,
     onTroubledTooLong: () => void,

@@ -1,4 +1,4 @@
-import type { Admin } from "kafkajs";
+import type { Admin } from "./transport";
 
 /**
  * Per partition of `topic` (or of `partitions` only), the records `groupId` has not committed yet.

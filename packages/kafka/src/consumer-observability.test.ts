@@ -5,7 +5,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { startBatchConsumer } from "./batch-consumer";
 import { DeadLetterPublisher } from "./dead-letters";
-import { createKafka } from "./kafka-config";
+import { createKafka } from "./kafkajs/kafka-config";
 import { createIdempotentProducer } from "./renewing-producer";
 
 const logger = createLogger("consumer-observability-test", "error");

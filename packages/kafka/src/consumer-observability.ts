@@ -1,5 +1,5 @@
 import { readiness } from "@cx/observability";
-import type { Producer } from "kafkajs";
+import type { Producer } from "./transport";
 
 let unnamed = 0;
 

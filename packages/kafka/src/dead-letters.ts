@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { type DeadLetterCategory, deadLetterCategory, metrics } from "@cx/observability";
-import type { IHeaders, Message, Producer } from "kafkajs";
+import type { Message, MessageHeaders, Producer } from "./transport";
 import { chunkTopicMessages } from "./send-chunks";
 
 /** Where a dead letter came from: a position in a topic, or the system that posted it to the gateway. */
@@ -12,7 +12,7 @@ export interface DeadLetter {
   /** The original key and bytes, exactly as received, so the record can be repaired and replayed. */
   readonly key: Buffer | string | null;
   readonly value: Buffer | string | null;
-  readonly headers?: IHeaders;
+  readonly headers?: MessageHeaders;
   /** Why it could not be processed, for the operator who reads the dead-letter topic. */
   readonly reason: string;
   /** The bounded label for the dead-letter metric; by default read from the reason's wording. */
@@ -54,7 +54,7 @@ const sizeOf = (value: Buffer | string | null) =>
 function boundedValue(
   value: Buffer | string | null,
   limit: number,
-): { value: Buffer | string | null; headers: IHeaders } {
+): { value: Buffer | string | null; headers: MessageHeaders } {
   if (value === null || sizeOf(value) <= limit) return { value, headers: {} };
   const bytes = typeof value === "string" ? Buffer.from(value) : value;
   return {
@@ -73,7 +73,7 @@ const tooLarge = (error: unknown) =>
     `${(error as { type?: unknown }).type ?? ""} ${(error as Error).message ?? ""}`,
   );
 
-function sourceHeaders(source: DeadLetterSource): IHeaders {
+function sourceHeaders(source: DeadLetterSource): MessageHeaders {
   return "topic" in source
     ? {
         [deadLetterHeaders.sourceTopic]: source.topic,

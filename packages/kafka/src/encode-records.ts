@@ -1,4 +1,4 @@
-import type { Message } from "kafkajs";
+import type { Message } from "./transport";
 import type { AvroCodec } from "./avro-codec";
 
 /** A record to write; a null value is a tombstone (deletes the key from a compacted topic). */

@@ -1,4 +1,4 @@
-import type { Message } from "kafkajs";
+import type { Message } from "./transport";
 import { describe, expect, it } from "vitest";
 import { createGroupSender } from "./group-sender";
 

@@ -1,4 +1,4 @@
-import type { Message } from "kafkajs";
+import type { Message } from "./transport";
 
 /**
  * Sends messages one batch at a time: while a batch is with the broker, new messages gather, and

@@ -19,7 +19,7 @@ export {
   type PartitionBatch,
 } from "./batch-group";
 export { type CaughtUpOptions, type GroupTopic, waitUntilCaughtUp } from "./caught-up";
-export { coPartitionedAssigner } from "./co-partitioned-assigner";
+export { coPartitionedAssigner } from "./kafkajs/co-partitioned-assigner";
 export { consumerLag } from "./consumer-lag";
 export {
   type DeadLetter,
@@ -30,7 +30,7 @@ export {
 } from "./dead-letters";
 export { encodeRecords, type KeyedRecord } from "./encode-records";
 export { createGroupSender } from "./group-sender";
-export { createKafka, type KafkaEnv, kafkaEnvSchema } from "./kafka-config";
+export { createKafka, type KafkaEnv, kafkaEnvSchema } from "./kafkajs/kafka-config";
 export { createTransactionalProducer, inTransaction, PartitionProducers } from "./partition-producers";
 export { PartitionStates, readLatestPerKey } from "./partition-state";
 export {
@@ -43,7 +43,7 @@ export {
 export { readPartitionsToEnd } from "./read-to-end";
 export { createIdempotentProducer } from "./renewing-producer";
 export { chunkTopicMessages, maxRequestBytes } from "./send-chunks";
-export { singleOwnerAssigner } from "./single-owner-assigner";
+export { singleOwnerAssigner } from "./kafkajs/single-owner-assigner";
 export { maxRecordBytes } from "./sort-batch";
 export { ensureTopics, type TopicSpec } from "./topics";
 export { isTransientError, TransientError } from "./transient-error";

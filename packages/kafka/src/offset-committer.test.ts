@@ -1,4 +1,4 @@
-import type { Consumer } from "kafkajs";
+import type { Consumer } from "./transport";
 import { describe, expect, it } from "vitest";
 import { offsetCommitter } from "./offset-committer";
 

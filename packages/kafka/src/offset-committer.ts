@@ -1,4 +1,4 @@
-import type { Consumer } from "kafkajs";
+import type { Consumer } from "./transport";
 import type { Commit } from "./partition-handler";
 
 interface Due {

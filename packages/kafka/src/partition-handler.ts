@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@cx/logging";
 import { metrics } from "@cx/observability";
-import type { EachBatchPayload } from "kafkajs";
+import type { EachBatchPayload } from "./transport";
 import type { DeadLetter, DeadLetterPublisher } from "./dead-letters";
 import type { RetryPolicy } from "./retry";
 import { type ConsumedTopic, type DecodedRecord, sortBatch } from "./sort-batch";

@@ -1,4 +1,4 @@
-import type { Producer, Transaction } from "kafkajs";
+import type { Producer, Transaction } from "./transport";
 import { describe, expect, it } from "vitest";
 import { inTransaction } from "./partition-producers";
 

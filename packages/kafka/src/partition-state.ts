@@ -1,5 +1,5 @@
 import type { Logger } from "@cx/logging";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "./transport";
 import type { AvroCodec } from "./avro-codec";
 import { readPartitionsToEnd } from "./read-to-end";
 import { TransientError } from "./transient-error";
@@ -10,7 +10,7 @@ import { TransientError } from "./transient-error";
  * with part of the state would be worse.
  */
 export async function readLatestPerKey<T>(
-  kafka: Kafka,
+  kafka: Transport,
   topic: string,
   partitions: readonly number[],
   codec: Pick<AvroCodec<T>, "decode">,

@@ -1,6 +1,6 @@
-import type { Kafka } from "kafkajs";
+import type { Transport } from "./transport";
 import { z } from "zod";
-import type { KafkaEnv } from "./kafka-config";
+import type { KafkaEnv } from "./kafkajs/kafka-config";
 import { ensureTopics, type TopicSpec } from "./topics";
 
 /** Topic names are configuration so that tests (and several pipelines on one cluster) can keep apart. */
@@ -81,7 +81,7 @@ const coPartitioned = (env: TopicsEnv) => [
 ];
 
 /** Creates the pipeline's topics where they are missing and checks the ones that must line up. */
-export async function ensurePipelineTopics(kafka: Kafka, env: TopicsEnv): Promise<void> {
+export async function ensurePipelineTopics(kafka: Transport, env: TopicsEnv): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@cx/logging";
-import type { Kafka, KafkaMessage } from "kafkajs";
+import type { KafkaMessage, Transport } from "./transport";
 import { TransientError } from "./transient-error";
 
 /** A read that gets no fetch at all for this long has stalled (fetches return within 5 s when idle). */
@@ -12,7 +12,7 @@ const defaultQuietMs = 15_000;
  * consumer group is used (kafkajs cannot read without one) and deleted afterwards.
  */
 export async function readPartitionsToEnd(
-  kafka: Kafka,
+  kafka: Transport,
   topic: string,
   partitions: readonly number[],
   onMessage: (message: KafkaMessage, partition: number) => Promise<void> | void,

@@ -1,4 +1,4 @@
-import type { Kafka, Producer, ProducerRecord } from "kafkajs";
+import type { Producer, ProducerRecord, Transport } from "./transport";
 import { describe, expect, it } from "vitest";
 import { createIdempotentProducer } from "./renewing-producer";
 
@@ -36,7 +36,7 @@ function standInKafka() {
       };
       return producer as unknown as Producer;
     },
-  } as unknown as Kafka;
+  } as unknown as Transport;
   return { kafka, made };
 }
 

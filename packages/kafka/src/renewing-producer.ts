@@ -1,4 +1,4 @@
-import type { Kafka, Producer, ProducerBatch, ProducerRecord, RecordMetadata } from "kafkajs";
+import type { Producer, ProducerBatch, ProducerRecord, RecordMetadata, Transport } from "./transport";
 import { Partitioners } from "kafkajs";
 import { connectObserved } from "./consumer-observability";
 
@@ -101,7 +101,7 @@ class RenewingProducer implements Producer {
  * An idempotent producer (a retried send after a lost ack does not write the record twice) that
  * heals itself after a broker failure: see RenewingProducer.
  */
-export async function createIdempotentProducer(kafka: Kafka): Promise<Producer> {
+export async function createIdempotentProducer(kafka: Transport): Promise<Producer> {
   const name = `idempotent #${++made}`;
   const connected = async () => {
     const producer = kafka.producer({

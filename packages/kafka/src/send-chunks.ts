@@ -1,4 +1,4 @@
-import type { Message, TopicMessages } from "kafkajs";
+import type { Message, TopicMessages } from "./transport";
 
 /**
  * Below the broker's default message.max.bytes (1 MiB), which caps one partition's record batch in

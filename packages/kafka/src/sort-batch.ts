@@ -1,4 +1,4 @@
-import type { IHeaders, KafkaMessage } from "kafkajs";
+import type { KafkaMessage, MessageHeaders } from "./transport";
 import type { AvroCodec } from "./avro-codec";
 import type { DeadLetter } from "./dead-letters";
 import { isTransientError } from "./transient-error";
@@ -10,7 +10,7 @@ export interface DecodedRecord<T> {
   readonly partition: number;
   readonly offset: string;
   readonly timestampMs: number;
-  readonly headers: IHeaders;
+  readonly headers: MessageHeaders;
   /** The record's bytes as received, for a dead letter if a later stage refuses it. */
   readonly raw: Buffer;
 }

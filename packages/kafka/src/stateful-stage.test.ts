@@ -1,12 +1,12 @@
 import { createLogger } from "@cx/logging";
 import { createFreshTopics, testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
-import type { Consumer } from "kafkajs";
+import type { Consumer } from "./transport";
 import { describe, expect, it } from "vitest";
-import { createKafka } from "./kafka-config";
+import { createKafka } from "./kafkajs/kafka-config";
 import { createTransactionalProducer } from "./partition-producers";
 import { readPartitionsToEnd } from "./read-to-end";
 import { createIdempotentProducer } from "./renewing-producer";
-import { singleOwnerAssigner } from "./single-owner-assigner";
+import { singleOwnerAssigner } from "./kafkajs/single-owner-assigner";
 
 const logger = createLogger("stateful-stage-test", "error");
 

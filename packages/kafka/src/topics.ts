@@ -1,4 +1,4 @@
-import type { Admin } from "kafkajs";
+import type { Admin } from "./transport";
 
 export interface TopicSpec {
   readonly topic: string;

@@ -1,7 +1,7 @@
 import { createLogger } from "@cx/logging";
 import { createFreshTopics, testKafkaEnv, uniqueName } from "@cx/testing";
 import { describe, expect, it } from "vitest";
-import { createKafka } from "./kafka-config";
+import { createKafka } from "./kafkajs/kafka-config";
 import { createTransactionalProducer } from "./partition-producers";
 
 const logger = createLogger("fencing-test", "fatal");

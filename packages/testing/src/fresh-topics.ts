@@ -1,5 +1,5 @@
 import { ensureTopics } from "@cx/kafka";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "@cx/kafka";
 import { uniqueName } from "./unique-name";
 
 /** How many partitions a fresh topic has, and whether it is compacted (a changelog). */
@@ -10,7 +10,7 @@ export type FreshTopicSpec = number | { readonly partitions: number; readonly co
  * Returns their names under the same keys.
  */
 export async function createFreshTopics<Name extends string>(
-  kafka: Kafka,
+  kafka: Transport,
   specs: Readonly<Record<Name, FreshTopicSpec>>,
 ): Promise<Record<Name, string>> {
   const entries = (Object.entries(specs) as [Name, FreshTopicSpec][]).map(

@@ -1,4 +1,4 @@
-import type { Kafka, KafkaMessage } from "kafkajs";
+import type { KafkaMessage, Transport } from "@cx/kafka";
 import { uniqueName } from "./unique-name";
 import { waitFor } from "./wait-for";
 
@@ -14,7 +14,7 @@ export interface TopicCollector {
  * Reads a topic from the beginning with a throw-away consumer group, in the background. Short fetch
  * waits keep stopping fast (a consumer stops only after its pending fetch returns).
  */
-export async function collectTopic(kafka: Kafka, topic: string): Promise<TopicCollector> {
+export async function collectTopic(kafka: Transport, topic: string): Promise<TopicCollector> {
   const consumer = kafka.consumer({ groupId: uniqueName("reader"), maxWaitTimeInMs: 100 });
   const messages: KafkaMessage[] = [];
   await consumer.connect();
@@ -38,7 +38,7 @@ export async function collectTopic(kafka: Kafka, topic: string): Promise<TopicCo
 
 /** Reads a topic from the beginning until at least `count` records arrived, and returns them. */
 export async function readTopic(
-  kafka: Kafka,
+  kafka: Transport,
   topic: string,
   count: number,
   { timeoutMs = 30_000 } = {},

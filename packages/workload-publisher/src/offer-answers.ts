@@ -2,11 +2,11 @@ import type { Touchpoint } from "@cx/contracts";
 import type { Logger } from "@cx/logging";
 import type { OfferToAnswer, Workload } from "@cx/workload";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "@cx/kafka";
 import type { TouchpointPublisher } from "./touchpoint-publisher";
 
 export interface OfferAnswererOptions {
-  readonly kafka: Kafka;
+  readonly kafka: Transport;
   readonly registry: SchemaRegistry;
   readonly offersTopic: string;
   readonly groupId: string;

@@ -7,7 +7,7 @@ import {
   type PipelineTopicsEnv,
 } from "@cx/kafka";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "@cx/kafka";
 
 export interface TouchpointPublisher {
   /**
@@ -21,7 +21,7 @@ export interface TouchpointPublisher {
 const chunkSize = 500;
 
 export async function createTouchpointPublisher(
-  kafka: Kafka,
+  kafka: Transport,
   registry: SchemaRegistry,
   env: PipelineTopicsEnv & Pick<KafkaEnv, "KAFKA_PARTITIONS" | "KAFKA_REPLICATION_FACTOR">,
 ): Promise<TouchpointPublisher> {

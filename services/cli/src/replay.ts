@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createIdempotentProducer, createKafka, kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { createProgress } from "@cx/pipeline";
-import type { Kafka, Message } from "kafkajs";
+import type { Message, Transport } from "@cx/kafka";
 import { z } from "zod";
 import { commandEnv, requireBroker } from "./command-env";
 import { countedScale, publishTouchpoints } from "./produce";
@@ -28,7 +28,7 @@ interface Range {
 
 /** Reads the records of a topic in the range, batch by batch, with a throw-away consumer group. */
 async function readRange(
-  kafka: Kafka,
+  kafka: Transport,
   topic: string,
   range: Range,
   onBatch: (messages: Message[]) => Promise<void>,

@@ -23,7 +23,7 @@ import {
   offerContracts,
 } from "@cx/stage-records";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka, Message, Producer } from "kafkajs";
+import type { Message, Producer, Transport } from "@cx/kafka";
 import type { DispatcherEnv } from "./config";
 import { afterAttempt, endpointName, type StepOutcome, withoutAttempt } from "./delivery-step";
 import { DisabledEndpoints } from "./disabled-endpoints";
@@ -33,7 +33,7 @@ import { createWebhookClient } from "./webhook-client";
 import { type Endpoint, offerWebhook } from "./webhook-message";
 
 export interface DispatcherDeps {
-  readonly kafka: Kafka;
+  readonly kafka: Transport;
   readonly registry: SchemaRegistry;
   readonly logger: Logger;
   readonly env: DispatcherEnv;
@@ -47,7 +47,7 @@ export interface RunningDispatcher {
   stop(): Promise<void>;
 }
 
-async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
+async function partitionCount(kafka: Transport, topic: string): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -23,12 +23,12 @@ import {
   type IdentityEventRecord,
 } from "@cx/stage-records";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka, Producer } from "kafkajs";
+import type { Producer, Transport } from "@cx/kafka";
 import type { EnricherEnv } from "./config";
 import { type AppliedBatches, type IdentityBatch, identifyBatches } from "./identify-batches";
 
 export interface StageDeps {
-  readonly kafka: Kafka;
+  readonly kafka: Transport;
   readonly registry: SchemaRegistry;
   readonly logger: Logger;
   readonly env: EnricherEnv;

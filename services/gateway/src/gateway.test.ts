@@ -6,7 +6,7 @@ import { createAvroCodec, createSchemaRegistry, deadLetterHeaders } from "@cx/ka
 import { startLocalKafka } from "@cx/local-servers";
 import { collectTopic, readTopic, type TopicCollector } from "@cx/testing";
 import type { FastifyInstance } from "fastify";
-import type { Kafka, KafkaMessage } from "kafkajs";
+import type { KafkaMessage, Transport } from "@cx/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayEnv } from "./config";
 import { auth, gatewayEnv, json, samples, startGateway } from "./test-gateway";
@@ -19,7 +19,7 @@ describe("ingest gateway against the real broker and registry", () => {
   let env: GatewayEnv;
   let app: FastifyInstance;
   let writer: TouchpointWriter;
-  let kafka: Kafka;
+  let kafka: Transport;
   let decode: (message: KafkaMessage) => Promise<Touchpoint>;
   let deadLetters: TopicCollector;
   const deadLetterOf = (value: Buffer | string) =>

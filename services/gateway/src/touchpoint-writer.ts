@@ -11,7 +11,7 @@ import {
 import { withTimeout } from "@cx/observability";
 import type { OfferResponseRecord } from "@cx/offers";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka, Producer } from "kafkajs";
+import type { Producer, Transport } from "@cx/kafka";
 import type { GatewayEnv } from "./config";
 
 /** Kafka did not acknowledge in time; the request must be answered 503 and retried by the client. */
@@ -40,7 +40,7 @@ async function withinDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T
 }
 
 export async function createKafkaTouchpointWriter(
-  kafka: Kafka,
+  kafka: Transport,
   registry: SchemaRegistry,
   env: GatewayEnv,
 ): Promise<TouchpointWriter> {

@@ -35,13 +35,13 @@ import {
   type SuppressedRecord,
 } from "@cx/stage-records";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka, Message, TopicMessages } from "kafkajs";
+import type { Message, TopicMessages, Transport } from "@cx/kafka";
 import { type OffersEnv, offerSettings } from "./config";
 import { countDecisions, decisionLog } from "./decision-metrics";
 import { PartitionOffers, type PartitionOutputs } from "./partition-offers";
 
 export interface OffersDeps {
-  readonly kafka: Kafka;
+  readonly kafka: Transport;
   readonly registry: SchemaRegistry;
   readonly logger: Logger;
   readonly env: OffersEnv;

@@ -5,7 +5,7 @@ import type { Logger } from "@cx/logging";
 import { createWorkload } from "@cx/workload";
 import { createTouchpointPublisher, type OfferAnswerer, startOfferAnswerer } from "@cx/workload-publisher";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "@cx/kafka";
 import type { PipelineEnv } from "./config";
 import type { Progress } from "./progress";
 import { startPipelineStages } from "./stages";
@@ -28,7 +28,7 @@ export interface DemoRun {
 }
 
 export interface DemoDeps {
-  readonly kafka: Kafka;
+  readonly kafka: Transport;
   readonly registry: SchemaRegistry;
   readonly clickhouse: ClickHouse;
   readonly logger: Logger;

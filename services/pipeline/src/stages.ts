@@ -6,7 +6,7 @@ import { startOffersService } from "@cx/offers-service";
 import { StopStack } from "@cx/runtime";
 import { startSink } from "@cx/sink";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "@cx/kafka";
 import type { PipelineEnv } from "./config";
 
 export interface PipelineStages {
@@ -56,7 +56,7 @@ export function pipelineConsumerGroups(env: PipelineEnv): {
  * the embedded mode and the services run the same code over whatever transport `kafka` is.
  */
 export async function startPipelineStages(deps: {
-  kafka: Kafka;
+  kafka: Transport;
   registry: SchemaRegistry;
   clickhouse: ClickHouse;
   logger: Logger;

@@ -1,7 +1,7 @@
 import { type ClickHouse, runPackedQuery } from "@cx/clickhouse";
 import { deadLetterHeaders, readPartitionsToEnd } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "@cx/kafka";
 
 type Row = Record<string, unknown>;
 
@@ -55,7 +55,7 @@ async function single(clickhouse: ClickHouse, query: string): Promise<number> {
 }
 
 /** Dead letters per reason (the reason's text up to its first colon: the kind of fault). */
-export async function deadLettersByReason(kafka: Kafka, topic: string, logger: Logger) {
+export async function deadLettersByReason(kafka: Transport, topic: string, logger: Logger) {
   const admin = kafka.admin();
   await admin.connect();
   const partitions = (await admin.fetchTopicOffsets(topic)).map((end) => end.partition);

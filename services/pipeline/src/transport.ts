@@ -3,10 +3,10 @@ import { createInProcessKafka, createInProcessSchemaRegistry } from "@cx/in-proc
 import { createKafka, createSchemaRegistry, type KafkaEnv } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "@cx/kafka";
 
 export interface Transport {
-  readonly kafka: Kafka;
+  readonly kafka: Transport;
   readonly registry: SchemaRegistry;
   /** True when no broker is configured and the stages talk inside this process. */
   readonly embedded: boolean;
@@ -28,7 +28,7 @@ export function openTransport(
   const missing = ["KAFKA_BROKERS", "SCHEMA_REGISTRY_URL"].filter((name) => !env[name]);
   if (missing.length === 1)
     throw new ConfigError([
-      `${missing[0]}: must be set too (it is unset while ${missing[0] === "KAFKA_BROKERS" ? "SCHEMA_REGISTRY_URL" : "KAFKA_BROKERS"} is set); set both for Kafka, neither for the embedded mode`,
+      `${missing[0]}: must be set too (it is unset while ${missing[0] === "KAFKA_BROKERS" ? "SCHEMA_REGISTRY_URL" : "KAFKA_BROKERS"} is set); set both for Transport, neither for the embedded mode`,
     ]);
   if (missing.length === 2 && env.CLICKHOUSE_URL)
     throw new ConfigError([
@@ -39,7 +39,7 @@ export function openTransport(
       kafka: createKafka(config, logger),
       registry: createSchemaRegistry(config.SCHEMA_REGISTRY_URL),
       embedded: false,
-      describe: `Kafka ${config.KAFKA_BROKERS.join(",")} and the registry at ${config.SCHEMA_REGISTRY_URL}`,
+      describe: `Transport ${config.KAFKA_BROKERS.join(",")} and the registry at ${config.SCHEMA_REGISTRY_URL}`,
     };
   return {
     kafka: createInProcessKafka({ clientId: config.KAFKA_CLIENT_ID }),

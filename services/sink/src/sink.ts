@@ -11,7 +11,7 @@ import {
 import type { Logger } from "@cx/logging";
 import { StopStack } from "@cx/runtime";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Kafka } from "kafkajs";
+import type { Transport } from "@cx/kafka";
 import type { SinkEnv } from "./config";
 import { eraseCustomers, erasedUntil, erasureOf, loadErasedCustomers } from "./erasure";
 import { type TableFeed, tableFeeds } from "./table-feeds";
@@ -19,7 +19,7 @@ import { createTableWriter, type RowsWritten, type TableRows } from "./table-wri
 import { WriteBatcher } from "./write-batcher";
 
 export interface SinkDeps {
-  readonly kafka: Kafka;
+  readonly kafka: Transport;
   readonly registry: SchemaRegistry;
   readonly clickhouse: ClickHouse;
   readonly logger: Logger;

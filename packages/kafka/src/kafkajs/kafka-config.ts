@@ -1,6 +1,7 @@
 import { commaSeparatedList, positiveInt } from "@cx/config";
 import type { Logger } from "@cx/logging";
 import { Kafka, logLevel } from "kafkajs";
+import { type KafkajsTransport, kafkajsTransport } from "./kafkajs-transport";
 import { z } from "zod";
 
 export const kafkaEnvSchema = z.object({
@@ -34,10 +35,13 @@ const routineLine = (log: { message?: string; error?: unknown }) =>
   // written twice.
   /^Limiting retries for the idempotent producer/.test(log.message ?? "");
 
-/** A kafkajs client whose own log lines go through pino, so a service writes one log format. */
-export function createKafka(env: Pick<KafkaEnv, "KAFKA_BROKERS" | "KAFKA_CLIENT_ID">, logger: Logger): Kafka {
+/** The real broker's transport, whose kafkajs log lines go through pino, so a service writes one log format. */
+export function createKafka(
+  env: Pick<KafkaEnv, "KAFKA_BROKERS" | "KAFKA_CLIENT_ID">,
+  logger: Logger,
+): KafkajsTransport {
   const kafkaLogger = logger.child({ component: "kafkajs" });
-  return new Kafka({
+  const kafka = new Kafka({
     clientId: env.KAFKA_CLIENT_ID,
     brokers: env.KAFKA_BROKERS,
     logLevel: logLevel.WARN,
@@ -49,4 +53,5 @@ export function createKafka(env: Pick<KafkaEnv, "KAFKA_BROKERS" | "KAFKA_CLIENT_
         kafkaLogger[routineLine(log) ? "debug" : (levelNames[level] ?? "info")](rest, message);
       },
   });
+  return kafkajsTransport(kafka);
 }
