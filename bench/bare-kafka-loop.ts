@@ -76,7 +76,7 @@ async function pass(kafka: Kafka, admin: Admin, topic: string, partitions: numbe
   consumer.on(consumer.events.CRASH, ({ payload }) => rejectDone(payload.error));
   const started = performance.now();
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
     eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
       if (batch.messages.length === 0) return;

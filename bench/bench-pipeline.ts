@@ -5,6 +5,7 @@ import { type ClickHouse, createClickHouse, migrate } from "@cx/clickhouse";
 import { customerKey, type Touchpoint, touchpointContract } from "@cx/contracts";
 import { enricherEnvSchema, startEnricher } from "@cx/enricher";
 import {
+  type Admin,
   type AvroCodec,
   consumerLag,
   createAvroCodec,
@@ -12,14 +13,15 @@ import {
   createKafka,
   createSchemaRegistry,
   ensurePipelineTopics,
+  type Producer,
   pipelineTopicVariables,
+  type SchemaRegistryClient,
+  type Transport,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { sinkEnvSchema, startSink } from "@cx/sink";
 import { workloadTouchpoints } from "@cx/workload";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Admin, Producer, Transport } from "@cx/kafka";
 import { benchModels } from "./enrichment-in-process";
 
 /** The workload every end-to-end figure uses: the realistic population of packages/workload. */
@@ -84,7 +86,7 @@ function benchVariables(servers: { kafkaBrokers: string; schemaRegistryUrl: stri
 
 export interface RunningBenchPipeline {
   readonly kafka: Transport;
-  readonly registry: SchemaRegistry;
+  readonly registry: SchemaRegistryClient;
   readonly env: {
     readonly enricher: ReturnType<typeof enricherEnvSchema.parse>;
     readonly offers: ReturnType<typeof offersEnvSchema.parse>;
@@ -119,7 +121,7 @@ export async function createBenchPipeline(
   }: {
     partitions: number;
     /** Another transport for the same services (the embedded mode's in-process one); else the servers. */
-    transport?: { kafka: Transport; registry: SchemaRegistry };
+    transport?: { kafka: Transport; registry: SchemaRegistryClient };
   },
 ): Promise<RunningBenchPipeline> {
   const dir = mkdtempSync(join(tmpdir(), "cx-bench-e2e-"));

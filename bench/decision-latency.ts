@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { customerKey, newTouchpoint, noIdentifiers, type Touchpoint } from "@cx/contracts";
 import { customerIdFor } from "@cx/identity";
-import { createAvroCodec, createIdempotentProducer, readPartitionsToEnd } from "@cx/kafka";
+import { createAvroCodec, createIdempotentProducer, type Message, readPartitionsToEnd } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { decisionIdFor } from "@cx/offers";
 import { type OfferRecord, offerContracts, type SuppressedRecord } from "@cx/stage-records";
-import type { Message } from "@cx/kafka";
 import type { RunningBenchPipeline } from "./bench-pipeline";
 
 export interface DecisionLatency {

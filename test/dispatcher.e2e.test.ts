@@ -14,6 +14,8 @@ import {
   createSchemaRegistry,
   deadLetterHeaders,
   ensurePipelineTopics,
+  type KafkaMessage,
+  type Transport,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type Sink, sinkEnvSchema, startSink } from "@cx/sink";
@@ -27,7 +29,6 @@ import {
   testStageVariables,
   waitFor,
 } from "@cx/testing";
-import type { KafkaMessage, Transport } from "@cx/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ServiceProcess } from "./support/service-process";
 import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver";

@@ -8,7 +8,7 @@ import { sendUndoMerge } from "@cx/cli";
 import type { CustomerProfile } from "@cx/customer-profile";
 import { type EnricherEnv, enricherEnvSchema, startEnricher } from "@cx/enricher";
 import { CustomerEnricher } from "@cx/enrichment";
-import { createKafka, createSchemaRegistry, deadLetterHeaders } from "@cx/kafka";
+import { createKafka, createSchemaRegistry, deadLetterHeaders, type Transport } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import {
   type EnrichedTouchpointRecord,
@@ -17,7 +17,6 @@ import {
 } from "@cx/stage-records";
 import { cdnowModels, testPipelineVariables, touchpointOnDay, uniqueName, waitFor } from "@cx/testing";
 import { peopleTouchpoints } from "@cx/workload";
-import type { Transport } from "@cx/kafka";
 import { describe, expect, it } from "vitest";
 import {
   byIdentifiers,

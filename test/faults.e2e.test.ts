@@ -15,7 +15,10 @@ import {
   deadLetterHeaders,
   ensurePipelineTopics,
   kafkaEnvSchema,
+  type Message,
+  type Producer,
   pipelineTopicsEnvSchema,
+  type Transport,
 } from "@cx/kafka";
 import {
   freePort,
@@ -35,8 +38,7 @@ import {
 } from "@cx/stage-records";
 import { cdnowModels, offerStoryVariables, uniqueName, waitFor } from "@cx/testing";
 import { peopleTouchpoints } from "@cx/workload";
-import { SchemaType } from "@kafkajs/confluent-schema-registry";
-import type { Message, Producer, Transport } from "@cx/kafka";
+import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   byIdentifiers,
@@ -222,7 +224,7 @@ function generatedStream(people: number, touchpoints: number, seed: number): Tou
 async function poisonRecords(codec: AvroCodec<Touchpoint>, registryUrl: string): Promise<Message[]> {
   const valid = generatedStream(1, 1, 999)[1] as Touchpoint;
   // A record whose schema id names a registered schema of another kind (JSON Schema).
-  const { id: jsonSchemaId } = await createSchemaRegistry(registryUrl).register(
+  const { id: jsonSchemaId } = await new SchemaRegistry({ host: registryUrl }).register(
     {
       type: SchemaType.JSON,
       schema: JSON.stringify({

@@ -1,13 +1,18 @@
 import type { Touchpoint } from "@cx/contracts";
 import { enricherEnvSchema, startEnricher } from "@cx/enricher";
 import { createInProcessKafka, createInProcessSchemaRegistry } from "@cx/in-process-kafka";
-import { createAvroCodec, pipelineTopicVariables, readPartitionsToEnd, waitUntilCaughtUp } from "@cx/kafka";
+import {
+  createAvroCodec,
+  pipelineTopicVariables,
+  readPartitionsToEnd,
+  type Transport,
+  waitUntilCaughtUp,
+} from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type EnrichedTouchpointRecord, enricherContracts } from "@cx/stage-records";
 import { touchpointOnDay, uniqueName } from "@cx/testing";
 import { createTouchpointPublisher } from "@cx/workload-publisher";
 import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Transport } from "@cx/kafka";
 import { describe, expect, it } from "vitest";
 
 const logger = createLogger("in-process-pipeline-test", process.env.TEST_LOG_LEVEL ?? "warn");

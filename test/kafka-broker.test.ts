@@ -1,7 +1,6 @@
-import { createKafka } from "@cx/kafka";
+import { createKafka, type Transport } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
-import type { Transport } from "@cx/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** Proves the broker version the project runs works with kafkajs 2.2.4 for everything we rely on. */
@@ -40,15 +39,17 @@ describe("Kafka broker with kafkajs", () => {
     const consumeAll = async (expected: number) => {
       const consumer = kafka.consumer({ groupId });
       await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
       const seen: string[] = [];
       await consumer.run({
         autoCommit: false,
-        eachMessage: async ({ message, partition }) => {
-          seen.push(String(message.value));
-          await consumer.commitOffsets([
-            { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
-          ]);
+        eachBatch: async ({ batch }) => {
+          for (const message of batch.messages) {
+            seen.push(String(message.value));
+            await consumer.commitOffsets([
+              { topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },
+            ]);
+          }
         },
       });
       await waitFor(
@@ -105,7 +106,7 @@ describe("Kafka broker with kafkajs", () => {
       await producer.send({ topic, messages: [{ key: "filler", value: "x" }] });
       const consumer = kafka.consumer({ groupId: uniqueName("reader") });
       await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
       const values: string[] = [];
       let caughtUp = false;
       await consumer.run({

@@ -8,7 +8,6 @@ import { createKafka } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { sinkEnvSchema } from "@cx/sink";
 import { testPipelineVariables, testServers, touchpointOnDay, uniqueName, waitFor } from "@cx/testing";
-import { Partitioners } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { publishTouchpoints } from "./support/pipeline";
 
@@ -95,7 +94,7 @@ describe("operations endpoints of services run as processes on the real broker",
         touchpointOnDay(day, { identifiers: { loyaltyId: `${secret}-${day % 3}` } }),
       );
       await publishTouchpoints(kafka, env, touchpoints);
-      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      const producer = kafka.producer();
       await producer.connect();
       await producer.send({
         topic: env.TOUCHPOINTS_TOPIC,

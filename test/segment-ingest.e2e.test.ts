@@ -15,6 +15,8 @@ import {
   createKafka,
   createSchemaRegistry,
   deadLetterHeaders,
+  type KafkaMessage,
+  type Transport,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type Sink, sinkEnvSchema, startSink } from "@cx/sink";
@@ -28,7 +30,6 @@ import {
 } from "@cx/testing";
 import { Analytics } from "@segment/analytics-node";
 import type { FastifyInstance } from "fastify";
-import type { KafkaMessage, Transport } from "@cx/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const logger = createLogger("segment-e2e", "warn");

@@ -8,6 +8,7 @@ import {
   createKafka,
   createSchemaRegistry,
   deadLetterHeaders,
+  type KafkajsTransport,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type Sink, type SinkEnv, sinkEnvSchema, startSink } from "@cx/sink";
@@ -22,7 +23,6 @@ import {
 } from "@cx/testing";
 import { sampleTouchpoints } from "@cx/workload";
 import { createTouchpointPublisher } from "@cx/workload-publisher";
-import type { Transport } from "@cx/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const logger = createLogger("sink-e2e", "warn");
@@ -30,7 +30,7 @@ const logger = createLogger("sink-e2e", "warn");
 describe("touchpoints through the real broker and registry into ClickHouse", () => {
   let clickhouse: ClickHouse;
   let env: SinkEnv;
-  let kafka: Transport;
+  let kafka: KafkajsTransport;
   let sink: Sink | undefined;
   const registry = () => createSchemaRegistry(env.SCHEMA_REGISTRY_URL);
   const runSink = async () => {
@@ -146,7 +146,7 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
     await stopSink();
     const admin = kafka.admin();
     await admin.connect();
-    await admin.resetOffsets({ groupId: env.SINK_GROUP_ID, topic: env.TOUCHPOINTS_TOPIC, earliest: true });
+    await admin.resetOffsetsToEarliest(env.SINK_GROUP_ID, env.TOUCHPOINTS_TOPIC);
     expect(await consumerLag(admin, env.SINK_GROUP_ID, env.TOUCHPOINTS_TOPIC)).toBeGreaterThan(0);
     await admin.disconnect();
     await runSink();

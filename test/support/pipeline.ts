@@ -5,15 +5,16 @@ import {
   createSchemaRegistry,
   type GroupTopic,
   type KafkaEnv,
+  type KafkaMessage,
   type PipelineTopicsEnv,
   readPartitionsToEnd,
+  type SchemaRegistryClient,
+  type Transport,
   waitUntilCaughtUp,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type CustomerProfileRecord, enricherContracts } from "@cx/stage-records";
 import { createTouchpointPublisher } from "@cx/workload-publisher";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { KafkaMessage, Transport } from "@cx/kafka";
 
 /** Shared by the cross-service tests: write touchpoints, wait for stages, read what they wrote. */
 const logger = createLogger("test-support", "warn");
@@ -23,7 +24,7 @@ export async function publishTouchpoints(
   kafka: Transport,
   env: Env,
   touchpoints: readonly Touchpoint[],
-  registry: SchemaRegistry = createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
+  registry: SchemaRegistryClient = createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
 ) {
   const publisher = await createTouchpointPublisher(kafka, registry, env);
   await publisher.publish(touchpoints);
@@ -59,7 +60,7 @@ export async function readAvroTopic<T>(
   env: Pick<KafkaEnv, "SCHEMA_REGISTRY_URL">,
   topic: string,
   schema: object,
-  registry: SchemaRegistry = createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
+  registry: SchemaRegistryClient = createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
 ): Promise<{ key: string; value: T | null }[]> {
   const codec = await createAvroCodec<T>(registry, topic, schema);
   const decoded: { key: string; value: T | null }[] = [];

@@ -39,7 +39,7 @@ async function collect(kafka: Kafka, groupId: string, topic: string, options: { 
   let failures = options.fail ?? 0;
   const consumer = kafka.consumer({ groupId, retry: { initialRetryTime: 5 } });
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,

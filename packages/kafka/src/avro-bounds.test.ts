@@ -4,7 +4,8 @@ import avro from "avsc";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { avroBoundsProblem } from "./avro-bounds";
-import { createAvroCodec, createSchemaRegistry } from "./avro-codec";
+import { createAvroCodec } from "./avro-codec";
+import { createSchemaRegistry } from "./confluent-registry";
 
 const header = (schemaId: number) => {
   const bytes = Buffer.alloc(5);

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { testKafkaEnv, uniqueName } from "@cx/testing";
-import { SchemaType } from "@kafkajs/confluent-schema-registry";
+import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import { describe, expect, it } from "vitest";
-import { createAvroCodec, createSchemaRegistry } from "./avro-codec";
+import { createAvroCodec } from "./avro-codec";
+import { createSchemaRegistry } from "./confluent-registry";
 
 const schema = {
   type: "record",
@@ -37,7 +38,7 @@ describe("createAvroCodec on the real registry", () => {
     const { SCHEMA_REGISTRY_URL } = testKafkaEnv();
     const registry = createSchemaRegistry(SCHEMA_REGISTRY_URL);
     const codec = await createAvroCodec(registry, uniqueName("codec_kind"), schema);
-    const { id: jsonSchemaId } = await registry.register(
+    const { id: jsonSchemaId } = await new SchemaRegistry({ host: SCHEMA_REGISTRY_URL }).register(
       {
         type: SchemaType.JSON,
         schema: JSON.stringify({ type: "object", properties: { id: { type: "string" } } }),

@@ -1,8 +1,6 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import avro from "avsc";
 import { avroBoundsProblem } from "./avro-bounds";
-import { TransientError } from "./transient-error";
+import type { SchemaRegistryClient } from "./schema-registry";
 
 /** A decode either yields the value or says why the bytes can never be decoded (a poison record). */
 export type DecodeResult<T> =
@@ -22,49 +20,19 @@ export interface AvroCodec<T> {
   decode(buffer: Buffer): Promise<DecodeResult<T>>;
 }
 
-export function createSchemaRegistry(url: string): SchemaRegistry {
-  return new SchemaRegistry({ host: url, clientId: "cx-pipeline" });
-}
-
 const wireHeaderBytes = 5;
 
-const hasStatus = (error: unknown, status: number): boolean =>
-  typeof error === "object" && error !== null && (error as { status?: unknown }).status === status;
-const isNotFound = (error: unknown) => hasStatus(error, 404);
-
 /**
- * Registers `schema` under `<topic>-value` (Confluent's TopicNameStrategy) with FULL_TRANSITIVE
- * compatibility, so every version can be read by every reader, old or new; the registry refuses a
- * version that breaks that. Services starting together race to register a new subject: one may
- * set the rule after another did (the registry answers 409), or find the subject registered by
- * another that has not set its rule yet (the registry's default, NONE, does not match). Either way
- * the other is about to finish: a few retries find the rule set and check that it matches; a schema
- * the registry refuses as incompatible, or a subject really set to another level, still fails.
+ * A codec for `<topic>-value` (Confluent's TopicNameStrategy): registers `schema` there (see
+ * SchemaRegistryClient.registerAvro) and writes the Confluent wire format itself.
  */
 export async function createAvroCodec<T>(
-  registry: SchemaRegistry,
+  registry: SchemaRegistryClient,
   topic: string,
   schema: object,
 ): Promise<AvroCodec<T>> {
   const subject = `${topic}-value`;
-  const register = () =>
-    registry.register(
-      { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-      { subject, compatibility: COMPATIBILITY.FULL_TRANSITIVE },
-    );
-  const racing = (error: unknown) =>
-    hasStatus(error, 409) ||
-    (error as Error | undefined)?.name === "ConfluentSchemaRegistryCompatibilityError";
-  let id: number;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      ({ id } = await register());
-      break;
-    } catch (error) {
-      if (!racing(error) || attempt === 5) throw error;
-      await sleep(50 * attempt);
-    }
-  }
+  const id = await registry.registerAvro(subject, schema);
   // The registry client would build the reader type and a resolver on every decode (measured: most
   // of a consumer's CPU); both are built once here, the resolver once per writer schema.
   const readerType = avro.Type.forSchema(schema as avro.Schema);
@@ -95,7 +63,11 @@ export async function createAvroCodec<T>(
   return {
     subject,
     schemaId: id,
-    encode: (value) => registry.encode(id, value),
+    encode: async (value) => {
+      const header = Buffer.alloc(wireHeaderBytes);
+      header.writeInt32BE(id, 1);
+      return Buffer.concat([header, readerType.toBuffer(value)]);
+    },
     async decode(buffer) {
       if (buffer.length < wireHeaderBytes || buffer[0] !== 0) {
         return { ok: false, reason: "not in Confluent wire format (expected magic byte 0 and a schema id)" };
@@ -123,31 +95,36 @@ export async function createAvroCodec<T>(
 
 type WriterSchema = { readonly schema: avro.Schema } | { readonly reason: string };
 
-/**
- * The writer's schema for an id, or why the id can never be read as Avro (unknown, or a schema of
- * another kind: JSON Schema, Protobuf). A registry that cannot be reached or answers with an error
- * throws a TransientError: the record waits for the registry instead of being dead-lettered.
- */
-async function fetchWriterSchema(registry: SchemaRegistry, id: number): Promise<WriterSchema> {
-  let found: unknown;
-  try {
-    found = await registry.getSchema(id);
-  } catch (error) {
-    if (isNotFound(error)) return { reason: `unknown schema id ${id}` };
-    if (typeof (error as { status?: unknown }).status === "number" || isNetworkError(error))
-      throw new TransientError(`schema registry: ${(error as Error).message}`, { cause: error });
-    // The registry answered, but the library could not make a schema of it (another kind).
-    return { reason: `schema id ${id} is not an Avro schema: ${(error as Error).message}` };
-  }
-  const avroSchema = found as { schema?: unknown };
-  if (typeof avroSchema?.schema !== "function") return { reason: `schema id ${id} is not an Avro schema` };
-  try {
-    return { schema: (avroSchema.schema as () => avro.Schema)() };
-  } catch (error) {
-    return { reason: `schema id ${id} is not an Avro schema: ${(error as Error).message}` };
-  }
+/** The writer's schema for an id, or why the id can never be read as Avro (unknown, another kind). */
+async function fetchWriterSchema(registry: SchemaRegistryClient, id: number): Promise<WriterSchema> {
+  const found = await registry.schemaById(id);
+  if (found.kind === "unknown") return { reason: `unknown schema id ${id}` };
+  if (found.kind === "not-avro") return { reason: `schema id ${id} is not an Avro schema: ${found.reason}` };
+  return { schema: found.schema as avro.Schema };
 }
 
-const isNetworkError = (error: unknown) =>
-  typeof (error as { code?: unknown }).code === "string" ||
-  /network|socket|connect|timed? ?out|fetch failed/i.test(String((error as Error).message));
+/**
+ * Decodes any record in the Confluent wire format with its writer's schema (for tools and tests
+ * that read what others wrote, without a reader schema of their own). Throws on what cannot be read.
+ */
+export function createWriterSchemaDecoder(
+  registry: SchemaRegistryClient,
+): (buffer: Buffer) => Promise<unknown> {
+  const types = new Map<number, Promise<avro.Type>>();
+  const typeOf = (id: number) => {
+    let type = types.get(id);
+    if (!type) {
+      type = fetchWriterSchema(registry, id).then((writer) => {
+        if ("reason" in writer) throw new Error(writer.reason);
+        return avro.Type.forSchema(writer.schema);
+      });
+      type.catch(() => types.delete(id));
+      types.set(id, type);
+    }
+    return type;
+  };
+  return async (buffer) => {
+    if (buffer.length < wireHeaderBytes || buffer[0] !== 0) throw new Error("not in Confluent wire format");
+    return (await typeOf(buffer.readInt32BE(1))).fromBuffer(buffer.subarray(wireHeaderBytes));
+  };
+}

@@ -1,6 +1,6 @@
-import type { Transport } from "./transport";
 import type { AvroCodec } from "./avro-codec";
 import { createIdempotentProducer } from "./renewing-producer";
+import type { Transport } from "./transport";
 
 export interface OutgoingRecord<T> {
   /** Records of one customer share a key, so they land on one partition and keep their order. */

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@cx/logging";
 import { withTimeout } from "@cx/observability";
-import type { Consumer, PartitionAssigner, Transport } from "./transport";
 import { ConsumerHealth } from "./consumer-health";
 import type { DeadLetterPublisher } from "./dead-letters";
 import { offsetCommitter } from "./offset-committer";
@@ -9,6 +8,7 @@ import { type BatchContext, PartitionHandler } from "./partition-handler";
 import { defaultRetryPolicy, type RetryPolicy } from "./retry";
 import type { ConsumedTopic, DecodedRecord } from "./sort-batch";
 import { isTransientError } from "./transient-error";
+import type { AssignmentStrategy, Consumer, Transport } from "./transport";
 
 export type { BatchContext } from "./partition-handler";
 export type { ConsumedTopic, DecodedRecord } from "./sort-batch";
@@ -22,8 +22,8 @@ export interface BatchConsumerOptions<T> {
   readonly sources: readonly ConsumedTopic<T>[];
   /** Names this consumer in dead letters and logs. */
   readonly stage: string;
-  /** Replaces Kafka's default assignment (e.g. to give one member every partition). */
-  readonly partitionAssigners?: PartitionAssigner[];
+  /** Replaces Kafka's default assignment (e.g. "single-owner" gives one member every partition). */
+  readonly assignment?: AssignmentStrategy;
   /**
    * Told the new assignment after every rebalance, before any batch of it is handled; stateful
    * stages drop what they no longer own and restore what they newly own lazily in handleBatch.
@@ -121,7 +121,7 @@ export async function startBatchConsumer<T>(options: BatchConsumerOptions<T>): P
   const createMember = async (): Promise<Consumer> => {
     const consumer = kafka.consumer({
       groupId,
-      ...(options.partitionAssigners ? { partitionAssigners: options.partitionAssigners } : {}),
+      ...(options.assignment ? { assignment: options.assignment } : {}),
       ...options.fetch,
       // kafkajs restarts by itself after retriable errors only; the supervisor handles the rest.
       retry: { restartOnFailure: async () => false },

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Transport } from "./transport";
 import { consumerLag } from "./consumer-lag";
+import type { Transport } from "./transport";
 
 /** A consumer group and one topic it reads. */
 export interface GroupTopic {

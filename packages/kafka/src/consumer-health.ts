@@ -1,6 +1,6 @@
 import { healthBounds, liveness, metrics, readiness, withTimeout } from "@cx/observability";
-import type { Admin, Transport } from "./transport";
 import { partitionLags } from "./consumer-lag";
+import type { Admin, Transport } from "./transport";
 
 type Lag = { topic: string; partition: number; lag: number };
 type Assignment = Readonly<Record<string, readonly number[]>>;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type DeadLetterCategory, deadLetterCategory, metrics } from "@cx/observability";
-import type { Message, MessageHeaders, Producer } from "./transport";
 import { chunkTopicMessages } from "./send-chunks";
+import type { Message, MessageHeaders, Producer } from "./transport";
 
 /** Where a dead letter came from: a position in a topic, or the system that posted it to the gateway. */
 export type DeadLetterSource =

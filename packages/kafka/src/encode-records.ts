@@ -1,5 +1,5 @@
-import type { Message } from "./transport";
 import type { AvroCodec } from "./avro-codec";
+import type { Message } from "./transport";
 
 /** A record to write; a null value is a tombstone (deletes the key from a compacted topic). */
 export interface KeyedRecord<T> {

@@ -1,6 +1,6 @@
-import type { Message } from "./transport";
 import { describe, expect, it } from "vitest";
 import { createGroupSender } from "./group-sender";
+import type { Message } from "./transport";
 
 const message = (value: string): Message => ({ key: "k", value });
 

@@ -1,5 +1,5 @@
 export { type AvroBounds, avroBoundsProblem, defaultAvroBounds } from "./avro-bounds";
-export { type AvroCodec, createAvroCodec, createSchemaRegistry, type DecodeResult } from "./avro-codec";
+export { type AvroCodec, createAvroCodec, createWriterSchemaDecoder, type DecodeResult } from "./avro-codec";
 export { type AvroProducer, createAvroProducer, type OutgoingRecord } from "./avro-producer";
 export {
   type Assignment,
@@ -19,7 +19,7 @@ export {
   type PartitionBatch,
 } from "./batch-group";
 export { type CaughtUpOptions, type GroupTopic, waitUntilCaughtUp } from "./caught-up";
-export { coPartitionedAssigner } from "./kafkajs/co-partitioned-assigner";
+export { createSchemaRegistry } from "./confluent-registry";
 export { consumerLag } from "./consumer-lag";
 export {
   type DeadLetter,
@@ -31,6 +31,7 @@ export {
 export { encodeRecords, type KeyedRecord } from "./encode-records";
 export { createGroupSender } from "./group-sender";
 export { createKafka, type KafkaEnv, kafkaEnvSchema } from "./kafkajs/kafka-config";
+export { type BrokerAdmin, type KafkajsTransport, kafkajsTransport } from "./kafkajs/kafkajs-transport";
 export { createTransactionalProducer, inTransaction, PartitionProducers } from "./partition-producers";
 export { PartitionStates, readLatestPerKey } from "./partition-state";
 export {
@@ -42,8 +43,26 @@ export {
 } from "./pipeline-topics";
 export { readPartitionsToEnd } from "./read-to-end";
 export { createIdempotentProducer } from "./renewing-producer";
+export type { SchemaLookup, SchemaRegistryClient } from "./schema-registry";
 export { chunkTopicMessages, maxRequestBytes } from "./send-chunks";
-export { singleOwnerAssigner } from "./kafkajs/single-owner-assigner";
 export { maxRecordBytes } from "./sort-batch";
 export { ensureTopics, type TopicSpec } from "./topics";
 export { isTransientError, TransientError } from "./transient-error";
+export type {
+  Admin,
+  AssignmentStrategy,
+  Batch,
+  Consumer,
+  ConsumerConfig,
+  EachBatchPayload,
+  KafkaMessage,
+  Message,
+  MessageHeaders,
+  Producer,
+  ProducerConfig,
+  RecordMetadata,
+  TopicMessages,
+  Transaction,
+  Transport,
+} from "./transport";
+export { consumerEvents } from "./transport";

@@ -1,6 +1,6 @@
-import type { Consumer } from "./transport";
 import { describe, expect, it } from "vitest";
 import { offsetCommitter } from "./offset-committer";
+import type { Consumer } from "./transport";
 
 type Offsets = Parameters<Consumer["commitOffsets"]>[0];
 

@@ -1,5 +1,5 @@
-import type { Consumer } from "./transport";
 import type { Commit } from "./partition-handler";
+import type { Consumer } from "./transport";
 
 interface Due {
   readonly topic: string;

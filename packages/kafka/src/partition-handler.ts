@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@cx/logging";
 import { metrics } from "@cx/observability";
-import type { EachBatchPayload } from "./transport";
 import type { DeadLetter, DeadLetterPublisher } from "./dead-letters";
 import type { RetryPolicy } from "./retry";
 import { type ConsumedTopic, type DecodedRecord, sortBatch } from "./sort-batch";
+import type { EachBatchPayload } from "./transport";
 
 export interface BatchContext {
   readonly topic: string;

@@ -1,6 +1,6 @@
-import type { Producer, Transaction } from "./transport";
 import { describe, expect, it } from "vitest";
 import { inTransaction } from "./partition-producers";
+import type { Producer, Transaction } from "./transport";
 
 /** A producer whose transactions do what the test says, recording the calls. */
 function fakeProducer(behaviour: { begin?: Error; work?: Error; commit?: Error; abort?: Error }) {

@@ -1,5 +1,5 @@
-import { type Kafka, Partitioners, type Producer, type Transaction } from "kafkajs";
 import { connectObserved } from "./consumer-observability";
+import type { Producer, Transaction, Transport } from "./transport";
 
 /**
  * A connected producer for Kafka transactions (fencing by `transactionalId`). A transaction begun
@@ -8,12 +8,14 @@ import { connectObserved } from "./consumer-observability";
  * They end after about 25 s: a broker away for longer fails the batch, whose partition then waits
  * and retries (see PartitionHandler) instead of holding the fetch loop past its heartbeats.
  */
-export async function createTransactionalProducer(kafka: Kafka, transactionalId: string): Promise<Producer> {
+export async function createTransactionalProducer(
+  kafka: Transport,
+  transactionalId: string,
+): Promise<Producer> {
   const producer = kafka.producer({
     transactionalId,
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
     retry: { initialRetryTime: 10, maxRetryTime: 2000, retries: 20 },
   });
   await connectObserved(producer, transactionalId);
@@ -64,7 +66,7 @@ export class PartitionProducers {
   private readonly producers = new Map<number, Promise<Producer>>();
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly kafka: Transport,
     private readonly prefix: string,
   ) {}
 

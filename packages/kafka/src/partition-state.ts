@@ -1,8 +1,8 @@
 import type { Logger } from "@cx/logging";
-import type { Transport } from "./transport";
 import type { AvroCodec } from "./avro-codec";
 import { readPartitionsToEnd } from "./read-to-end";
 import { TransientError } from "./transient-error";
+import type { Transport } from "./transport";
 
 /**
  * The latest value per key of these partitions of a compacted changelog (null for a tombstone), as

@@ -1,7 +1,7 @@
-import type { Transport } from "./transport";
 import { z } from "zod";
 import type { KafkaEnv } from "./kafkajs/kafka-config";
 import { ensureTopics, type TopicSpec } from "./topics";
+import type { Transport } from "./transport";
 
 /** Topic names are configuration so that tests (and several pipelines on one cluster) can keep apart. */
 export const pipelineTopicsEnvSchema = z.object({

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@cx/logging";
-import type { KafkaMessage, Transport } from "./transport";
 import { TransientError } from "./transient-error";
+import type { KafkaMessage, Transport } from "./transport";
 
 /** A read that gets no fetch at all for this long has stalled (fetches return within 5 s when idle). */
 const defaultQuietMs = 15_000;
@@ -36,7 +36,7 @@ export async function readPartitionsToEnd(
     let read = 0;
     await consumer.connect();
     try {
-      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
       if (others.length > 0) {
         consumer.on(consumer.events.GROUP_JOIN, () => consumer.pause([{ topic, partitions: others }]));
       }

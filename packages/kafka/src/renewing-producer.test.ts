@@ -1,6 +1,6 @@
-import type { Producer, ProducerRecord, Transport } from "./transport";
 import { describe, expect, it } from "vitest";
 import { createIdempotentProducer } from "./renewing-producer";
+import type { Producer, ProducerRecord, Transport } from "./transport";
 
 /**
  * The broker-side failure (a producer's sequence numbers out of step after a broker restart) is

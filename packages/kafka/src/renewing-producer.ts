@@ -1,6 +1,5 @@
-import type { Producer, ProducerBatch, ProducerRecord, RecordMetadata, Transport } from "./transport";
-import { Partitioners } from "kafkajs";
 import { connectObserved } from "./consumer-observability";
+import type { Producer, ProducerBatch, ProducerRecord, RecordMetadata, Transport } from "./transport";
 
 let made = 0;
 
@@ -17,16 +16,13 @@ let made = 0;
 class RenewingProducer implements Producer {
   private current: Promise<Producer>;
   private closed = false;
-  private readonly listeners: Parameters<Producer["on"]>[] = [];
-  readonly events: Producer["events"];
 
   /** @param first the connected producer to begin with; `make` connects each replacement. */
   constructor(
-    private readonly first: Producer,
+    first: Producer,
     private readonly make: () => Promise<Producer>,
   ) {
     this.current = Promise.resolve(first);
-    this.events = first.events;
   }
 
   /** Connected from the start (see createIdempotentProducer). */
@@ -39,24 +35,7 @@ class RenewingProducer implements Producer {
     await (await this.current.catch(() => undefined))?.disconnect();
   }
 
-  isIdempotent(): boolean {
-    return true;
-  }
-
-  on: Producer["on"] = (...args: Parameters<Producer["on"]>) => {
-    this.listeners.push(args);
-    let remove: (() => void) | undefined;
-    void this.current.then((producer) => {
-      remove = producer.on(...(args as Parameters<Producer["on"]>));
-    });
-    return () => remove?.();
-  };
-
-  logger(): ReturnType<Producer["logger"]> {
-    return this.first.logger();
-  }
-
-  async transaction(): ReturnType<Producer["transaction"]> {
+  async transaction(): Promise<never> {
     throw new Error("an idempotent producer does not run transactions: use createTransactionalProducer");
   }
 
@@ -93,7 +72,6 @@ class RenewingProducer implements Producer {
     this.current = this.make();
     // A failed connect is reported by the next send, which renews again.
     this.current.catch(() => undefined);
-    for (const args of this.listeners) void this.current.then((producer) => producer.on(...args));
   }
 }
 
@@ -107,7 +85,6 @@ export async function createIdempotentProducer(kafka: Transport): Promise<Produc
     const producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
     });
     await connectObserved(producer, name);
     return producer;

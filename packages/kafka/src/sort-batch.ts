@@ -1,7 +1,7 @@
-import type { KafkaMessage, MessageHeaders } from "./transport";
 import type { AvroCodec } from "./avro-codec";
 import type { DeadLetter } from "./dead-letters";
 import { isTransientError } from "./transient-error";
+import type { KafkaMessage, MessageHeaders } from "./transport";
 
 export interface DecodedRecord<T> {
   readonly topic: string;

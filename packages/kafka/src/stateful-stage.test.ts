@@ -1,56 +1,14 @@
 import { createLogger } from "@cx/logging";
-import { createFreshTopics, testKafkaEnv, uniqueName, waitFor } from "@cx/testing";
-import type { Consumer } from "./transport";
+import { createFreshTopics, testKafkaEnv, uniqueName } from "@cx/testing";
 import { describe, expect, it } from "vitest";
 import { createKafka } from "./kafkajs/kafka-config";
 import { createTransactionalProducer } from "./partition-producers";
 import { readPartitionsToEnd } from "./read-to-end";
 import { createIdempotentProducer } from "./renewing-producer";
-import { singleOwnerAssigner } from "./kafkajs/single-owner-assigner";
 
 const logger = createLogger("stateful-stage-test", "error");
 
 describe("what stateful stages are built on", () => {
-  it("singleOwnerAssigner gives every partition to the member that joined first, and fails over", async () => {
-    const kafka = createKafka(testKafkaEnv(), logger);
-    const { owned: topic } = await createFreshTopics(kafka, { owned: 4 });
-    const groupId = uniqueName("owners");
-    const assigned = new Map<string, number[]>();
-    const join = async (name: string, startedAt: number): Promise<Consumer> => {
-      const consumer = kafka.consumer({ groupId, partitionAssigners: [singleOwnerAssigner(startedAt)] });
-      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-        assigned.set(name, [...(payload.memberAssignment[topic] ?? [])].sort());
-      });
-      await consumer.connect();
-      await consumer.subscribe({ topic });
-      await consumer.run({ eachMessage: async () => undefined });
-      return consumer;
-    };
-    const first = await join("first", 1000);
-    await waitFor(
-      async () => assigned.get("first"),
-      (partitions) => partitions?.length === 4,
-      { what: "first owner" },
-    );
-    const second = await join("second", 2000);
-    await waitFor(
-      async () => assigned.get("second"),
-      (partitions) => partitions !== undefined,
-      { what: "standby joins" },
-    );
-    expect(assigned.get("second")).toEqual([]);
-    expect(assigned.get("first")).toEqual([0, 1, 2, 3]);
-    await first.disconnect();
-    await waitFor(
-      async () => assigned.get("second"),
-      (partitions) => partitions?.length === 4,
-      {
-        what: "standby takes over",
-      },
-    );
-    await second.disconnect();
-  });
-
   it("readPartitionsToEnd reads chosen partitions up to their end, past transaction markers", async () => {
     const kafka = createKafka(testKafkaEnv(), logger);
     const { changelog: topic } = await createFreshTopics(kafka, {

@@ -29,11 +29,11 @@ describe("createTransactionalProducer on the real broker", () => {
     // The aborted record and its marker are in the log, but a read-committed consumer sees nothing.
     const consumer = kafka.consumer({ groupId: uniqueName("reader"), readUncommitted: false });
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     const seen: string[] = [];
     await consumer.run({
-      eachMessage: async ({ message }) => {
-        seen.push(String(message.value));
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) seen.push(String(message.value));
       },
     });
     await new Promise((resolve) => setTimeout(resolve, 2000));

@@ -141,6 +141,8 @@ export interface ConsumerConfig {
   minBytes?: number;
   maxBytes?: number;
   maxWaitTimeInMs?: number;
+  /** Whether records of open (and aborted) transactions are read too; false by default. */
+  readUncommitted?: boolean;
   allowAutoTopicCreation?: boolean;
   retry?: { restartOnFailure?: (error: Error) => Promise<boolean>; retries?: number };
 }
@@ -171,6 +173,8 @@ export interface Consumer {
   run(config: ConsumerRunConfig): Promise<void>;
   stop(): Promise<void>;
   commitOffsets(offsets: TopicPartitionOffset[]): Promise<void>;
+  /** Where a running consumer reads a partition from next (before its committed offset if need be). */
+  seek(position: TopicPartitionOffset): void;
   pause(topics: { topic: string; partitions?: number[] }[]): void;
   resume(topics: { topic: string; partitions?: number[] }[]): void;
   readonly events: typeof consumerEvents;
@@ -213,6 +217,8 @@ export interface Admin {
     topics: string[];
   }): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
   deleteGroups(groupIds: string[]): Promise<unknown>;
+  /** The cluster's id: offsets are positions in one cluster's logs. */
+  describeCluster(): Promise<{ clusterId: string }>;
 }
 
 /** One Kafka: a real broker (kafkajs) or memory. */

@@ -1,5 +1,4 @@
-import { ensureTopics } from "@cx/kafka";
-import type { Transport } from "@cx/kafka";
+import { ensureTopics, type Transport } from "@cx/kafka";
 import { uniqueName } from "./unique-name";
 
 /** How many partitions a fresh topic has, and whether it is compacted (a changelog). */

@@ -1,7 +1,10 @@
-import { createAvroCodec, createIdempotentProducer } from "@cx/kafka";
+import {
+  createAvroCodec,
+  createIdempotentProducer,
+  type SchemaRegistryClient,
+  type Transport,
+} from "@cx/kafka";
 import { type OfferRecord, offerContracts } from "@cx/stage-records";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Transport } from "@cx/kafka";
 
 /** A decision as the offer service writes it to cx.offers. */
 export function offerRecord(decisionId: string, channel: string, expiresInMs = 86_400_000): OfferRecord {
@@ -32,7 +35,7 @@ export function offerRecord(decisionId: string, channel: string, expiresInMs = 8
 /** Publishes decisions to the offers topic, keyed by customer as the offer service does. */
 export async function publishOffers(
   kafka: Transport,
-  registry: SchemaRegistry,
+  registry: SchemaRegistryClient,
   topic: string,
   offers: OfferRecord[],
 ) {

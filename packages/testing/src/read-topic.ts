@@ -18,10 +18,10 @@ export async function collectTopic(kafka: Transport, topic: string): Promise<Top
   const consumer = kafka.consumer({ groupId: uniqueName("reader"), maxWaitTimeInMs: 100 });
   const messages: KafkaMessage[] = [];
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
-    eachMessage: async ({ message }) => {
-      messages.push(message);
+    eachBatch: async ({ batch }) => {
+      messages.push(...batch.messages);
     },
   });
   return {

@@ -1,13 +1,12 @@
 import type { Touchpoint } from "@cx/contracts";
+import { createWriterSchemaDecoder, type SchemaRegistryClient, type Transport } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import type { OfferToAnswer, Workload } from "@cx/workload";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Transport } from "@cx/kafka";
 import type { TouchpointPublisher } from "./touchpoint-publisher";
 
 export interface OfferAnswererOptions {
   readonly kafka: Transport;
-  readonly registry: SchemaRegistry;
+  readonly registry: SchemaRegistryClient;
   readonly offersTopic: string;
   readonly groupId: string;
   readonly workload: Workload;
@@ -47,7 +46,8 @@ export async function startOfferAnswerer(options: OfferAnswererOptions): Promise
   const { workload, publisher, logger } = options;
   const consumer = options.kafka.consumer({ groupId: options.groupId, readUncommitted: false });
   await consumer.connect();
-  await consumer.subscribe({ topic: options.offersTopic, fromBeginning: true });
+  await consumer.subscribe({ topics: [options.offersTopic], fromBeginning: true });
+  const decode = createWriterSchemaDecoder(options.registry);
   let offers = 0;
   let answers = 0;
   let unknown = 0;
@@ -77,7 +77,7 @@ export async function startOfferAnswerer(options: OfferAnswererOptions): Promise
       const replies = [];
       for (const message of batch.messages) {
         if (!message.value) continue;
-        const offer = (await options.registry.decode(message.value)) as OfferToAnswer;
+        const offer = (await decode(message.value)) as OfferToAnswer;
         offers++;
         lastOfferAt = now();
         if (workload.personOf(offer.customerId) === undefined) {

@@ -5,9 +5,9 @@ import {
   ensurePipelineTopics,
   type KafkaEnv,
   type PipelineTopicsEnv,
+  type SchemaRegistryClient,
+  type Transport,
 } from "@cx/kafka";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Transport } from "@cx/kafka";
 
 export interface TouchpointPublisher {
   /**
@@ -22,7 +22,7 @@ const chunkSize = 500;
 
 export async function createTouchpointPublisher(
   kafka: Transport,
-  registry: SchemaRegistry,
+  registry: SchemaRegistryClient,
   env: PipelineTopicsEnv & Pick<KafkaEnv, "KAFKA_PARTITIONS" | "KAFKA_REPLICATION_FACTOR">,
 ): Promise<TouchpointPublisher> {
   await ensurePipelineTopics(kafka, env);

@@ -1,8 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { createIdempotentProducer, createKafka, kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
+import {
+  createIdempotentProducer,
+  createKafka,
+  kafkaEnvSchema,
+  type Message,
+  pipelineTopicsEnvSchema,
+  type Transport,
+} from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { createProgress } from "@cx/pipeline";
-import type { Message, Transport } from "@cx/kafka";
 import { z } from "zod";
 import { commandEnv, requireBroker } from "./command-env";
 import { countedScale, publishTouchpoints } from "./produce";
@@ -38,7 +44,7 @@ async function readRange(
   const remaining = new Set(range.partitions.filter((partition) => range.endOf(partition) > range.from));
   if (remaining.size === 0) return;
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => {
     finish = resolve;

@@ -6,12 +6,9 @@ import {
   pipelineTopicsEnvSchema,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
-import kafkajs from "kafkajs";
 import { z } from "zod";
 import { commandEnv, requireBroker } from "./command-env";
 
-// kafkajs is CommonJS: its enums are on the default export, not named ESM exports.
-const { ConfigResourceTypes } = kafkajs;
 const topicsEnvSchema = z.object({ ...kafkaEnvSchema.shape, ...pipelineTopicsEnvSchema.shape });
 
 /** What `cx topics` does: creates what is missing unless --check, then the table; exit 1 if one differs. */
@@ -27,22 +24,10 @@ export async function runTopics(options: { check?: boolean }): Promise<void> {
     const existing = new Set(await admin.listTopics());
     const present = specs.filter((spec) => existing.has(spec.topic));
     const { topics } = await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.topic) });
-    const configs =
-      present.length === 0
-        ? { resources: [] }
-        : await admin.describeConfigs({
-            includeSynonyms: false,
-            resources: present.map((spec) => ({
-              type: ConfigResourceTypes.TOPIC,
-              name: spec.topic,
-              configNames: ["cleanup.policy"],
-            })),
-          });
+    const policies = await admin.cleanupPolicies(present.map((spec) => spec.topic));
     const rows = specs.map((spec) => {
       const partitions = topics.find((topic) => topic.name === spec.topic)?.partitions.length;
-      const policy = configs.resources
-        .find((resource) => resource.resourceName === spec.topic)
-        ?.configEntries.find((entry) => entry.configName === "cleanup.policy")?.configValue;
+      const policy = policies.get(spec.topic);
       const compacted = policy?.includes("compact") ?? false;
       const status = !existing.has(spec.topic)
         ? "missing"

@@ -7,10 +7,14 @@ import {
   encodeRecords,
   ensurePipelineTopics,
   inTransaction,
+  type Message,
   PartitionProducers,
   PartitionStates,
+  type Producer,
   readLatestPerKey,
+  type SchemaRegistryClient,
   startBatchConsumer,
+  type Transport,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { StopStack } from "@cx/runtime";
@@ -22,8 +26,6 @@ import {
   type OfferRecord,
   offerContracts,
 } from "@cx/stage-records";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Message, Producer, Transport } from "@cx/kafka";
 import type { DispatcherEnv } from "./config";
 import { afterAttempt, endpointName, type StepOutcome, withoutAttempt } from "./delivery-step";
 import { DisabledEndpoints } from "./disabled-endpoints";
@@ -34,7 +36,7 @@ import { type Endpoint, offerWebhook } from "./webhook-message";
 
 export interface DispatcherDeps {
   readonly kafka: Transport;
-  readonly registry: SchemaRegistry;
+  readonly registry: SchemaRegistryClient;
   readonly logger: Logger;
   readonly env: DispatcherEnv;
   readonly now?: () => number;

@@ -10,9 +10,11 @@ import {
   groupOffsets,
   handledTogether,
   inTransaction,
+  type Producer,
   readLatestPerKey,
-  singleOwnerAssigner,
+  type SchemaRegistryClient,
   startBatchConsumer,
+  type Transport,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { StopStack } from "@cx/runtime";
@@ -22,14 +24,12 @@ import {
   type IdentityCommand,
   type IdentityEventRecord,
 } from "@cx/stage-records";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Producer, Transport } from "@cx/kafka";
 import type { EnricherEnv } from "./config";
 import { type AppliedBatches, type IdentityBatch, identifyBatches } from "./identify-batches";
 
 export interface StageDeps {
   readonly kafka: Transport;
-  readonly registry: SchemaRegistry;
+  readonly registry: SchemaRegistryClient;
   readonly logger: Logger;
   readonly env: EnricherEnv;
 }
@@ -113,7 +113,7 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
       },
       { topic: env.IDENTITY_COMMANDS_TOPIC, codec: codecs.command },
     ],
-    partitionAssigners: [singleOwnerAssigner()],
+    assignment: "single-owner",
     onAssignment(_assignment, joinedAs) {
       // Another member may have owned the graph since this one last did: read it again.
       if (joinedAs !== memberId) graph = undefined;

@@ -2,11 +2,16 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Touchpoint, touchpointContract } from "@cx/contracts";
-import { createAvroCodec, createSchemaRegistry, deadLetterHeaders } from "@cx/kafka";
+import {
+  createAvroCodec,
+  createSchemaRegistry,
+  deadLetterHeaders,
+  type KafkaMessage,
+  type Transport,
+} from "@cx/kafka";
 import { startLocalKafka } from "@cx/local-servers";
 import { collectTopic, readTopic, type TopicCollector } from "@cx/testing";
 import type { FastifyInstance } from "fastify";
-import type { KafkaMessage, Transport } from "@cx/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayEnv } from "./config";
 import { auth, gatewayEnv, json, samples, startGateway } from "./test-gateway";

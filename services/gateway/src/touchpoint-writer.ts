@@ -7,11 +7,12 @@ import {
   type DeadLetter,
   DeadLetterPublisher,
   ensurePipelineTopics,
+  type Producer,
+  type SchemaRegistryClient,
+  type Transport,
 } from "@cx/kafka";
 import { withTimeout } from "@cx/observability";
 import type { OfferResponseRecord } from "@cx/offers";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Producer, Transport } from "@cx/kafka";
 import type { GatewayEnv } from "./config";
 
 /** Kafka did not acknowledge in time; the request must be answered 503 and retried by the client. */
@@ -41,7 +42,7 @@ async function withinDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T
 
 export async function createKafkaTouchpointWriter(
   kafka: Transport,
-  registry: SchemaRegistry,
+  registry: SchemaRegistryClient,
   env: GatewayEnv,
 ): Promise<TouchpointWriter> {
   await ensurePipelineTopics(kafka, env);

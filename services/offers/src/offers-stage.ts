@@ -1,6 +1,5 @@
 import {
   chunkTopicMessages,
-  coPartitionedAssigner,
   createAvroCodec,
   createIdempotentProducer,
   type DeadLetter,
@@ -9,10 +8,14 @@ import {
   encodeRecords,
   ensurePipelineTopics,
   inTransaction,
+  type Message,
   PartitionProducers,
   PartitionStates,
   readLatestPerKey,
+  type SchemaRegistryClient,
   startBatchConsumer,
+  type TopicMessages,
+  type Transport,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import {
@@ -34,15 +37,13 @@ import {
   outcomeRecord,
   type SuppressedRecord,
 } from "@cx/stage-records";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Message, TopicMessages, Transport } from "@cx/kafka";
 import { type OffersEnv, offerSettings } from "./config";
 import { countDecisions, decisionLog } from "./decision-metrics";
 import { PartitionOffers, type PartitionOutputs } from "./partition-offers";
 
 export interface OffersDeps {
   readonly kafka: Transport;
-  readonly registry: SchemaRegistry;
+  readonly registry: SchemaRegistryClient;
   readonly logger: Logger;
   readonly env: OffersEnv;
 }
@@ -253,7 +254,7 @@ export async function startOffersService({
       },
     ],
     // Both topics are keyed by customer id: partition p of each must reach p's state.
-    partitionAssigners: [coPartitionedAssigner()],
+    assignment: "co-partitioned",
     // State, learner and transactional producer are per partition: a partition's transaction does
     // not wait for the others' (they took turns, ~30 ms each, which added up in a decision's latency).
     partitionsConsumedConcurrently: env.KAFKA_PARTITIONS,

@@ -1,11 +1,9 @@
 import type { ClickHouse } from "@cx/clickhouse";
 import type { Touchpoint } from "@cx/contracts";
-import { waitUntilCaughtUp } from "@cx/kafka";
+import { type SchemaRegistryClient, type Transport, waitUntilCaughtUp } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { createWorkload } from "@cx/workload";
 import { createTouchpointPublisher, type OfferAnswerer, startOfferAnswerer } from "@cx/workload-publisher";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Transport } from "@cx/kafka";
 import type { PipelineEnv } from "./config";
 import type { Progress } from "./progress";
 import { startPipelineStages } from "./stages";
@@ -29,7 +27,7 @@ export interface DemoRun {
 
 export interface DemoDeps {
   readonly kafka: Transport;
-  readonly registry: SchemaRegistry;
+  readonly registry: SchemaRegistryClient;
   readonly clickhouse: ClickHouse;
   readonly logger: Logger;
   readonly env: PipelineEnv;

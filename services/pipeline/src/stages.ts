@@ -1,12 +1,10 @@
 import type { ClickHouse } from "@cx/clickhouse";
 import { startEnricher } from "@cx/enricher";
-import type { GroupTopic } from "@cx/kafka";
+import type { GroupTopic, SchemaRegistryClient, Transport } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { startOffersService } from "@cx/offers-service";
 import { StopStack } from "@cx/runtime";
 import { startSink } from "@cx/sink";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Transport } from "@cx/kafka";
 import type { PipelineEnv } from "./config";
 
 export interface PipelineStages {
@@ -57,7 +55,7 @@ export function pipelineConsumerGroups(env: PipelineEnv): {
  */
 export async function startPipelineStages(deps: {
   kafka: Transport;
-  registry: SchemaRegistry;
+  registry: SchemaRegistryClient;
   clickhouse: ClickHouse;
   logger: Logger;
   env: PipelineEnv;

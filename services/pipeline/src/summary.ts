@@ -1,7 +1,6 @@
 import { type ClickHouse, runPackedQuery } from "@cx/clickhouse";
-import { deadLetterHeaders, readPartitionsToEnd } from "@cx/kafka";
+import { deadLetterHeaders, readPartitionsToEnd, type Transport } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
-import type { Transport } from "@cx/kafka";
 
 type Row = Record<string, unknown>;
 

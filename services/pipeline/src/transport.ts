@@ -1,13 +1,17 @@
 import { ConfigError } from "@cx/config";
 import { createInProcessKafka, createInProcessSchemaRegistry } from "@cx/in-process-kafka";
-import { createKafka, createSchemaRegistry, type KafkaEnv } from "@cx/kafka";
+import {
+  createKafka,
+  createSchemaRegistry,
+  type KafkaEnv,
+  type SchemaRegistryClient,
+  type Transport,
+} from "@cx/kafka";
 import type { Logger } from "@cx/logging";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Transport } from "@cx/kafka";
 
-export interface Transport {
+export interface PipelineTransport {
   readonly kafka: Transport;
-  readonly registry: SchemaRegistry;
+  readonly registry: SchemaRegistryClient;
   /** True when no broker is configured and the stages talk inside this process. */
   readonly embedded: boolean;
   readonly describe: string;
@@ -24,7 +28,7 @@ export function openTransport(
   env: NodeJS.ProcessEnv,
   config: Pick<KafkaEnv, "KAFKA_BROKERS" | "KAFKA_CLIENT_ID" | "SCHEMA_REGISTRY_URL">,
   logger: Logger,
-): Transport {
+): PipelineTransport {
   const missing = ["KAFKA_BROKERS", "SCHEMA_REGISTRY_URL"].filter((name) => !env[name]);
   if (missing.length === 1)
     throw new ConfigError([

@@ -1,17 +1,17 @@
 import type { ClickHouse } from "@cx/clickhouse";
-import type { DecodedRecord } from "@cx/kafka";
 import {
   type AvroCodec,
   createAvroCodec,
   createIdempotentProducer,
   DeadLetterPublisher,
+  type DecodedRecord,
   ensurePipelineTopics,
+  type SchemaRegistryClient,
   startBatchConsumer,
+  type Transport,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { StopStack } from "@cx/runtime";
-import type { SchemaRegistry } from "@kafkajs/confluent-schema-registry";
-import type { Transport } from "@cx/kafka";
 import type { SinkEnv } from "./config";
 import { eraseCustomers, erasedUntil, erasureOf, loadErasedCustomers } from "./erasure";
 import { type TableFeed, tableFeeds } from "./table-feeds";
@@ -20,7 +20,7 @@ import { WriteBatcher } from "./write-batcher";
 
 export interface SinkDeps {
   readonly kafka: Transport;
-  readonly registry: SchemaRegistry;
+  readonly registry: SchemaRegistryClient;
   readonly clickhouse: ClickHouse;
   readonly logger: Logger;
   readonly env: SinkEnv;

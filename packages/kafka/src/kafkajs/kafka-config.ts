@@ -1,8 +1,8 @@
 import { commaSeparatedList, positiveInt } from "@cx/config";
 import type { Logger } from "@cx/logging";
 import { Kafka, logLevel } from "kafkajs";
-import { type KafkajsTransport, kafkajsTransport } from "./kafkajs-transport";
 import { z } from "zod";
+import { type KafkajsTransport, kafkajsTransport } from "./kafkajs-transport";
 
 export const kafkaEnvSchema = z.object({
   KAFKA_BROKERS: commaSeparatedList.default(["127.0.0.1:9092"]),

@@ -8,7 +8,8 @@ const { ConfigResourceTypes, Partitioners } = kafkajs;
 
 /** What a real broker's transport adds: its cluster id and topic configs (for `cx topics`). */
 export interface BrokerAdmin extends Admin {
-  describeCluster(): Promise<{ clusterId: string }>;
+  /** Moves a group's committed offsets of a topic back to its start (the group must be empty). */
+  resetOffsetsToEarliest(groupId: string, topic: string): Promise<void>;
   /** Each topic's cleanup.policy, as the broker has it. */
   cleanupPolicies(topics: string[]): Promise<Map<string, string | undefined>>;
 }
@@ -51,6 +52,7 @@ export function kafkajsTransport(kafka: Kafka): KafkajsTransport {
         fetchOffsets: (options) => admin.fetchOffsets(options),
         deleteGroups: (groupIds) => admin.deleteGroups(groupIds),
         describeCluster: () => admin.describeCluster(),
+        resetOffsetsToEarliest: (groupId, topic) => admin.resetOffsets({ groupId, topic, earliest: true }),
         async cleanupPolicies(topics) {
           if (topics.length === 0) return new Map();
           const { resources } = await admin.describeConfigs({
