@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { startBatchConsumer } from "./batch-consumer";
 import { DeadLetterPublisher } from "./dead-letters";
 import { createKafka } from "./kafkajs/kafka-config";
+import { kafkajsTransport } from "./kafkajs/kafkajs-transport";
 import { createIdempotentProducer } from "./renewing-producer";
 
 const logger = createLogger("consumer-observability-test", "error");
@@ -101,11 +102,13 @@ describe("a batch consumer on the operations endpoints", () => {
 
   it("is not ready while a consumer has not joined its group or a producer is connecting", async () => {
     // Nothing answers on port 1: neither ever gets there, and the checks say which and why.
-    const unreachable = new Kafka({
-      brokers: ["127.0.0.1:1"],
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 1, initialRetryTime: 50 },
-    });
+    const unreachable = kafkajsTransport(
+      new Kafka({
+        brokers: ["127.0.0.1:1"],
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 1, initialRetryTime: 50 },
+      }),
+    );
     const stage = uniqueName("stranded");
     const producing = createIdempotentProducer(unreachable);
     const consuming = startBatchConsumer<string>({
