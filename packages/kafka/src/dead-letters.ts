@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { type DeadLetterCategory, deadLetterCategory, metrics } from "@cx/observability";
 import { chunkTopicMessages } from "./send-chunks";
+import type { DecodedRecord } from "./sort-batch";
 import type { Message, MessageHeaders, Producer } from "./transport";
 
 /** Where a dead letter came from: a position in a topic, or the system that posted it to the gateway. */
@@ -20,6 +21,24 @@ export interface DeadLetter {
   /** Which stage gave up on it (service name). */
   readonly stage: string;
   readonly source: DeadLetterSource;
+}
+
+/** The dead letter of a consumed record: its original key, bytes and headers, where it was, and why. */
+export function deadLetterOf(
+  record: Pick<DecodedRecord<unknown>, "key" | "raw" | "headers" | "topic" | "partition" | "offset">,
+  reason: string,
+  stage: string,
+  category?: DeadLetterCategory,
+): DeadLetter {
+  return {
+    key: record.key,
+    value: record.raw,
+    headers: record.headers,
+    reason,
+    ...(category ? { category } : {}),
+    stage,
+    source: { topic: record.topic, partition: record.partition, offset: record.offset },
+  };
 }
 
 /** Header names on every dead letter; the original headers are kept beside them. */

@@ -25,6 +25,7 @@ export {
   type DeadLetter,
   DeadLetterPublisher,
   deadLetterHeaders,
+  deadLetterOf,
   maxWholeDeadLetterBytes,
   truncatedDeadLetterBytes,
 } from "./dead-letters";
@@ -46,6 +47,7 @@ export { createIdempotentProducer } from "./renewing-producer";
 export type { SchemaLookup, SchemaRegistryClient } from "./schema-registry";
 export { chunkTopicMessages, maxRequestBytes } from "./send-chunks";
 export { maxRecordBytes } from "./sort-batch";
+export { type RunningStage, type StageOptions, type StageWrites, startStage } from "./stage";
 export { ensureTopics, type TopicSpec } from "./topics";
 export { isTransientError, TransientError } from "./transient-error";
 export type {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@cx/logging";
 import { metrics } from "@cx/observability";
-import type { DeadLetter, DeadLetterPublisher } from "./dead-letters";
+import { type DeadLetter, type DeadLetterPublisher, deadLetterOf } from "./dead-letters";
 import type { RetryPolicy } from "./retry";
 import { type ConsumedTopic, type DecodedRecord, sortBatch } from "./sort-batch";
 import type { EachBatchPayload } from "./transport";
@@ -197,15 +197,7 @@ export class PartitionHandler<T> {
   private async isolateRecord(record: DecodedRecord<T>, error: unknown, attempts: number): Promise<void> {
     const reason = `handler failed ${attempts} times on this record: ${(error as Error)?.message ?? String(error)}`;
     await this.options.deadLetters.publish([
-      {
-        key: record.key,
-        value: record.raw,
-        headers: record.headers,
-        reason,
-        category: "handler_failed",
-        stage: this.options.stage,
-        source: { topic: record.topic, partition: record.partition, offset: record.offset },
-      },
+      deadLetterOf(record, reason, this.options.stage, "handler_failed"),
     ]);
     this.options.logger.error(
       { err: error, topic: record.topic, partition: record.partition, offset: record.offset, attempts },

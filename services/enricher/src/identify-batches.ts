@@ -1,6 +1,6 @@
 import type { Touchpoint } from "@cx/contracts";
 import type { IdentityGraph } from "@cx/identity";
-import { type DeadLetter, nextTurnOfEventLoop, type PartitionBatch } from "@cx/kafka";
+import { type DeadLetter, deadLetterOf, nextTurnOfEventLoop, type PartitionBatch } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import type { IdentityCommand } from "@cx/stage-records";
 import {
@@ -44,14 +44,7 @@ export async function identifyBatches(
         const command = record.value as IdentityCommand;
         const reason = applyIdentityCommand(graph, command, now, out);
         if (reason)
-          refused.push({
-            key: record.key,
-            value: record.raw,
-            headers: record.headers,
-            reason: `identity command refused: ${reason}`,
-            stage: "enricher-identity",
-            source: { topic: record.topic, partition: record.partition, offset: record.offset },
-          });
+          refused.push(deadLetterOf(record, `identity command refused: ${reason}`, "enricher-identity"));
         else log.info({ command }, "identity command carried out");
       }
     } catch (error) {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ClickHouse } from "@cx/clickhouse";
-import { type DeadLetterPublisher, type DecodedRecord, isTransientError } from "@cx/kafka";
+import { type DeadLetterPublisher, type DecodedRecord, deadLetterOf, isTransientError } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { cancelStageChanges, closeCustomers, closedCustomers } from "./erasure";
 import { newRows, type RowIdentity } from "./event-dedup";
@@ -123,14 +123,7 @@ export function createTableWriter(deps: TableWriterDeps) {
     await deadLetters.publish(
       rejected.map(({ index, reason }) => {
         const { record } = candidates[index] as Candidate;
-        return {
-          key: record.key,
-          value: record.raw,
-          headers: record.headers,
-          reason,
-          stage: "sink",
-          source: { topic: record.topic, partition: record.partition, offset: record.offset },
-        };
+        return deadLetterOf(record, reason, "sink");
       }),
     );
     for (const { reason } of rejected)

@@ -1,0 +1,311 @@
+import type { Logger } from "@cx/logging";
+import { StopStack } from "@cx/runtime";
+import type { AvroCodec } from "./avro-codec";
+import { startBatchConsumer } from "./batch-consumer";
+import {
+  type BatchFailures,
+  groupOffsets,
+  handledTogether,
+  nextTurnOfEventLoop,
+  type PartitionBatch,
+} from "./batch-group";
+import { type DeadLetter, DeadLetterPublisher } from "./dead-letters";
+import { createTransactionalProducer, inTransaction, PartitionProducers } from "./partition-producers";
+import { PartitionStates, readLatestPerKey } from "./partition-state";
+import { createIdempotentProducer } from "./renewing-producer";
+import { chunkTopicMessages } from "./send-chunks";
+import type { ConsumedTopic } from "./sort-batch";
+import type { AssignmentStrategy, Producer, TopicMessages, Transport } from "./transport";
+
+/** What handling a batch produced: records for other stages, the state's changes, refused records. */
+export interface StageWrites {
+  readonly outputs: readonly TopicMessages[];
+  readonly changelog: readonly TopicMessages[];
+  /** Records the handler refuses (their dead letters carry the original bytes and the reason). */
+  readonly refused?: readonly DeadLetter[];
+  /** Told once these are written (e.g. to count decisions only once they are published). */
+  readonly onWritten?: () => void;
+}
+
+export interface StageOptions<In, State, Change> {
+  /** Names the stage in logs, metrics and dead letters. */
+  readonly name: string;
+  readonly kafka: Transport;
+  readonly logger: Logger;
+  readonly groupId: string;
+  readonly sources: readonly ConsumedTopic<In>[];
+  readonly assignment?: AssignmentStrategy;
+  readonly deadLetterTopic: string;
+  /** Partitions handled side by side; at least the owned partitions' count to group a fetch's batches. */
+  readonly concurrency: number;
+  readonly state: {
+    /**
+     * "per-partition": partition p of the input has its own state, restored from partition p of the
+     * changelog (the stage scales out by partition). "whole": one state for every partition (a graph
+     * that cannot be split), restored from the changelog's one partition; the stage has one owner.
+     */
+    readonly layout: "per-partition" | "whole";
+    readonly changelog: { readonly topic: string; readonly codec: Pick<AvroCodec<Change>, "decode"> };
+    /** Builds a partition's state from its changelog's latest value per key (tombstones are null). */
+    restore(latest: ReadonlyMap<string, Change | null>, partition: number): State;
+  };
+  /**
+   * "exactly-once": a batch's outputs, changelog, dead letters and input offsets are one transaction
+   * (its transactional id per partition, or the stage's for a "whole" state): a new owner fences
+   * the old, and nothing is written twice or lost across crashes. "at-least-once": outputs are sent
+   * before the changelog and offsets committed after both, so a crash repeats outputs, never loses them.
+   */
+  readonly delivery:
+    | { readonly guarantee: "exactly-once"; readonly transactionalId: string }
+    | { readonly guarantee: "at-least-once" };
+  /**
+   * Applies a batch to its partition's state. A throw leaves the state suspect: it is dropped and
+   * restored from the changelog, and the batches that shared it are handled again without this one.
+   */
+  handle(state: State, batch: PartitionBatch<In>): Promise<StageWrites> | StageWrites;
+}
+
+export interface RunningStage<State> {
+  /**
+   * Runs `work` on each owned partition's state, one at a time with that partition's batches, and
+   * writes what it returns like a batch's (for work on a clock: follow-ups, expiries).
+   */
+  eachState(work: (state: State, partition: number) => Promise<StageWrites>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const noWrites = () => ({
+  outputs: [] as TopicMessages[],
+  changelog: [] as TopicMessages[],
+  refused: [] as DeadLetter[],
+  written: [] as (() => void)[],
+});
+
+/**
+ * A stateful stage over Kafka, written once: it consumes a group's partitions, restores each
+ * owned partition's state from the changelog on its first batch (and after a rebalance to another
+ * member, or a failure), applies batches with the stage's handler, writes outputs, changelog, dead
+ * letters and input offsets with the stage's delivery guarantee, and stops in order (what started
+ * before a failed start is stopped too). Supervision, poison records, retries and health are the
+ * batch consumer's (startBatchConsumer).
+ */
+export async function startStage<In, State, Change>(
+  options: StageOptions<In, State, Change>,
+): Promise<RunningStage<State>> {
+  const { kafka, logger: log, state, delivery, name } = options;
+  const whole = state.layout === "whole";
+  const stateOf = (partition: number) => (whole ? 0 : partition);
+  const stack = new StopStack();
+  // Dead letters of undecodable records, and every write of an at-least-once stage.
+  const idempotentProducer = stack.add("idempotent producer", await createIdempotentProducer(kafka), (made) =>
+    made.disconnect(),
+  );
+  const deadLetters = new DeadLetterPublisher(idempotentProducer, options.deadLetterTopic);
+  const producers =
+    delivery.guarantee === "exactly-once"
+      ? stack.add(
+          "transactional producers",
+          whole
+            ? new WholeStageProducer(kafka, delivery.transactionalId)
+            : new PartitionProducers(kafka, delivery.transactionalId),
+          (made) => made.close(),
+        )
+      : undefined;
+  const states = new PartitionStates<State>(async (partitions) => {
+    const started = performance.now();
+    const latest = await readLatestPerKey(
+      kafka,
+      state.changelog.topic,
+      partitions,
+      state.changelog.codec,
+      log,
+    );
+    const restored = new Map(
+      [...latest].map(([partition, values]) => [partition, state.restore(values, partition)]),
+    );
+    log.info(
+      { partitions, ms: Math.round(performance.now() - started) },
+      "state restored from its changelog",
+    );
+    return restored;
+  });
+  const locks = new Map<number, Promise<unknown>>();
+  /** A state's batches and clock work take turns: both change it. */
+  const exclusively = <T>(key: number, work: () => Promise<T>): Promise<T> => {
+    const result = (locks.get(key) ?? Promise.resolve()).then(work);
+    locks.set(
+      key,
+      result.catch(() => undefined),
+    );
+    return result;
+  };
+
+  /** Writes with the stage's guarantee; `statePartition` picks the transactional producer. */
+  const write = async (
+    statePartition: number,
+    writes: StageWrites,
+    offsets?: readonly PartitionBatch<In>[],
+  ) => {
+    const refused = writes.refused ?? [];
+    if (!producers) {
+      for (const chunk of [...chunkTopicMessages(writes.outputs), ...chunkTopicMessages(writes.changelog)])
+        await idempotentProducer.sendBatch({ topicMessages: chunk, acks: -1 });
+      if (refused.length > 0) await deadLetters.publish(refused);
+      return;
+    }
+    const chunks = chunkTopicMessages([
+      ...writes.outputs,
+      ...writes.changelog,
+      // In the transaction that commits past them: written exactly once, with their original bytes.
+      { topic: options.deadLetterTopic, messages: deadLetters.messages(refused) },
+    ]);
+    if (chunks.length === 0 && !offsets?.length) return;
+    const producer = await producers.get(statePartition);
+    await inTransaction(
+      producer,
+      async (transaction) => {
+        for (const chunk of chunks) await transaction.sendBatch({ topicMessages: chunk, acks: -1 });
+        if (offsets?.length)
+          await transaction.sendOffsets({ consumerGroupId: options.groupId, topics: groupOffsets(offsets) });
+      },
+      async () => {
+        log.warn(
+          { partition: statePartition },
+          "transaction failed; a new producer takes its transactional id",
+        );
+        await producers.discard(statePartition);
+      },
+    );
+    deadLetters.count(refused);
+  };
+
+  /**
+   * Handles the batches of one state. A batch that throws drops the state, and the others are
+   * handled again from the restored state without it (each still succeeds or fails alone).
+   */
+  const handleOneState = async (key: number, batches: PartitionBatch<In>[]) => {
+    const failures = new Map<PartitionBatch<In>, unknown>();
+    for (;;) {
+      // The producer first: it fences a previous owner and aborts its open transaction, so the
+      // changelog read next is not held up behind it.
+      await producers?.get(key);
+      const current = await states.get(key);
+      const writes = noWrites();
+      const handled = batches.filter((batch) => !failures.has(batch));
+      let failed = false;
+      for (const [index, batch] of handled.entries()) {
+        if (index > 0) await nextTurnOfEventLoop();
+        try {
+          const produced = await options.handle(current, batch);
+          writes.outputs.push(...produced.outputs);
+          writes.changelog.push(...produced.changelog);
+          writes.refused.push(...(produced.refused ?? []));
+          if (produced.onWritten) writes.written.push(produced.onWritten);
+        } catch (error) {
+          failures.set(batch, error);
+          states.drop(key);
+          failed = true;
+          break;
+        }
+      }
+      if (failed) continue;
+      if (handled.length === 0) return failures;
+      try {
+        await write(key, writes, producers ? handled : undefined);
+      } catch (error) {
+        states.drop(key); // it ran ahead of what was published
+        throw error;
+      }
+      for (const written of writes.written) written();
+      return failures;
+    }
+  };
+
+  const consumer = await startBatchConsumer<In>({
+    kafka,
+    groupId: options.groupId,
+    stage: name,
+    sources: options.sources,
+    ...(options.assignment ? { assignment: options.assignment } : {}),
+    partitionsConsumedConcurrently: options.concurrency,
+    onAssignment(assignment, memberId) {
+      const owned = [...new Set(Object.values(assignment).flat())].sort((a, b) => a - b);
+      // A whole state is the member's while it owns any partition (a standby owns none).
+      states.assign(whole ? (owned.length > 0 ? [0] : []) : owned, memberId);
+      if (producers instanceof PartitionProducers)
+        void producers.release((partition) => states.isAssigned(partition));
+    },
+    deadLetters,
+    logger: log,
+    handleBatch: handledTogether(async (batches): Promise<BatchFailures<In>> => {
+      const byState = new Map<number, PartitionBatch<In>[]>();
+      for (const batch of batches) {
+        const key = stateOf(batch.context.partition);
+        byState.set(key, [...(byState.get(key) ?? []), batch]);
+      }
+      const failures = new Map<PartitionBatch<In>, unknown>();
+      // Each state's batches on their own (and, exactly once, in their own transaction), side by side.
+      const outcomes = await Promise.allSettled(
+        [...byState].map(([key, own]) => exclusively(key, () => handleOneState(key, own))),
+      );
+      for (const [index, [, own]] of [...byState].entries()) {
+        const outcome = outcomes[index];
+        if (outcome?.status === "fulfilled")
+          for (const [batch, error] of outcome.value) failures.set(batch, error);
+        else for (const batch of own) failures.set(batch, outcome?.reason);
+      }
+      return failures;
+    }),
+  }).catch((error: unknown) => stack.abandon(error));
+  stack.add("state work", locks, (pending) => Promise.all([...pending.values()]));
+  stack.add("consumer", consumer, (started) => started.stop());
+
+  return {
+    async eachState(work) {
+      for (const [key, current] of states.entries())
+        await exclusively(key, async () => {
+          if (states.current(key) !== current) return;
+          try {
+            const writes = await work(current, key);
+            await write(key, writes);
+            writes.onWritten?.();
+          } catch (error) {
+            states.drop(key);
+            log.warn(
+              { err: error, partition: key },
+              "clock work could not be published; the state is read again",
+            );
+          }
+        });
+    },
+    stop: () => stack.stopAll(),
+  };
+}
+
+/** The one transactional producer of a stage whose state is whole (made at its first use: see startStage). */
+class WholeStageProducer {
+  private producer: Promise<Producer> | undefined;
+
+  constructor(
+    private readonly kafka: Transport,
+    private readonly transactionalId: string,
+  ) {}
+
+  get(): Promise<Producer> {
+    this.producer ??= createTransactionalProducer(this.kafka, this.transactionalId);
+    this.producer.catch(() => {
+      this.producer = undefined;
+    });
+    return this.producer;
+  }
+
+  async discard(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await (await producer?.catch(() => undefined))?.disconnect().catch(() => undefined);
+  }
+
+  close(): Promise<void> {
+    return this.discard();
+  }
+}
