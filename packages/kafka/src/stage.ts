@@ -25,6 +25,8 @@ export interface StageWrites {
   readonly refused?: readonly DeadLetter[];
   /** Told once these are written (e.g. to count decisions only once they are published). */
   readonly onWritten?: () => void;
+  /** Told when they could not be written (to give back what making them took from shared state). */
+  readonly onFailed?: () => void;
 }
 
 export interface StageOptions<In, State, Change> {
@@ -79,6 +81,7 @@ const noWrites = () => ({
   changelog: [] as TopicMessages[],
   refused: [] as DeadLetter[],
   written: [] as (() => void)[],
+  failed: [] as (() => void)[],
 });
 
 /**
@@ -201,9 +204,11 @@ export async function startStage<In, State, Change>(
           writes.changelog.push(...produced.changelog);
           writes.refused.push(...(produced.refused ?? []));
           if (produced.onWritten) writes.written.push(produced.onWritten);
+          if (produced.onFailed) writes.failed.push(produced.onFailed);
         } catch (error) {
           failures.set(batch, error);
           states.drop(key);
+          for (const giveBack of writes.failed) giveBack();
           failed = true;
           break;
         }
@@ -214,6 +219,7 @@ export async function startStage<In, State, Change>(
         await write(key, writes, producers ? handled : undefined);
       } catch (error) {
         states.drop(key); // it ran ahead of what was published
+        for (const giveBack of writes.failed) giveBack();
         throw error;
       }
       for (const written of writes.written) written();
@@ -267,7 +273,10 @@ export async function startStage<In, State, Change>(
           if (states.current(key) !== current) return;
           try {
             const writes = await work(current, key);
-            await write(key, writes);
+            await write(key, writes).catch((error: unknown) => {
+              writes.onFailed?.();
+              throw error;
+            });
             writes.onWritten?.();
           } catch (error) {
             states.drop(key);

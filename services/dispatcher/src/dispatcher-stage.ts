@@ -1,23 +1,15 @@
 import {
-  chunkTopicMessages,
   createAvroCodec,
-  createIdempotentProducer,
   type DeadLetter,
-  DeadLetterPublisher,
   encodeRecords,
   ensurePipelineTopics,
-  inTransaction,
   type Message,
-  PartitionProducers,
-  PartitionStates,
-  type Producer,
-  readLatestPerKey,
   type SchemaRegistryClient,
-  startBatchConsumer,
+  type StageWrites,
+  startStage,
   type Transport,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
-import { StopStack } from "@cx/runtime";
 import {
   type DeliveryProgress,
   type DeliveryRecord,
@@ -125,40 +117,8 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
     allowedRanges: env.DISPATCHER_ALLOWED_ADDRESS_RANGES,
   });
   const settings = { schedule: env.DISPATCHER_RETRY_SCHEDULE, random };
-  // Whatever started is stopped in reverse order, also when a later part fails to start.
-  const stack = new StopStack();
-  const producers = stack.add(
-    "transactional producers",
-    new PartitionProducers(kafka, env.DISPATCHER_TRANSACTIONAL_ID),
-    (made) => made.close(),
-  );
-  const deadLetterProducer = stack.add(
-    "dead-letter producer",
-    await createIdempotentProducer(kafka),
-    (made) => made.disconnect(),
-  );
   const disabledEndpoints = new DisabledEndpoints(env.DISPATCHER_REENABLE_CHANNELS);
-  const statePartitions = await partitionCount(kafka, env.OFFER_DELIVERY_STATE_TOPIC).catch(
-    (error: unknown) => stack.abandon(error),
-  );
-  const partitions = new PartitionStates(async (wanted) => {
-    const latest = await readLatestPerKey(kafka, env.OFFER_DELIVERY_STATE_TOPIC, wanted, codecs.state, log);
-    const restored = new Map<number, PartitionDeliveries>();
-    for (const [partition, records] of latest)
-      restored.set(partition, PartitionDeliveries.restore(records, disabledEndpoints));
-    log.info({ partitions: wanted }, "delivery state restored");
-    return restored;
-  });
-  const locks = new Map<number, Promise<unknown>>();
-  /** A partition's batches and ticks take turns: both change its state. */
-  const exclusively = <T>(partition: number, work: () => Promise<T>): Promise<T> => {
-    const result = (locks.get(partition) ?? Promise.resolve()).then(work);
-    locks.set(
-      partition,
-      result.catch(() => undefined),
-    );
-    return result;
-  };
+  const statePartitions = await partitionCount(kafka, env.OFFER_DELIVERY_STATE_TOPIC);
 
   /** One step for one decision: an attempt, or the reason none can be made any more. */
   const step = async (progress: DeliveryProgress): Promise<StepOutcome> => {
@@ -188,12 +148,8 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
     return afterAttempt(progress, name, result, at, settings);
   };
 
-  /** Attempts what is due in a partition and publishes the outcome (with the input offset, for a batch). */
-  const deliverDue = async (
-    partition: number,
-    deliveries: PartitionDeliveries,
-    offset?: { topic: string; offset: string },
-  ) => {
+  /** Attempts what is due in a partition: what its attempts wrote, as the stage writes it. */
+  const deliverDue = async (partition: number, deliveries: PartitionDeliveries): Promise<StageWrites> => {
     const due = deliveries.due(now());
     const steps = await mapLimited(due, env.DISPATCHER_CONCURRENCY, step);
     const letters: DeadLetter[] = [];
@@ -226,11 +182,11 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
     const records = steps.map((outcome) => outcome.record);
     const changes = deliveries.takeChanges();
     const markers = disabledEndpoints.take();
-    if (records.length === 0 && changes.length === 0 && markers.length === 0 && !offset) return;
     const ownPartition = await encodeRecords(
       codecs.state,
       changes.map(([key, value]) => ({ key, value })),
     );
+    // A disabled endpoint is every partition's business: its marker goes to each.
     const everyPartition = await encodeRecords(
       codecs.state,
       markers.map(([key, value]) => ({ key, value })),
@@ -241,95 +197,53 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
         Array.from({ length: statePartitions }, (_, each) => ({ ...message, partition: each })),
       ),
     ];
-    const chunks = chunkTopicMessages([
-      {
-        topic: env.OFFER_DELIVERIES_TOPIC,
-        messages: await encodeRecords(
-          codecs.delivery,
-          records.map((record) => ({ key: record.customerId, value: record })),
-        ),
+    return {
+      outputs: [
+        {
+          topic: env.OFFER_DELIVERIES_TOPIC,
+          messages: await encodeRecords(
+            codecs.delivery,
+            records.map((record) => ({ key: record.customerId, value: record })),
+          ),
+        },
+      ],
+      changelog: [{ topic: env.OFFER_DELIVERY_STATE_TOPIC, messages: stateMessages }],
+      refused: letters,
+      onWritten() {
+        countDeliveries(records);
+        dispatcherMetrics.pending.set({ partition: String(partition) }, deliveries.pending());
+        for (const letter of letters) log.warn({ partition, reason: letter.reason }, "offer given up");
       },
-      { topic: env.OFFER_DELIVERY_STATE_TOPIC, messages: stateMessages },
-    ]);
-    await inTransaction(
-      await producers.get(partition).catch((error: unknown) => {
-        disabledEndpoints.putBack(markers);
-        throw error;
-      }),
-      async (transaction) => {
-        for (const topicMessages of chunks) await transaction.sendBatch({ topicMessages, acks: -1 });
-        // A transaction sends like a producer: the dead letters commit or vanish with the rest.
-        await new DeadLetterPublisher(transaction as unknown as Producer, env.DEAD_LETTER_TOPIC).publish(
-          letters,
-        );
-        if (offset)
-          await transaction.sendOffsets({
-            consumerGroupId: env.DISPATCHER_GROUP_ID,
-            topics: [{ topic: offset.topic, partitions: [{ partition, offset: offset.offset }] }],
-          });
-      },
-      async () => {
-        log.warn({ partition }, "transaction failed; a new producer takes its transactional id");
-        await producers.discard(partition);
-      },
-    ).catch((error: unknown) => {
-      disabledEndpoints.putBack(markers);
-      throw error;
-    });
-    countDeliveries(records);
-    dispatcherMetrics.pending.set({ partition: String(partition) }, deliveries.pending());
-    for (const letter of letters) log.warn({ partition, reason: letter.reason }, "offer given up");
+      onFailed: () => disabledEndpoints.putBack(markers),
+    };
   };
 
-  const consumer = await startBatchConsumer<OfferRecord>({
+  const stage = await startStage<OfferRecord, PartitionDeliveries, DeliveryStateRecord>({
+    name: "dispatcher",
     kafka,
-    groupId: env.DISPATCHER_GROUP_ID,
-    stage: "dispatcher",
-    sources: [{ topic: env.OFFERS_TOPIC, codec: codecs.offer }],
-    partitionsConsumedConcurrently: env.KAFKA_PARTITIONS,
-    onAssignment(assignment, memberId) {
-      partitions.assign(assignment[env.OFFERS_TOPIC] ?? [], memberId);
-      void producers.release((partition) => partitions.isAssigned(partition));
-    },
-    deadLetters: new DeadLetterPublisher(deadLetterProducer, env.DEAD_LETTER_TOPIC),
     logger: log,
-    handleBatch: (records, context) =>
-      exclusively(context.partition, async () => {
-        // The producer first: it fences a previous owner and aborts its open transaction.
-        await producers.get(context.partition);
-        const deliveries = await partitions.get(context.partition);
-        try {
-          for (const { value, partition, offset } of records)
-            if (endpoints.has(value.channel)) deliveries.admit(value, partition, offset, now());
-          await deliverDue(context.partition, deliveries, {
-            topic: context.topic,
-            offset: context.nextOffset,
-          });
-        } catch (error) {
-          partitions.drop(context.partition); // its state ran ahead of what was published
-          throw error;
-        }
-      }),
-  }).catch((error: unknown) => stack.abandon(error));
-  stack.add("partition work", locks, (pending) => Promise.all([...pending.values()]));
-  stack.add("consumer", consumer, (started) => started.stop());
+    groupId: env.DISPATCHER_GROUP_ID,
+    sources: [{ topic: env.OFFERS_TOPIC, codec: codecs.offer }],
+    deadLetterTopic: env.DEAD_LETTER_TOPIC,
+    concurrency: env.KAFKA_PARTITIONS,
+    state: {
+      layout: "per-partition",
+      changelog: { topic: env.OFFER_DELIVERY_STATE_TOPIC, codec: codecs.state },
+      restore: (latest) => PartitionDeliveries.restore(latest, disabledEndpoints),
+    },
+    delivery: { guarantee: "exactly-once", transactionalId: env.DISPATCHER_TRANSACTIONAL_ID },
+    handle(deliveries, { records, context }) {
+      for (const { value, partition, offset } of records)
+        if (endpoints.has(value.channel)) deliveries.admit(value, partition, offset, now());
+      return deliverDue(context.partition, deliveries);
+    },
+  });
 
-  const tick = async () => {
-    for (const [partition, deliveries] of partitions.entries()) {
-      await exclusively(partition, async () => {
-        if (partitions.current(partition) !== deliveries || deliveries.due(now()).length === 0) return;
-        try {
-          await deliverDue(partition, deliveries);
-        } catch (error) {
-          partitions.drop(partition);
-          log.warn(
-            { err: error, partition },
-            "retries could not be published; the partition's state is read again",
-          );
-        }
-      });
-    }
-  };
+  const nothing: StageWrites = { outputs: [], changelog: [] };
+  const tick = () =>
+    stage.eachState(async (deliveries, partition) =>
+      deliveries.due(now()).length === 0 ? nothing : deliverDue(partition, deliveries),
+    );
   let ticking = false;
   const timer = setInterval(() => {
     if (ticking) return;
@@ -338,7 +252,11 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
       ticking = false;
     });
   }, env.DISPATCHER_TICK_MS);
-  stack.add("retry timer", timer, clearInterval);
-
-  return { tick, stop: () => stack.stopAll() };
+  return {
+    tick,
+    async stop() {
+      clearInterval(timer);
+      await stage.stop();
+    },
+  };
 }
