@@ -1,11 +1,6 @@
-import {
-  createKafka,
-  ensurePipelineTopics,
-  kafkaEnvSchema,
-  pipelineTopicSpecs,
-  pipelineTopicsEnvSchema,
-} from "@cx/kafka";
+import { createKafka, kafkaEnvSchema } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
+import { ensurePipelineTopics, pipelineTopicSpecs, pipelineTopicsEnvSchema } from "@cx/topics";
 import { z } from "zod";
 import { commandEnv, requireBroker } from "./command-env";
 

@@ -1,8 +1,7 @@
-import { type Touchpoint, touchpointContract, validateTouchpoint } from "@cx/contracts";
+import { type Touchpoint, validateTouchpoint } from "@cx/contracts";
 import { type IdentityChangelogValue, IdentityGraph, type IdentityLimits } from "@cx/identity";
 import {
   chunkTopicMessages,
-  createAvroCodec,
   createIdempotentProducer,
   createTransactionalProducer,
   DeadLetterPublisher,
@@ -18,12 +17,8 @@ import {
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { StopStack } from "@cx/runtime";
-import {
-  enricherContracts,
-  type IdentifiedRecord,
-  type IdentityCommand,
-  type IdentityEventRecord,
-} from "@cx/stage-records";
+import type { IdentityCommand } from "@cx/stage-records";
+import { pipelineTopics, topicCodec } from "@cx/topics";
 import type { EnricherEnv } from "./config";
 import { type AppliedBatches, type IdentityBatch, identifyBatches } from "./identify-batches";
 
@@ -47,27 +42,11 @@ export interface RunningStage {
 export async function startIdentityStage({ kafka, registry, logger, env }: StageDeps): Promise<RunningStage> {
   const log = logger.child({ stage: "identity" });
   const codecs = {
-    touchpoint: await createAvroCodec<Touchpoint>(registry, env.TOUCHPOINTS_TOPIC, touchpointContract.schema),
-    command: await createAvroCodec<IdentityCommand>(
-      registry,
-      env.IDENTITY_COMMANDS_TOPIC,
-      enricherContracts.identityCommand.schema,
-    ),
-    identified: await createAvroCodec<IdentifiedRecord>(
-      registry,
-      env.IDENTIFIED_TOPIC,
-      enricherContracts.identified.schema,
-    ),
-    identityEvent: await createAvroCodec<IdentityEventRecord>(
-      registry,
-      env.IDENTITY_EVENTS_TOPIC,
-      enricherContracts.identityEvent.schema,
-    ),
-    changelog: await createAvroCodec<IdentityChangelogValue>(
-      registry,
-      env.IDENTITY_CHANGELOG_TOPIC,
-      enricherContracts.identityChangelog.schema,
-    ),
+    touchpoint: await topicCodec(registry, env, pipelineTopics.touchpoints),
+    command: await topicCodec(registry, env, pipelineTopics.identityCommands),
+    identified: await topicCodec(registry, env, pipelineTopics.identified),
+    identityEvent: await topicCodec(registry, env, pipelineTopics.identityEvents),
+    changelog: await topicCodec(registry, env, pipelineTopics.identityChangelog),
   };
   const limits: IdentityLimits | undefined = env.IDENTITY_LIMITS;
   // Made by the owner's first batch, before the graph is read: creating it fences a previous owner

@@ -1,12 +1,10 @@
 import {
   chunkTopicMessages,
-  createAvroCodec,
   createIdempotentProducer,
   type DeadLetter,
   DeadLetterPublisher,
   type DecodedRecord,
   encodeRecords,
-  ensurePipelineTopics,
   inTransaction,
   type Message,
   PartitionProducers,
@@ -18,25 +16,16 @@ import {
   type Transport,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
-import {
-  type OfferOutcomeRecord,
-  type OfferResponseRecord,
-  reportedOutcome,
-  responseProblem,
-} from "@cx/offers";
+import { type OfferResponseRecord, reportedOutcome, responseProblem } from "@cx/offers";
 import { StopStack } from "@cx/runtime";
 import {
   customerFromRecord,
   customerStateRecord,
   decisionRecords,
   type EnrichedTouchpointRecord,
-  enricherContracts,
-  type OfferRecord,
-  type OfferStateRecord,
-  offerContracts,
   outcomeRecord,
-  type SuppressedRecord,
 } from "@cx/stage-records";
+import { ensurePipelineTopics, pipelineTopics, topicCodec } from "@cx/topics";
 import { type OffersEnv, offerSettings } from "./config";
 import { countDecisions, decisionLog } from "./decision-metrics";
 import { PartitionOffers, type PartitionOutputs } from "./partition-offers";
@@ -73,32 +62,12 @@ export async function startOffersService({
   const catalog = env.OFFERS_CATALOG_FILE;
   const settings = offerSettings(env);
   const codecs = {
-    enriched: await createAvroCodec<EnrichedTouchpointRecord>(
-      registry,
-      env.ENRICHED_TOPIC,
-      enricherContracts.enriched.schema,
-    ),
-    offer: await createAvroCodec<OfferRecord>(registry, env.OFFERS_TOPIC, offerContracts.offer.schema),
-    suppressed: await createAvroCodec<SuppressedRecord>(
-      registry,
-      env.SUPPRESSED_TOPIC,
-      offerContracts.suppressed.schema,
-    ),
-    outcome: await createAvroCodec<OfferOutcomeRecord>(
-      registry,
-      env.OFFER_OUTCOMES_TOPIC,
-      offerContracts.outcome.schema,
-    ),
-    state: await createAvroCodec<OfferStateRecord>(
-      registry,
-      env.OFFER_STATE_TOPIC,
-      offerContracts.state.schema,
-    ),
-    response: await createAvroCodec<OfferResponseRecord>(
-      registry,
-      env.OFFER_RESPONSES_TOPIC,
-      offerContracts.response.schema,
-    ),
+    enriched: await topicCodec(registry, env, pipelineTopics.enriched),
+    offer: await topicCodec(registry, env, pipelineTopics.offers),
+    suppressed: await topicCodec(registry, env, pipelineTopics.suppressed),
+    outcome: await topicCodec(registry, env, pipelineTopics.offerOutcomes),
+    state: await topicCodec(registry, env, pipelineTopics.offerState),
+    response: await topicCodec(registry, env, pipelineTopics.offerResponses),
   };
   log.info(
     { catalog: catalog.path, version: catalog.version, offers: catalog.offers.length },
