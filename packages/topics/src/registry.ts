@@ -46,7 +46,10 @@ export interface PipelineTopic<
   readonly defaultName: string;
   /** The value's Avro contract; null for a topic of raw bytes (the dead letters, as they were received). */
   readonly contract: Contract;
-  /** What the record key is: records of one key share a partition and keep their order. */
+  /**
+   * What the record key is: records of one key share a partition and keep their order. A
+   * co-partitioned changelog is written to its input's partition, whatever its key.
+   */
   readonly key: string;
   /** keyed: KAFKA_PARTITIONS partitions; single: one partition, for a total order. */
   readonly partitioning: "keyed" | "single";
@@ -76,7 +79,7 @@ export const pipelineTopics = {
     variable: "DEAD_LETTER_TOPIC",
     defaultName: "cx.dead-letters",
     contract: null,
-    key: "the failed record's own key",
+    key: "the failed record's key",
     partitioning: "keyed",
     compacted: false,
     coPartitionGroup: null,
@@ -136,7 +139,7 @@ export const pipelineTopics = {
     variable: "IDENTITY_CHANGELOG_TOPIC",
     defaultName: "cx.identity-changelog",
     contract: decodedAs<IdentityChangelogValue>(enricherContracts.identityChangelog),
-    key: "graph entry (customer:, merge:, separated: or shared: and its id)",
+    key: "graph entry (customer:, merge:, separated:, shared: and an id)",
     partitioning: "single",
     compacted: true,
     coPartitionGroup: null,
@@ -186,7 +189,7 @@ export const pipelineTopics = {
     variable: "OFFER_STATE_TOPIC",
     defaultName: "cx.offer-state",
     contract: decodedAs<OfferStateRecord>(offerContracts.state),
-    key: "customer id (and learner.<partition>), on the input's partition",
+    key: "customer id; learner.<partition>",
     partitioning: "keyed",
     compacted: true,
     coPartitionGroup: "offers stage",
@@ -216,7 +219,7 @@ export const pipelineTopics = {
     variable: "OFFER_DELIVERY_STATE_TOPIC",
     defaultName: "cx.offer-delivery-state",
     contract: decodedAs<DeliveryStateRecord>(dispatcherContracts.state),
-    key: "decision id (endpoint markers on every partition), on the input's partition",
+    key: "decision id; endpoint markers",
     partitioning: "keyed",
     compacted: true,
     coPartitionGroup: "dispatcher",
