@@ -22,8 +22,8 @@ declare const decodesTo: unique symbol;
 
 /**
  * A contract with the type its records decode to, so a codec made from a topic is typed without
- * naming the type again. The compiler cannot check the type against the Avro schema: the
- * stage-records tests keep the two in step.
+ * naming the type again. The type is asserted here once, not checked against the Avro schema (as
+ * when each stage named it beside the schema by hand).
  */
 export interface RecordContract<Value> extends TopicContract {
   readonly [decodesTo]?: Value;
