@@ -12,15 +12,14 @@ import {
   createIdempotentProducer,
   createKafka,
   createSchemaRegistry,
-  ensurePipelineTopics,
   type Producer,
-  pipelineTopicVariables,
   type SchemaRegistryClient,
   type Transport,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { sinkEnvSchema, startSink } from "@cx/sink";
+import { ensurePipelineTopics, pipelineTopicVariables } from "@cx/topics";
 import { workloadTouchpoints } from "@cx/workload";
 import { benchModels } from "./enrichment-in-process";
 

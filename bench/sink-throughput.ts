@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClickHouse, migrate } from "@cx/clickhouse";
-import { consumerLag, createKafka, createSchemaRegistry, pipelineTopicVariables } from "@cx/kafka";
+import { consumerLag, createKafka, createSchemaRegistry } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { sinkEnvSchema, startSink } from "@cx/sink";
+import { pipelineTopicVariables } from "@cx/topics";
 import { peopleTouchpoints } from "@cx/workload";
 import { createTouchpointPublisher } from "@cx/workload-publisher";
 

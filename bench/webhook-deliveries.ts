@@ -1,9 +1,10 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dispatcherEnvSchema, startDispatcher } from "@cx/dispatcher";
-import { createKafka, createSchemaRegistry, ensurePipelineTopics, pipelineTopicVariables } from "@cx/kafka";
+import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { offerRecord, publishOffers } from "@cx/testing";
+import { ensurePipelineTopics, pipelineTopicVariables } from "@cx/topics";
 
 export interface WebhookThroughput {
   readonly webhookDeliveriesPerSecond: number;

@@ -13,7 +13,6 @@ import {
   createKafka,
   createSchemaRegistry,
   deadLetterHeaders,
-  ensurePipelineTopics,
   type KafkaMessage,
   type Transport,
 } from "@cx/kafka";
@@ -29,6 +28,7 @@ import {
   testStageVariables,
   waitFor,
 } from "@cx/testing";
+import { ensurePipelineTopics } from "@cx/topics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ServiceProcess } from "./support/service-process";
 import { startWebhookReceiver, type WebhookReceiver } from "./support/webhook-receiver";

@@ -13,11 +13,9 @@ import {
   createKafka,
   createSchemaRegistry,
   deadLetterHeaders,
-  ensurePipelineTopics,
   kafkaEnvSchema,
   type Message,
   type Producer,
-  pipelineTopicsEnvSchema,
   type Transport,
 } from "@cx/kafka";
 import {
@@ -37,6 +35,7 @@ import {
   type SuppressedRecord,
 } from "@cx/stage-records";
 import { cdnowModels, offerStoryVariables, uniqueName, waitFor } from "@cx/testing";
+import { ensurePipelineTopics, pipelineTopicsEnvSchema } from "@cx/topics";
 import { peopleTouchpoints } from "@cx/workload";
 import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

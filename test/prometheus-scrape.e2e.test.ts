@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createKafka, ensurePipelineTopics, kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
+import { createKafka, kafkaEnvSchema } from "@cx/kafka";
 import { freePort } from "@cx/local-servers";
 import { createLogger } from "@cx/logging";
 import { testStageVariables, waitFor } from "@cx/testing";
+import { ensurePipelineTopics, pipelineTopicsEnvSchema } from "@cx/topics";
 import { afterAll, describe, expect, it } from "vitest";
 import { usedMetricNames } from "./support/prometheus-expressions";
 import { startPrometheus, templatedPrometheusConfig } from "./support/prometheus-server";

@@ -6,7 +6,6 @@ import {
   type GroupTopic,
   type KafkaEnv,
   type KafkaMessage,
-  type PipelineTopicsEnv,
   readPartitionsToEnd,
   type SchemaRegistryClient,
   type Transport,
@@ -14,6 +13,7 @@ import {
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { type CustomerProfileRecord, enricherContracts } from "@cx/stage-records";
+import type { PipelineTopicsEnv } from "@cx/topics";
 import { createTouchpointPublisher } from "@cx/workload-publisher";
 
 /** Shared by the cross-service tests: write touchpoints, wait for stages, read what they wrote. */

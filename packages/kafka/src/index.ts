@@ -35,13 +35,6 @@ export { createKafka, type KafkaEnv, kafkaEnvSchema } from "./kafkajs/kafka-conf
 export { type BrokerAdmin, type KafkajsTransport, kafkajsTransport } from "./kafkajs/kafkajs-transport";
 export { createTransactionalProducer, inTransaction, PartitionProducers } from "./partition-producers";
 export { PartitionStates, readLatestPerKey } from "./partition-state";
-export {
-  ensurePipelineTopics,
-  type PipelineTopicsEnv,
-  pipelineTopicSpecs,
-  pipelineTopicsEnvSchema,
-  pipelineTopicVariables,
-} from "./pipeline-topics";
 export { readPartitionsToEnd } from "./read-to-end";
 export { createIdempotentProducer } from "./renewing-producer";
 export type { SchemaLookup, SchemaRegistryClient } from "./schema-registry";

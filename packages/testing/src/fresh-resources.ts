@@ -1,5 +1,6 @@
 import { type ClickHouse, clickhouseEnvSchema, createClickHouse } from "@cx/clickhouse";
-import { type KafkaEnv, kafkaEnvSchema, pipelineTopicVariables } from "@cx/kafka";
+import { type KafkaEnv, kafkaEnvSchema } from "@cx/kafka";
+import { pipelineTopicVariables } from "@cx/topics";
 import { testServers } from "./test-servers";
 import { uniqueName } from "./unique-name";
 

@@ -1,13 +1,6 @@
-import { customerKey, type Touchpoint, touchpointContract } from "@cx/contracts";
-import {
-  createAvroCodec,
-  createAvroProducer,
-  ensurePipelineTopics,
-  type KafkaEnv,
-  type PipelineTopicsEnv,
-  type SchemaRegistryClient,
-  type Transport,
-} from "@cx/kafka";
+import { customerKey, type Touchpoint } from "@cx/contracts";
+import { createAvroProducer, type KafkaEnv, type SchemaRegistryClient, type Transport } from "@cx/kafka";
+import { ensurePipelineTopics, type PipelineTopicsEnv, pipelineTopics, topicCodec } from "@cx/topics";
 
 export interface TouchpointPublisher {
   /**
@@ -26,7 +19,7 @@ export async function createTouchpointPublisher(
   env: PipelineTopicsEnv & Pick<KafkaEnv, "KAFKA_PARTITIONS" | "KAFKA_REPLICATION_FACTOR">,
 ): Promise<TouchpointPublisher> {
   await ensurePipelineTopics(kafka, env);
-  const codec = await createAvroCodec<Touchpoint>(registry, env.TOUCHPOINTS_TOPIC, touchpointContract.schema);
+  const codec = await topicCodec(registry, env, pipelineTopics.touchpoints);
   const producer = await createAvroProducer(kafka, env.TOUCHPOINTS_TOPIC, codec);
   return {
     async publish(touchpoints) {

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { Touchpoint } from "@cx/contracts";
-import { createKafka, createSchemaRegistry, kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
+import { createKafka, createSchemaRegistry, kafkaEnvSchema } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { createProgress } from "@cx/pipeline";
+import { pipelineTopicsEnvSchema } from "@cx/topics";
 import { createWorkload, startOfTodayUtc } from "@cx/workload";
 import { createTouchpointPublisher } from "@cx/workload-publisher";
 import { z } from "zod";

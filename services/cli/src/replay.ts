@@ -4,11 +4,11 @@ import {
   createKafka,
   kafkaEnvSchema,
   type Message,
-  pipelineTopicsEnvSchema,
   type Transport,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
 import { createProgress } from "@cx/pipeline";
+import { pipelineTopicsEnvSchema } from "@cx/topics";
 import { z } from "zod";
 import { commandEnv, requireBroker } from "./command-env";
 import { countedScale, publishTouchpoints } from "./produce";

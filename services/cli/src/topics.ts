@@ -1,11 +1,11 @@
-import {
-  createKafka,
-  ensurePipelineTopics,
-  kafkaEnvSchema,
-  pipelineTopicSpecs,
-  pipelineTopicsEnvSchema,
-} from "@cx/kafka";
+import { createKafka, kafkaEnvSchema } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
+import {
+  ensurePipelineTopics,
+  pipelineTopicList,
+  pipelineTopicSpec,
+  pipelineTopicsEnvSchema,
+} from "@cx/topics";
 import { z } from "zod";
 import { commandEnv, requireBroker } from "./command-env";
 
@@ -20,12 +20,12 @@ export async function runTopics(options: { check?: boolean }): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const specs = pipelineTopicSpecs(env);
+    const wanted = pipelineTopicList.map((entry) => ({ entry, spec: pipelineTopicSpec(entry, env) }));
     const existing = new Set(await admin.listTopics());
-    const present = specs.filter((spec) => existing.has(spec.topic));
-    const { topics } = await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.topic) });
-    const policies = await admin.cleanupPolicies(present.map((spec) => spec.topic));
-    const rows = specs.map((spec) => {
+    const present = wanted.filter(({ spec }) => existing.has(spec.topic)).map(({ spec }) => spec.topic);
+    const { topics } = await admin.fetchTopicMetadata({ topics: present });
+    const policies = await admin.cleanupPolicies(present);
+    const rows = wanted.map(({ entry, spec }) => {
       const partitions = topics.find((topic) => topic.name === spec.topic)?.partitions.length;
       const policy = policies.get(spec.topic);
       const compacted = policy?.includes("compact") ?? false;
@@ -36,8 +36,10 @@ export async function runTopics(options: { check?: boolean }): Promise<void> {
           : "ok";
       return {
         topic: spec.topic,
+        key: entry.key,
         partitions: `${partitions ?? "-"} (want ${spec.partitions})`,
         compacted: `${existing.has(spec.topic) ? compacted : "-"} (want ${spec.compacted ?? false})`,
+        "co-partitioned": entry.coPartitionGroup ?? "",
         status,
       };
     });

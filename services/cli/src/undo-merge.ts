@@ -1,16 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { ConfigError, loadConfig } from "@cx/config";
-import {
-  createAvroCodec,
-  createIdempotentProducer,
-  createKafka,
-  createSchemaRegistry,
-  ensurePipelineTopics,
-  kafkaEnvSchema,
-  pipelineTopicsEnvSchema,
-} from "@cx/kafka";
+import { createIdempotentProducer, createKafka, createSchemaRegistry, kafkaEnvSchema } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
-import { enricherContracts, type IdentityCommand } from "@cx/stage-records";
+import type { IdentityCommand } from "@cx/stage-records";
+import { ensurePipelineTopics, pipelineTopics, pipelineTopicsEnvSchema, topicCodec } from "@cx/topics";
 import { z } from "zod";
 import { UsageError } from "./usage-error";
 
@@ -29,10 +22,10 @@ export async function sendUndoMerge(
     );
   const kafka = createKafka(env, createLogger("cx", "error"));
   await ensurePipelineTopics(kafka, env);
-  const codec = await createAvroCodec<IdentityCommand>(
+  const codec = await topicCodec(
     createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-    env.IDENTITY_COMMANDS_TOPIC,
-    enricherContracts.identityCommand.schema,
+    env,
+    pipelineTopics.identityCommands,
   );
   const command: IdentityCommand = {
     commandId: randomUUID(),

@@ -1,5 +1,6 @@
 import { positiveInt } from "@cx/config";
-import { kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
+import { kafkaEnvSchema } from "@cx/kafka";
+import { pipelineTopicsEnvSchema } from "@cx/topics";
 import { z } from "zod";
 import { defaultRetrySchedule, parseSchedule } from "./retry-schedule";
 import { secretBytes } from "./webhook-signature";

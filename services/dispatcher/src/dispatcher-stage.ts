@@ -1,8 +1,6 @@
 import {
-  createAvroCodec,
   type DeadLetter,
   encodeRecords,
-  ensurePipelineTopics,
   type Message,
   type SchemaRegistryClient,
   type StageWrites,
@@ -10,14 +8,8 @@ import {
   type Transport,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
-import {
-  type DeliveryProgress,
-  type DeliveryRecord,
-  type DeliveryStateRecord,
-  dispatcherContracts,
-  type OfferRecord,
-  offerContracts,
-} from "@cx/stage-records";
+import type { DeliveryProgress, DeliveryStateRecord, OfferRecord } from "@cx/stage-records";
+import { ensurePipelineTopics, pipelineTopics, topicCodec } from "@cx/topics";
 import type { DispatcherEnv } from "./config";
 import { afterAttempt, endpointName, type StepOutcome, withoutAttempt } from "./delivery-step";
 import { DisabledEndpoints } from "./disabled-endpoints";
@@ -86,17 +78,9 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
   const log = deps.logger.child({ stage: "dispatcher" });
   await ensurePipelineTopics(kafka, env);
   const codecs = {
-    offer: await createAvroCodec<OfferRecord>(registry, env.OFFERS_TOPIC, offerContracts.offer.schema),
-    delivery: await createAvroCodec<DeliveryRecord>(
-      registry,
-      env.OFFER_DELIVERIES_TOPIC,
-      dispatcherContracts.delivery.schema,
-    ),
-    state: await createAvroCodec<DeliveryStateRecord>(
-      registry,
-      env.OFFER_DELIVERY_STATE_TOPIC,
-      dispatcherContracts.state.schema,
-    ),
+    offer: await topicCodec(registry, env, pipelineTopics.offers),
+    delivery: await topicCodec(registry, env, pipelineTopics.offerDeliveries),
+    state: await topicCodec(registry, env, pipelineTopics.offerDeliveryState),
   };
   const endpoints = new Map<string, Endpoint>(
     [...env.DISPATCHER_ENDPOINTS].map(([channel, url]) => [

@@ -3,8 +3,9 @@ import { commaSeparatedList, positiveInt } from "@cx/config";
 import { identifierKinds } from "@cx/contracts";
 import { type FittedModels, parseFittedModels } from "@cx/customer-value";
 import { defaultIdentityLimits, type IdentityLimits } from "@cx/identity";
-import { kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
+import { kafkaEnvSchema } from "@cx/kafka";
 import { holdoutEnvSchema } from "@cx/offers";
+import { pipelineTopicsEnvSchema } from "@cx/topics";
 import { z } from "zod";
 
 export const enricherStages = ["identity", "profile"] as const;

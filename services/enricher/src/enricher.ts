@@ -1,6 +1,6 @@
 import type { ProfileOptions } from "@cx/enrichment";
-import { ensurePipelineTopics } from "@cx/kafka";
 import { StopStack } from "@cx/runtime";
+import { ensurePipelineTopics } from "@cx/topics";
 import type { EnricherEnv } from "./config";
 import { type RunningStage, type StageDeps, startIdentityStage } from "./identity-stage";
 import { startProfileStage } from "./profile-stage";

@@ -1,19 +1,9 @@
-import { type Touchpoint, touchpointContract, validateTouchpoint } from "@cx/contracts";
+import { type Touchpoint, validateTouchpoint } from "@cx/contracts";
 import { type IdentityChangelogValue, IdentityGraph, type IdentityLimits } from "@cx/identity";
-import {
-  createAvroCodec,
-  encodeRecords,
-  type SchemaRegistryClient,
-  startStage,
-  type Transport,
-} from "@cx/kafka";
+import { encodeRecords, type SchemaRegistryClient, startStage, type Transport } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
-import {
-  enricherContracts,
-  type IdentifiedRecord,
-  type IdentityCommand,
-  type IdentityEventRecord,
-} from "@cx/stage-records";
+import type { IdentityCommand } from "@cx/stage-records";
+import { pipelineTopics, topicCodec } from "@cx/topics";
 import type { EnricherEnv } from "./config";
 import { identifyBatches } from "./identify-batches";
 
@@ -38,27 +28,11 @@ export interface RunningStage {
 export async function startIdentityStage({ kafka, registry, logger, env }: StageDeps): Promise<RunningStage> {
   const log = logger.child({ stage: "identity" });
   const codecs = {
-    touchpoint: await createAvroCodec<Touchpoint>(registry, env.TOUCHPOINTS_TOPIC, touchpointContract.schema),
-    command: await createAvroCodec<IdentityCommand>(
-      registry,
-      env.IDENTITY_COMMANDS_TOPIC,
-      enricherContracts.identityCommand.schema,
-    ),
-    identified: await createAvroCodec<IdentifiedRecord>(
-      registry,
-      env.IDENTIFIED_TOPIC,
-      enricherContracts.identified.schema,
-    ),
-    identityEvent: await createAvroCodec<IdentityEventRecord>(
-      registry,
-      env.IDENTITY_EVENTS_TOPIC,
-      enricherContracts.identityEvent.schema,
-    ),
-    changelog: await createAvroCodec<IdentityChangelogValue>(
-      registry,
-      env.IDENTITY_CHANGELOG_TOPIC,
-      enricherContracts.identityChangelog.schema,
-    ),
+    touchpoint: await topicCodec(registry, env, pipelineTopics.touchpoints),
+    command: await topicCodec(registry, env, pipelineTopics.identityCommands),
+    identified: await topicCodec(registry, env, pipelineTopics.identified),
+    identityEvent: await topicCodec(registry, env, pipelineTopics.identityEvents),
+    changelog: await topicCodec(registry, env, pipelineTopics.identityChangelog),
   };
   const limits: IdentityLimits | undefined = env.IDENTITY_LIMITS;
   return startStage<Touchpoint | IdentityCommand, IdentityGraph, IdentityChangelogValue>({

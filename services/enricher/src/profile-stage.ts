@@ -1,14 +1,9 @@
 import type { ProfileOptions } from "@cx/enrichment";
 import { ProfileStore } from "@cx/enrichment";
-import { createAvroCodec, encodeRecords, startStage } from "@cx/kafka";
+import { encodeRecords, startStage } from "@cx/kafka";
 import { holdoutSettings } from "@cx/offers";
-import {
-  type CustomerProfileRecord,
-  type EnrichedTouchpointRecord,
-  enricherContracts,
-  type IdentifiedRecord,
-  type StageChangeRecord,
-} from "@cx/stage-records";
+import type { CustomerProfileRecord, IdentifiedRecord } from "@cx/stage-records";
+import { pipelineTopics, topicCodec } from "@cx/topics";
 import type { RunningStage, StageDeps } from "./identity-stage";
 import { handleIdentified, noProfileOutputs, profileChangelog } from "./profile-handler";
 
@@ -26,26 +21,10 @@ export async function startProfileStage(
   const log = logger.child({ stage: "profile" });
   const holdout = holdoutSettings(env);
   const codecs = {
-    identified: await createAvroCodec<IdentifiedRecord>(
-      registry,
-      env.IDENTIFIED_TOPIC,
-      enricherContracts.identified.schema,
-    ),
-    enriched: await createAvroCodec<EnrichedTouchpointRecord>(
-      registry,
-      env.ENRICHED_TOPIC,
-      enricherContracts.enriched.schema,
-    ),
-    profile: await createAvroCodec<CustomerProfileRecord>(
-      registry,
-      env.PROFILES_TOPIC,
-      enricherContracts.profile.schema,
-    ),
-    stageChange: await createAvroCodec<StageChangeRecord>(
-      registry,
-      env.STAGE_CHANGES_TOPIC,
-      enricherContracts.stageChange.schema,
-    ),
+    identified: await topicCodec(registry, env, pipelineTopics.identified),
+    enriched: await topicCodec(registry, env, pipelineTopics.enriched),
+    profile: await topicCodec(registry, env, pipelineTopics.profiles),
+    stageChange: await topicCodec(registry, env, pipelineTopics.stageChanges),
   };
   return startStage<IdentifiedRecord, ProfileStore, CustomerProfileRecord>({
     name: "enricher-profile",

@@ -1,6 +1,7 @@
 import { positiveInt } from "@cx/config";
 import { channels } from "@cx/contracts";
-import { kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
+import { kafkaEnvSchema } from "@cx/kafka";
+import { pipelineTopicsEnvSchema } from "@cx/topics";
 import { z } from "zod";
 
 interface KeyConfig {

@@ -1,18 +1,16 @@
-import { customerKey, loadContract, type Touchpoint, touchpointContract } from "@cx/contracts";
+import { customerKey, type Touchpoint } from "@cx/contracts";
 import {
-  type AvroCodec,
-  createAvroCodec,
   createGroupSender,
   createIdempotentProducer,
   type DeadLetter,
   DeadLetterPublisher,
-  ensurePipelineTopics,
   type Producer,
   type SchemaRegistryClient,
   type Transport,
 } from "@cx/kafka";
 import { withTimeout } from "@cx/observability";
 import type { OfferResponseRecord } from "@cx/offers";
+import { ensurePipelineTopics, pipelineTopics, topicCodec } from "@cx/topics";
 import type { GatewayEnv } from "./config";
 
 /** Kafka did not acknowledge in time; the request must be answered 503 and retried by the client. */
@@ -46,16 +44,8 @@ export async function createKafkaTouchpointWriter(
   env: GatewayEnv,
 ): Promise<TouchpointWriter> {
   await ensurePipelineTopics(kafka, env);
-  const codec: AvroCodec<Touchpoint> = await createAvroCodec(
-    registry,
-    env.TOUCHPOINTS_TOPIC,
-    touchpointContract.schema,
-  );
-  const responseCodec: AvroCodec<OfferResponseRecord> = await createAvroCodec(
-    registry,
-    env.OFFER_RESPONSES_TOPIC,
-    loadContract("offer-response").schema,
-  );
+  const codec = await topicCodec(registry, env, pipelineTopics.touchpoints);
+  const responseCodec = await topicCodec(registry, env, pipelineTopics.offerResponses);
   const producer: Producer = await createIdempotentProducer(kafka);
   const deadLetters = new DeadLetterPublisher(producer, env.DEAD_LETTER_TOPIC);
   const timeoutMs = env.GATEWAY_KAFKA_TIMEOUT_MS;

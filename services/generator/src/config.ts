@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { positiveInt } from "@cx/config";
-import { kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
+import { kafkaEnvSchema } from "@cx/kafka";
+import { pipelineTopicsEnvSchema } from "@cx/topics";
 import { z } from "zod";
 
 export const generatorEnvSchema = z.object({

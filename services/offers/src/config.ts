@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { positiveInt } from "@cx/config";
-import { kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
+import { kafkaEnvSchema } from "@cx/kafka";
 import {
   defaultArbitration,
   defaultEngineSettings,
@@ -13,6 +13,7 @@ import {
   type OfferCatalog,
   parseCatalog,
 } from "@cx/offers";
+import { pipelineTopicsEnvSchema } from "@cx/topics";
 import { z } from "zod";
 
 const shippedCatalog = fileURLToPath(new URL("../../../config/offer-catalog.json", import.meta.url));

@@ -1,29 +1,15 @@
 import {
-  createAvroCodec,
   type DeadLetter,
   type DecodedRecord,
   deadLetterOf,
-  ensurePipelineTopics,
   type SchemaRegistryClient,
   startStage,
   type Transport,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
-import {
-  type OfferOutcomeRecord,
-  type OfferResponseRecord,
-  reportedOutcome,
-  responseProblem,
-} from "@cx/offers";
-import {
-  customerFromRecord,
-  type EnrichedTouchpointRecord,
-  enricherContracts,
-  type OfferRecord,
-  type OfferStateRecord,
-  offerContracts,
-  type SuppressedRecord,
-} from "@cx/stage-records";
+import { type OfferResponseRecord, reportedOutcome, responseProblem } from "@cx/offers";
+import { customerFromRecord, type EnrichedTouchpointRecord, type OfferStateRecord } from "@cx/stage-records";
+import { ensurePipelineTopics, pipelineTopics, topicCodec } from "@cx/topics";
 import { type OffersEnv, offerSettings } from "./config";
 import { learnerKey, offerWrites } from "./offer-writes";
 import { PartitionOffers, type PartitionOutputs } from "./partition-offers";
@@ -58,32 +44,12 @@ export async function startOffersService({
   const catalog = env.OFFERS_CATALOG_FILE;
   const settings = offerSettings(env);
   const codecs = {
-    enriched: await createAvroCodec<EnrichedTouchpointRecord>(
-      registry,
-      env.ENRICHED_TOPIC,
-      enricherContracts.enriched.schema,
-    ),
-    offer: await createAvroCodec<OfferRecord>(registry, env.OFFERS_TOPIC, offerContracts.offer.schema),
-    suppressed: await createAvroCodec<SuppressedRecord>(
-      registry,
-      env.SUPPRESSED_TOPIC,
-      offerContracts.suppressed.schema,
-    ),
-    outcome: await createAvroCodec<OfferOutcomeRecord>(
-      registry,
-      env.OFFER_OUTCOMES_TOPIC,
-      offerContracts.outcome.schema,
-    ),
-    state: await createAvroCodec<OfferStateRecord>(
-      registry,
-      env.OFFER_STATE_TOPIC,
-      offerContracts.state.schema,
-    ),
-    response: await createAvroCodec<OfferResponseRecord>(
-      registry,
-      env.OFFER_RESPONSES_TOPIC,
-      offerContracts.response.schema,
-    ),
+    enriched: await topicCodec(registry, env, pipelineTopics.enriched),
+    offer: await topicCodec(registry, env, pipelineTopics.offers),
+    suppressed: await topicCodec(registry, env, pipelineTopics.suppressed),
+    outcome: await topicCodec(registry, env, pipelineTopics.offerOutcomes),
+    state: await topicCodec(registry, env, pipelineTopics.offerState),
+    response: await topicCodec(registry, env, pipelineTopics.offerResponses),
   };
   log.info(
     { catalog: catalog.path, version: catalog.version, offers: catalog.offers.length },

@@ -1,5 +1,6 @@
 import { clickhouseEnvSchema } from "@cx/clickhouse";
-import { kafkaEnvSchema, pipelineTopicsEnvSchema } from "@cx/kafka";
+import { kafkaEnvSchema } from "@cx/kafka";
+import { pipelineTopicsEnvSchema } from "@cx/topics";
 import { z } from "zod";
 
 export const sinkEnvSchema = z.object({

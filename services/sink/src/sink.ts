@@ -5,13 +5,13 @@ import {
   createIdempotentProducer,
   DeadLetterPublisher,
   type DecodedRecord,
-  ensurePipelineTopics,
   type SchemaRegistryClient,
   startBatchConsumer,
   type Transport,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { StopStack } from "@cx/runtime";
+import { ensurePipelineTopics } from "@cx/topics";
 import type { SinkEnv } from "./config";
 import { eraseCustomers, erasedUntil, erasureOf, loadErasedCustomers } from "./erasure";
 import { type TableFeed, tableFeeds } from "./table-feeds";

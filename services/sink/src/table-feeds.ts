@@ -1,5 +1,10 @@
-import { touchpointContract, validateTouchpoint } from "@cx/contracts";
-import { dispatcherContracts, enricherContracts, offerContracts } from "@cx/stage-records";
+import { validateTouchpoint } from "@cx/contracts";
+import {
+  type PipelineTopic,
+  type PipelineTopicVariable,
+  pipelineTopics,
+  type RecordContract,
+} from "@cx/topics";
 import type { SinkEnv } from "./config";
 import { enrichedIdentity, type RowIdentity, stageChangeIdentity, touchpointIdentity } from "./event-dedup";
 import {
@@ -29,6 +34,13 @@ export interface TableFeed {
   readonly tombstones?: boolean;
 }
 
+/** The feed's topic in this environment, its schema, and tombstones if the registry compacts it. */
+const source = (env: SinkEnv, entry: PipelineTopic<PipelineTopicVariable, RecordContract<unknown>>) => ({
+  topic: env[entry.variable],
+  schema: entry.contract.schema,
+  ...(entry.compacted ? { tombstones: true } : {}),
+});
+
 const aboutCustomer =
   (time: string) =>
   (row: never): { customerId: string; at: string } => {
@@ -39,61 +51,52 @@ const aboutCustomer =
 export function tableFeeds(env: SinkEnv): TableFeed[] {
   return [
     {
-      topic: env.TOUCHPOINTS_TOPIC,
-      schema: touchpointContract.schema,
+      ...source(env, pipelineTopics.touchpoints),
       table: "touchpoints",
       validate: (value) => validateTouchpoint(value),
       row: touchpointRow,
       identity: touchpointIdentity,
     },
     {
-      topic: env.ENRICHED_TOPIC,
-      schema: enricherContracts.enriched.schema,
+      ...source(env, pipelineTopics.enriched),
       table: "enriched_touchpoints",
       row: enrichedRow,
       identity: enrichedIdentity,
       about: aboutCustomer("occurred_at"),
     },
     {
-      topic: env.STAGE_CHANGES_TOPIC,
-      schema: enricherContracts.stageChange.schema,
+      ...source(env, pipelineTopics.stageChanges),
       table: "lifecycle_stage_changes",
       row: stageChangeRow,
       identity: stageChangeIdentity,
       about: aboutCustomer("changed_at"),
     },
     {
-      topic: env.PROFILES_TOPIC,
-      schema: enricherContracts.profile.schema,
+      ...source(env, pipelineTopics.profiles),
       table: "customer_profiles",
       row: profileRow,
       about: aboutCustomer("updated_at"),
-      tombstones: true,
     },
     {
-      topic: env.OFFERS_TOPIC,
-      schema: offerContracts.offer.schema,
+      ...source(env, pipelineTopics.offers),
       table: "offers",
       row: offerRow,
       about: aboutCustomer("decided_at"),
     },
     {
-      topic: env.SUPPRESSED_TOPIC,
-      schema: offerContracts.suppressed.schema,
+      ...source(env, pipelineTopics.suppressed),
       table: "suppressed_decisions",
       row: suppressedRow,
       about: aboutCustomer("decided_at"),
     },
     {
-      topic: env.OFFER_OUTCOMES_TOPIC,
-      schema: offerContracts.outcome.schema,
+      ...source(env, pipelineTopics.offerOutcomes),
       table: "offer_outcomes",
       row: outcomeRow,
       about: aboutCustomer("answered_at"),
     },
     {
-      topic: env.OFFER_DELIVERIES_TOPIC,
-      schema: dispatcherContracts.delivery.schema,
+      ...source(env, pipelineTopics.offerDeliveries),
       table: "offer_deliveries",
       row: deliveryRow,
       about: aboutCustomer("attempted_at"),
