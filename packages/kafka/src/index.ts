@@ -41,7 +41,7 @@ export type { SchemaLookup, SchemaRegistryClient } from "./schema-registry";
 export { chunkTopicMessages, maxRequestBytes } from "./send-chunks";
 export { maxRecordBytes } from "./sort-batch";
 export { type RunningStage, type StageOptions, type StageWrites, startStage } from "./stage";
-export { ensureTopics, type TopicSpec } from "./topics";
+export { ensureTopics, partitionCount, type TopicSpec } from "./topics";
 export { isTransientError, TransientError } from "./transient-error";
 export type {
   Admin,

@@ -1,4 +1,4 @@
-import type { Admin } from "./transport";
+import type { Admin, Transport } from "./transport";
 
 export interface TopicSpec {
   readonly topic: string;
@@ -22,4 +22,16 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
       configEntries: spec.compacted ? [{ name: "cleanup.policy", value: "compact" }] : [],
     })),
   });
+}
+
+/** How many partitions `topic` has (0 when it does not exist). */
+export async function partitionCount(kafka: Transport, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return topics[0]?.partitions.length ?? 0;
+  } finally {
+    await admin.disconnect();
+  }
 }

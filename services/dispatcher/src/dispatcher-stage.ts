@@ -2,6 +2,7 @@ import {
   type DeadLetter,
   encodeRecords,
   type Message,
+  partitionCount,
   type SchemaRegistryClient,
   type StageWrites,
   startStage,
@@ -14,6 +15,7 @@ import type { DispatcherEnv } from "./config";
 import { afterAttempt, endpointName, type StepOutcome, withoutAttempt } from "./delivery-step";
 import { DisabledEndpoints } from "./disabled-endpoints";
 import { countDeliveries, dispatcherMetrics } from "./dispatcher-metrics";
+import { mapLimited } from "./map-limited";
 import { PartitionDeliveries } from "./partition-deliveries";
 import { createWebhookClient } from "./webhook-client";
 import { type Endpoint, offerWebhook } from "./webhook-message";
@@ -31,35 +33,6 @@ export interface RunningDispatcher {
   /** Attempts every due retry now (the timer does it every DISPATCHER_TICK_MS). */
   tick(): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function partitionCount(kafka: Transport, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-    return topics[0]?.partitions.length ?? 0;
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** Runs `work` on every item with at most `limit` at a time, results in input order. */
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /**
