@@ -9,6 +9,7 @@ import {
   isEligible,
   type OfferCatalog,
   recoveryKinds,
+  sendDecision,
 } from "@cx/offers";
 import { offerSettings, offersEnvSchema } from "@cx/offers-service";
 import {
@@ -79,24 +80,25 @@ const knowsTheTruth: Arbiter = (offers, state, request, _learner, settings) => {
       const context = `${request.customer.lifecycle.stage}|${request.customer.tier}|${channel}`;
       best = {
         worth,
-        decision: {
+        decision: sendDecision(
           decisionId,
           request,
-          offer,
-          channel,
-          expiresAt: request.at + offer.validForHours * 3_600_000,
-          explanation: {
-            propensity: accept,
-            contextWeight: 1,
-            value: purchase,
-            lever: 1,
-            priority: worth,
-            context,
-            alternatives: [],
+          {
+            offer,
+            channel,
+            explanation: {
+              propensity: accept,
+              contextWeight: 1,
+              value: purchase,
+              lever: 1,
+              priority: worth,
+              context,
+              alternatives: [],
+            },
           },
-          suppressed: [],
-          eligible: 1,
-        },
+          [],
+          1,
+        ),
       };
     }
   return best ? [best.decision] : [];

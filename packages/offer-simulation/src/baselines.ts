@@ -8,15 +8,17 @@ import {
   type DeliveryChannel,
   decisionIdFor,
   isEligible,
+  noDecision,
   type OfferDefinition,
   type PropensityLearner,
   permissionRefusal,
   recoveryKinds,
+  sendDecision,
 } from "@cx/offers";
 import { pick, seededRandom } from "@cx/random";
 
 /** A decision to send `offer` on `channel`, explained with the learner's mean (baselines do not rank). */
-function sendDecision(
+function sendWithMean(
   decisionId: string,
   request: DecisionRequest,
   offer: OfferDefinition,
@@ -25,36 +27,20 @@ function sendDecision(
   eligible: number,
 ): Decision {
   const context = contextKey(request.customer, channel);
-  return {
-    decisionId,
-    request,
-    offer,
-    channel,
-    expiresAt: request.at + offer.validForHours * 3_600_000,
-    explanation: {
-      propensity: learner.mean(offer.id, context),
-      contextWeight: 1,
-      value: offer.businessValueMinor - offer.costMinor,
-      lever: 1,
-      priority: 0,
-      context,
-      alternatives: [],
-    },
-    suppressed: [],
-    eligible,
+  const explanation = {
+    propensity: learner.mean(offer.id, context),
+    contextWeight: 1,
+    value: offer.businessValueMinor - offer.costMinor,
+    lever: 1,
+    priority: 0,
+    context,
+    alternatives: [],
   };
+  return sendDecision(decisionId, request, { offer, channel, explanation }, [], eligible);
 }
 
-const nothing = (decisionId: string, request: DecisionRequest, eligible: number): Decision => ({
-  decisionId,
-  request,
-  offer: null,
-  channel: null,
-  expiresAt: null,
-  explanation: null,
-  suppressed: [],
-  eligible,
-});
+const nothing = (decisionId: string, request: DecisionRequest, eligible: number): Decision =>
+  noDecision(decisionId, request, [], eligible);
 
 /**
  * Whether an action may go to this customer at this moment at all, whatever the targeting: the
@@ -83,7 +69,7 @@ function randomAmong(candidates: (offer: OfferDefinition, request: DecisionReque
     if (allowed.length === 0) return [nothing(decisionId, request, eligible.length)];
     const random = seededRandom(Number.parseInt(decisionId.slice(4, 12), 16));
     const { offer, channel } = pick(random, allowed);
-    return [sendDecision(decisionId, request, offer, channel, learner, eligible.length)];
+    return [sendWithMean(decisionId, request, offer, channel, learner, eligible.length)];
   };
 }
 
@@ -110,6 +96,6 @@ export const broadcastAll: Arbiter = (catalog, state, request, learner) => {
     const channel = offer.channels.find((candidate) => !permissionRefusal(state, offer, candidate));
     if (!channel) return [];
     const decisionId = decisionIdFor(request.customerId, `${request.eventId}#${offer.id}`, request.trigger);
-    return [sendDecision(decisionId, request, offer, channel, learner, eligible.length)];
+    return [sendWithMean(decisionId, request, offer, channel, learner, eligible.length)];
   });
 };

@@ -114,6 +114,37 @@ export interface Decision {
   readonly eligible: number;
 }
 
+/** A decision to send `offer` on `channel`, valid for as long as the offer says from the request. */
+export function sendDecision(
+  decisionId: string,
+  request: DecisionRequest,
+  send: { offer: OfferDefinition; channel: DeliveryChannel; explanation: Explanation },
+  suppressed: Suppression[],
+  eligible: number,
+): Decision {
+  const expiresAt = request.at + send.offer.validForHours * 3_600_000;
+  return { decisionId, request, ...send, expiresAt, suppressed, eligible };
+}
+
+/** A decision to send nothing (nothing eligible, or every eligible action refused). */
+export function noDecision(
+  decisionId: string,
+  request: DecisionRequest,
+  suppressed: Suppression[],
+  eligible: number,
+): Decision {
+  return {
+    decisionId,
+    request,
+    offer: null,
+    channel: null,
+    expiresAt: null,
+    explanation: null,
+    suppressed,
+    eligible,
+  };
+}
+
 /**
  * `dec_<24 hex>_<customer id>`: the hash of customer, event and trigger names the decision (so a
  * replay decides the same, and seeds its sampling); the customer id at the end lets an outcome
@@ -295,35 +326,18 @@ export function decide(
       suppressed.push({ offerId: offer.id, channel, reason: "not_worth_contact" });
       continue;
     }
-    return {
-      decisionId,
-      request,
-      offer,
-      channel,
-      expiresAt: request.at + offer.validForHours * 3_600_000,
-      explanation: {
-        propensity: candidate.propensity,
-        contextWeight: candidate.contextWeight,
-        value: candidate.value,
-        lever: candidate.lever,
-        priority: candidate.priority,
-        context: candidate.context,
-        alternatives: ranked
-          .filter((other) => other !== candidate)
-          .map((other) => ({ offerId: other.offer.id, priority: other.priority })),
-      },
-      suppressed,
-      eligible: ranked.length,
+    const explanation: Explanation = {
+      propensity: candidate.propensity,
+      contextWeight: candidate.contextWeight,
+      value: candidate.value,
+      lever: candidate.lever,
+      priority: candidate.priority,
+      context: candidate.context,
+      alternatives: ranked
+        .filter((other) => other !== candidate)
+        .map((other) => ({ offerId: other.offer.id, priority: other.priority })),
     };
+    return sendDecision(decisionId, request, { offer, channel, explanation }, suppressed, ranked.length);
   }
-  return {
-    decisionId,
-    request,
-    offer: null,
-    channel: null,
-    expiresAt: null,
-    explanation: null,
-    suppressed,
-    eligible: ranked.length,
-  };
+  return noDecision(decisionId, request, suppressed, ranked.length);
 }

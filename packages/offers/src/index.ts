@@ -14,7 +14,9 @@ export {
   defaultArbitration,
   type Explanation,
   isEligible,
+  noDecision,
   type Suppression,
+  sendDecision,
 } from "./arbitration";
 export {
   CatalogError,
