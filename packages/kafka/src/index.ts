@@ -47,3 +47,5 @@ export { singleOwnerAssigner } from "./kafkajs/single-owner-assigner";
 export { maxRecordBytes } from "./sort-batch";
 export { ensureTopics, type TopicSpec } from "./topics";
 export { isTransientError, TransientError } from "./transient-error";
+export type * from "./schema-registry";
+export * from "./transport";
