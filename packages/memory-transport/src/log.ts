@@ -1,9 +1,8 @@
 import type { KafkaMessage, Message, MessageHeaders } from "@cx/kafka";
 
 /**
- * Kafka's murmur2 (the Java client's `Utils.murmur2`) in 32-bit arithmetic: the hash kafkajs'
- * DefaultPartitioner computes with 64-bit Longs (only the low 32 bits matter), so a key lands on
- * the partition a real broker's producers would choose.
+ * Kafka's murmur2 (the Java client's) in 32-bit arithmetic: the hash kafkajs' DefaultPartitioner
+ * computes with 64-bit Longs, so a key lands on the partition a real broker's producers choose.
  */
 export function murmur2(data: Buffer): number {
   const m = 0x5bd1e995;
@@ -30,11 +29,9 @@ const keyOf = (entry: Entry) => entry.message.key?.toString("latin1") ?? "";
 export class PartitionLog {
   entries: Entry[] = [];
   high = 0;
-  /** How many entries the last compaction kept, and where it ended. */
-  private clean = { count: 0, end: 0 };
-
+  /** Where the last compaction ended and how many entries it kept. */
+  private clean = { end: 0, count: 0 };
   constructor(private readonly compacted: boolean) {}
-
   low = (): number => this.entries[0]?.offset ?? this.high;
 
   /** The index of the first entry at or after `offset`. */
@@ -59,16 +56,10 @@ export class PartitionLog {
       key == null ? null : toBuffer(key),
       value === null ? null : toBuffer(value),
     ];
-    const message = {
-      key: keyBuffer,
-      value: valueBuffer,
-      headers: buffers,
-      timestamp,
-      offset: String(offset),
-    };
+    const message = { key: keyBuffer, value: valueBuffer, headers: buffers, timestamp, offset: `${offset}` };
     this.entries.push({ offset, bytes: (keyBuffer?.length ?? 0) + (valueBuffer?.length ?? 0), message });
     // Kafka's default min.cleanable.dirty.ratio (0.5): compacting once the dirty part outgrows the
-    // clean one bounds memory by the live keys at a constant cost per record.
+    // clean one keeps memory proportional to the live keys at a constant cost per record.
     if (this.compacted && this.entries.length > 2 * this.clean.count) this.compact();
     return offset;
   }
@@ -80,15 +71,13 @@ export class PartitionLog {
   private compact(): void {
     const latest = new Map<string, number>();
     for (const [index, entry] of this.entries.entries()) latest.set(keyOf(entry), index);
+    const { end } = this.clean;
     this.entries = this.entries.filter(
       (entry, index) =>
-        latest.get(keyOf(entry)) === index &&
-        (entry.message.value !== null || entry.offset >= this.clean.end),
+        latest.get(keyOf(entry)) === index && (entry.message.value !== null || entry.offset >= end),
     );
-    this.clean = { count: this.entries.length, end: this.high };
+    this.clean = { end: this.high, count: this.entries.length };
   }
 
-  dropBelow(offset: number): void {
-    this.entries.splice(0, this.indexOf(offset));
-  }
+  dropBelow = (offset: number) => void this.entries.splice(0, this.indexOf(offset));
 }

@@ -5,27 +5,22 @@ import { murmur2, PartitionLog, toBuffer } from "./log";
 export interface InMemoryTransportOptions {
   /** Partitions of a topic created on first use (default 6). */
   readonly defaultPartitions?: number;
-  /**
-   * Drops the records of non-compacted topics once every group subscribed to them has committed past
-   * them, so a long run in one process does not keep them all (default false). The partition's low
-   * offset moves up: a reader that starts later, or has committed nothing, begins there.
-   */
+  /** Drop the records of a non-compacted topic that every group subscribed to it has committed past, so a
+   *  long run keeps only what is unread (default false): a reader starting later begins at the new low. */
   readonly dropConsumed?: boolean;
 }
 
 export interface InMemoryTransport extends K.Transport {
-  /** Resolves once every running consumer has read all it can see and has no batch in hand. */
+  /** Resolves once every running consumer has fetched all it can see and has no batch in hand. */
   idle(): Promise<void>;
 }
 
 type Topic = { readonly logs: PartitionLog[]; readonly compacted: boolean; unkeyed: number };
-/** Members run oldest first: the last one owns every partition. `topics`: those any member subscribed to. */
-export type Group = {
-  readonly committed: Map<string, number>;
-  readonly topics: Set<string>;
-  members: Member[];
-};
+/** `members` are running, oldest first (the last owns every partition); `topics`, all they subscribed to. */
+type Group = { committed: Map<string, number>; topics: Set<string>; members: Member[] };
 type Routed = { readonly topic: string; readonly partition: number; readonly message: K.Message };
+const sent = (records: Routed[]) =>
+  records.map(({ topic, partition }) => ({ topicName: topic, partition, errorCode: 0 }));
 
 /** What every client of one in-memory transport shares. */
 export class Broker {
@@ -34,15 +29,14 @@ export class Broker {
   /** The newest producer of each transactional id: any older one is fenced. */
   readonly transactionalOwners = new Map<string, object>();
   private changeWaiters: (() => void)[] = [];
-
   constructor(readonly options: InMemoryTransportOptions) {}
 
   topic(name: string, partitions = this.options.defaultPartitions ?? 6, compacted = false): Topic {
-    const topic = this.topics.get(name) ?? { logs: [], compacted, unkeyed: 0 };
-    if (topic.logs.length === 0)
-      for (let i = 0; i < partitions; i++) topic.logs.push(new PartitionLog(compacted));
-    this.topics.set(name, topic);
-    return topic;
+    if (!this.topics.has(name)) {
+      const logs = Array.from({ length: partitions }, () => new PartitionLog(compacted));
+      this.topics.set(name, { logs, compacted, unkeyed: 0 });
+    }
+    return this.topics.get(name) as Topic;
   }
 
   log(topic: string, partition: number): PartitionLog {
@@ -52,36 +46,30 @@ export class Broker {
   }
 
   group(id: string): Group {
-    const group = this.groups.get(id) ?? { committed: new Map(), topics: new Set(), members: [] };
-    this.groups.set(id, group);
-    return group;
+    if (!this.groups.has(id)) this.groups.set(id, { committed: new Map(), topics: new Set(), members: [] });
+    return this.groups.get(id) as Group;
   }
 
   /** kafkajs' DefaultPartitioner: the record's partition, else its key's murmur2, else round robin. */
-  route(topic: string, messages: readonly K.Message[]): Routed[] {
-    const entry = this.topic(topic);
-    return messages.map((message) => {
-      const hash = message.key == null ? undefined : murmur2(toBuffer(message.key)) & 0x7fffffff;
-      return {
-        topic,
-        message,
-        partition: message.partition ?? (hash ?? entry.unkeyed++) % entry.logs.length,
-      };
+  route({ topicMessages = [] }: K.ProducerBatch): Routed[] {
+    return topicMessages.flatMap(({ topic, messages }) => {
+      const entry = this.topic(topic);
+      return messages.map((message) => {
+        const hash = message.key == null ? entry.unkeyed++ : murmur2(toBuffer(message.key)) & 0x7fffffff;
+        return { topic, message, partition: message.partition ?? hash % entry.logs.length };
+      });
     });
   }
 
-  /** Appends records and commits offsets in one step (a send, or a transaction's commit), then wakes readers. */
-  write(records: readonly Routed[], offsets: readonly K.GroupOffsets[] = []): number[] {
-    const written = records.map(({ topic, partition, message }) =>
-      this.log(topic, partition).append(message),
-    );
-    for (const { consumerGroupId, topics } of offsets)
+  /** Appends records and commits offsets at once (a send, or a transaction's commit), then wakes readers. */
+  write(records: readonly Routed[], offsets: readonly K.GroupOffsets[] = []): void {
+    for (const { topic, partition, message } of records) this.log(topic, partition).append(message);
+    for (const { consumerGroupId: id, topics } of offsets)
       this.commit(
-        consumerGroupId,
-        topics.flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, ...p }))),
+        id,
+        topics.flatMap(({ topic, partitions }) => partitions.map((each) => ({ topic, ...each }))),
       );
     for (const group of this.groups.values()) for (const member of group.members) member.wake();
-    return written;
   }
 
   commit(groupId: string, offsets: readonly K.TopicPartitionOffset[]): void {
@@ -96,97 +84,78 @@ export class Broker {
 
   /** Resolves at the next change that may leave the transport idle (a consumer waits or leaves). */
   nextChange = () => new Promise<void>((resolve) => this.changeWaiters.push(resolve));
-
-  changed(): void {
+  changed = () => {
     for (const resolve of this.changeWaiters.splice(0)) resolve();
-  }
+  };
 }
 
-/** One RecordMetadata per partition written; a base offset only where the records are in the log. */
-function metadata(records: readonly Routed[], offsets: readonly number[] = []): K.RecordMetadata[] {
-  const byPartition = new Map<string, K.RecordMetadata>();
-  for (const [index, { topic: topicName, partition }] of records.entries()) {
-    const baseOffset = offsets[index] === undefined ? {} : { baseOffset: String(offsets[index]) };
-    if (!byPartition.has(`${topicName}/${partition}`))
-      byPartition.set(`${topicName}/${partition}`, { topicName, partition, errorCode: 0, ...baseOffset });
-  }
-  return [...byPartition.values()];
-}
-
+/** As with kafkajs, a transactional id is claimed at its producer's first transaction, fencing the previous one. */
 function createProducer(broker: Broker, { transactionalId: id }: K.ProducerConfig): K.Producer {
   const identity = {};
-  let registered = false;
   let open: K.Transaction | undefined;
-  const route = ({ topicMessages = [] }: K.ProducerBatch) =>
-    topicMessages.flatMap(({ topic, messages }) => broker.route(topic, messages));
-  const checkNotFenced = () => {
+  const check = (active: boolean) => {
+    if (!active) throw new Error(`the transaction of ${id} is over`);
     if (id === undefined || broker.transactionalOwners.get(id) === identity) return;
-    const error = new Error(`producer fenced: a newer producer has the transactional id ${id}`);
-    throw Object.assign(error, { name: "ProducerFencedError" });
-  };
-  const sendBatch = async (batch: K.ProducerBatch) => {
-    if (id !== undefined) throw new Error(`producer ${id} is transactional: it sends in transactions`);
-    const records = route(batch);
-    return metadata(records, broker.write(records));
+    const fenced = new Error(`producer fenced: a newer producer has the transactional id ${id}`);
+    throw Object.assign(fenced, { name: "ProducerFencedError" });
   };
   /** Records and offsets are buffered, to become visible together at commit, or never. */
   const transaction = (): K.Transaction => {
-    let records: Routed[] = [];
-    const offsets: K.GroupOffsets[] = [];
+    const [records, offsets] = [[] as Routed[], [] as K.GroupOffsets[]];
     let active = true;
-    const checkActive = () => {
-      if (!active) throw new Error(`the transaction of ${id} is over`);
-      checkNotFenced();
-    };
     const self: K.Transaction = {
       send: (record) => self.sendBatch({ topicMessages: [record] }),
       async sendBatch(batch) {
-        checkActive();
-        const routed = route(batch);
+        check(active);
+        const routed = broker.route(batch);
         records.push(...routed);
-        return metadata(routed);
+        return sent(routed);
       },
       async sendOffsets(groupOffsets) {
-        checkActive();
+        check(active);
         offsets.push(groupOffsets);
       },
       async commit() {
-        checkActive();
+        check(active);
         active = false;
         broker.write(records, offsets);
       },
-      async abort() {
+      abort: async () => {
         active = false;
-        records = [];
       },
       isActive: () => active,
     };
     return self;
   };
-  return {
-    connect: async () => undefined,
+  const producer: K.Producer = {
+    connect: async () => {},
     disconnect: async () => open?.abort(),
-    send: (record) => sendBatch({ topicMessages: [record] }),
-    sendBatch,
+    send: (record) => producer.sendBatch({ topicMessages: [record] }),
+    async sendBatch(batch) {
+      const records = broker.route(batch);
+      broker.write(records);
+      return sent(records);
+    },
     async transaction() {
       if (id === undefined) throw new Error("transaction() needs a producer with a transactionalId");
-      // As with kafkajs, the id is claimed at the first transaction: its previous producer is fenced.
-      if (!registered) broker.transactionalOwners.set(id, identity);
-      registered = true;
-      checkNotFenced();
+      if (!open) broker.transactionalOwners.set(id, identity);
       if (open?.isActive()) throw new Error(`producer ${id} already has a transaction open`);
+      check(true);
       open = transaction();
       return open;
     },
   };
+  return producer;
 }
 
 function createAdmin(broker: Broker): K.Admin {
   const partitions = (topic: string) =>
     broker.topic(topic).logs.map((log, partition) => ({ log, partition }));
+  const committed = (groupId: string, topic: string, partition: number) =>
+    String(broker.group(groupId).committed.get(`${topic}/${partition}`) ?? -1);
   return {
-    connect: async () => undefined,
-    disconnect: async () => undefined,
+    connect: async () => {},
+    disconnect: async () => {},
     listTopics: async () => [...broker.topics.keys()],
     async createTopics({ topics }) {
       const missing = topics.filter(({ topic }) => !broker.topics.has(topic));
@@ -197,40 +166,42 @@ function createAdmin(broker: Broker): K.Admin {
       return missing.length > 0;
     },
     fetchTopicMetadata: async ({ topics }) => ({
-      topics: (topics.length > 0 ? topics : [...broker.topics.keys()]).map((name) => ({
+      topics: topics.map((name) => ({
         name,
-        partitions: partitions(name).map(({ partition }) => ({ partitionId: partition })),
+        partitions: partitions(name).map(({ partition: partitionId }) => ({ partitionId })),
       })),
     }),
     fetchTopicOffsets: async (topic) =>
-      partitions(topic).map(({ log, partition }) => {
-        const [high, low] = [String(log.high), String(log.low())];
-        return { partition, offset: high, high, low };
-      }),
+      partitions(topic).map(({ log: { high, low }, partition }) => ({
+        partition,
+        offset: `${high}`,
+        high: `${high}`,
+        low: `${low()}`,
+      })),
     fetchOffsets: async ({ groupId, topics }) =>
       topics.map((topic) => ({
         topic,
-        partitions: partitions(topic).map(({ partition }) => {
-          const offset = broker.group(groupId).committed.get(`${topic}/${partition}`) ?? -1;
-          return { partition, offset: String(offset) };
-        }),
+        partitions: partitions(topic).map(({ partition }) => ({
+          partition,
+          offset: committed(groupId, topic, partition),
+        })),
       })),
     async deleteGroups(groupIds) {
-      const busy = groupIds.filter((groupId) => (broker.groups.get(groupId)?.members.length ?? 0) > 0);
-      if (busy.length > 0) throw new Error(`groups ${busy} still have running members`);
-      for (const groupId of groupIds) broker.groups.delete(groupId);
-      return groupIds.map((groupId) => ({ groupId, errorCode: 0 }));
+      for (const groupId of groupIds)
+        if (!broker.groups.get(groupId)?.members.length) broker.groups.delete(groupId);
+      return groupIds.map((groupId) => ({ groupId, errorCode: broker.groups.has(groupId) ? 68 : 0 })); // NON_EMPTY_GROUP
     },
   };
 }
 
 /**
- * Kafka in memory behind the pipeline's transport, for runs in one process and for tests:
- * partitions are arrays, a group's newest member owns all its partitions, transactions are buffered
- * until commit. Deterministic: nothing waits on a timer, so the same inputs interleave the same way.
+ * Kafka in memory behind the pipeline's transport, for runs in one process and tests: partitions are
+ * arrays, a group's newest member owns all its partitions, transactions are buffered until commit.
+ * Deterministic: nothing waits on a timer, so the same inputs interleave the same way.
  */
 export function createInMemoryTransport(options: InMemoryTransportOptions = {}): InMemoryTransport {
   const broker = new Broker(options);
+  const members = () => [...broker.groups.values()].flatMap((group) => group.members);
   return {
     consumer: (config) => new Member(broker, config),
     producer: (config = {}) => createProducer(broker, config),
@@ -238,8 +209,7 @@ export function createInMemoryTransport(options: InMemoryTransportOptions = {}):
     async idle() {
       for (;;) {
         await new Promise((resolve) => setImmediate(resolve));
-        if ([...broker.groups.values()].every((group) => group.members.every((member) => member.isIdle())))
-          return;
+        if (members().every((member) => member.isIdle())) return;
         await broker.nextChange();
       }
     },
