@@ -36,7 +36,7 @@ export async function readPartitionsToEnd(
     let read = 0;
     await consumer.connect();
     try {
-      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
       if (others.length > 0) {
         consumer.on(consumer.events.GROUP_JOIN, () => consumer.pause([{ topic, partitions: others }]));
       }
