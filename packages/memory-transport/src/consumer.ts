@@ -2,8 +2,8 @@ import type * as K from "@cx/kafka";
 import type { PartitionLog } from "./log";
 import type { Broker } from "./transport";
 
-/** kafkajs' default maxBytesPerPartition, and a cap on records: a backlog comes in several batches. */
-const [defaultBatchBytes, maxBatchRecords] = [1024 * 1024, 10_000];
+/** kafkajs' default maxBytesPerPartition: a backlog comes in several batches. */
+const defaultBatchBytes = 1024 * 1024;
 const eventNames = ["GROUP_JOIN", "REBALANCING", "CRASH", "END_BATCH_PROCESS"] as const;
 const events = Object.fromEntries(eventNames.map((name) => [name, `consumer.${name.toLowerCase()}`]));
 type Topics = { topic: string; partitions?: number[] }[];
@@ -26,16 +26,14 @@ export class Member implements K.Consumer {
   private owned = new Map<string, Owned>();
   private fromBeginning = false;
   private runConfig: K.ConsumerRunConfig | undefined;
-  private running = false;
-  private looping: Promise<void> | undefined;
   /** Changes at every assignment: a batch fetched under an earlier one is stale. */
   private generation = 0;
   private turn = 0;
-  private wakeup = () => {};
+  private fetchScheduled = false;
   connect = async () => {};
   disconnect = () => this.stop();
-  /** Wakes the fetch loop: records arrived, a partition was resumed or a batch ended. */
-  wake = () => this.wakeup();
+  pause = (topics: Topics) => this.setPaused(topics, true);
+  resume = (topics: Topics) => this.setPaused(topics, false);
   /** No batch in hand and nothing left to fetch (paused partitions count: they will be resumed). */
   isIdle = () =>
     this.inFlight.size === 0 && [...this.owned.values()].every(({ log, next }) => next >= log.high);
@@ -53,21 +51,19 @@ export class Member implements K.Consumer {
 
   /** Joins the group, taking every partition over, and returns; the batches follow, as with kafkajs. */
   async run(config: K.ConsumerRunConfig): Promise<void> {
-    if (this.running) throw new Error(`${this.memberId} is already running`);
-    [this.runConfig, this.running] = [config, true];
+    if (this.runConfig) throw new Error(`${this.memberId} is already running`);
+    this.runConfig = config;
     const { members } = this.broker.group(this.config.groupId);
     members.at(-1)?.assign(false);
     members.push(this);
     this.assign(true);
-    this.looping = new Promise((resolve) => setImmediate(resolve)).then(() => this.loop());
   }
 
   /** Lets the batches in hand finish, then leaves the group: the next newest member takes over. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wake();
-    await this.looping;
+    if (!this.runConfig) return;
+    this.runConfig = undefined;
+    await Promise.all(this.inFlight.values());
     const { members } = this.broker.group(this.config.groupId);
     const wasOwner = members.at(-1) === this;
     members.splice(members.indexOf(this), 1);
@@ -79,16 +75,7 @@ export class Member implements K.Consumer {
   async commitOffsets(offsets: K.TopicPartitionOffset[]): Promise<void> {
     const foreign = offsets.filter(({ topic, partition }) => !this.owned.has(`${topic}/${partition}`));
     if (foreign.length > 0) throw new Error(`${this.memberId} does not own ${JSON.stringify(foreign)}`);
-    this.broker.commit(this.config.groupId, offsets);
-  }
-
-  pause(topics: Topics): void {
-    for (const key of this.keysOf(topics)) this.paused.add(key);
-  }
-
-  resume(topics: Topics): void {
-    for (const key of this.keysOf(topics)) this.paused.delete(key);
-    this.wake();
+    for (const { topic, ...offset } of offsets) this.broker.commit(this.config.groupId, topic, [offset]);
   }
 
   on(event: string, listener: (event: never) => void): K.RemoveListener {
@@ -97,11 +84,21 @@ export class Member implements K.Consumer {
     return () => listeners.delete(listener as (event: unknown) => void);
   }
 
-  private keysOf(topics: Topics): string[] {
+  /** Fetches what there is to fetch on the next turn of the event loop, so other work runs in between. */
+  wake(): void {
+    if (this.fetchScheduled || !this.runConfig) return;
+    this.fetchScheduled = true;
+    setImmediate(() => {
+      this.fetchScheduled = false;
+      this.fetchReady();
+    });
+  }
+
+  private setPaused(topics: Topics, paused: boolean): void {
     const all = (topic: string) => this.broker.topic(topic).logs.map((_, partition) => partition);
-    return topics.flatMap(({ topic, partitions = all(topic) }) =>
-      partitions.map((each) => `${topic}/${each}`),
-    );
+    for (const { topic, partitions = all(topic) } of topics)
+      for (const partition of partitions) this.paused[paused ? "add" : "delete"](`${topic}/${partition}`);
+    this.wake();
   }
 
   private emit(event: string, payload?: unknown): void {
@@ -111,78 +108,50 @@ export class Member implements K.Consumer {
   /** Takes every partition of the subscribed topics, from the group's commits, or gives them all up. */
   private assign(owner: boolean): void {
     this.generation++;
-    if (this.running && !owner && this.owned.size > 0) this.emit(this.events.REBALANCING);
+    if (this.runConfig && !owner && this.owned.size > 0) this.emit(this.events.REBALANCING);
     const { committed } = this.broker.group(this.config.groupId);
     const memberAssignment: Record<string, number[]> = {};
-    this.owned.clear();
+    this.owned = new Map();
     for (const topic of owner ? this.topics : [])
       for (const [partition, log] of this.broker.topic(topic).logs.entries()) {
         const next = committed.get(`${topic}/${partition}`) ?? (this.fromBeginning ? log.low() : log.high);
         this.owned.set(`${topic}/${partition}`, { topic, partition, log, next });
         memberAssignment[topic] = [...(memberAssignment[topic] ?? []), partition];
       }
-    if (this.running)
+    if (this.runConfig)
       this.emit(this.events.GROUP_JOIN, { payload: { memberId: this.memberId, memberAssignment } });
     this.wake();
   }
 
-  private async loop(): Promise<void> {
-    while (this.running) {
-      const room = Math.max(1, this.runConfig?.partitionsConsumedConcurrently ?? 1) - this.inFlight.size;
-      // Starting one partition further each time shares the turns out among busy partitions.
-      const owned = [...this.owned];
-      const start = this.turn++ % Math.max(1, owned.length);
-      const ready = [...owned.slice(start), ...owned.slice(0, start)].filter(
-        ([key, { log, next }]) => !this.inFlight.has(key) && !this.paused.has(key) && next < log.high,
-      );
-      for (const [key, partition] of ready.slice(0, Math.max(0, room))) this.fetch(key, partition);
-      // Other work runs between batches; with nothing to fetch the loop waits to be woken.
-      if (ready.length > 0 && room > 0) await new Promise((resolve) => setImmediate(resolve));
-      else await this.sleep();
-    }
-    await Promise.all(this.inFlight.values());
-  }
-
-  /** Waits to be woken, telling idle() meanwhile that this member has nothing to do. */
-  private sleep(): Promise<void> {
-    return new Promise((resolve) => {
-      this.wakeup = resolve;
-      this.broker.changed();
-    });
+  /** Starts batches of the partitions with records to fetch, up to partitionsConsumedConcurrently at once. */
+  private fetchReady(): void {
+    if (!this.runConfig) return;
+    const room = Math.max(1, this.runConfig?.partitionsConsumedConcurrently ?? 1) - this.inFlight.size;
+    // Starting one partition further each time shares the turns out among busy partitions.
+    const owned = [...this.owned];
+    const start = this.turn++ % Math.max(1, owned.length);
+    const ready = [...owned.slice(start), ...owned.slice(0, start)].filter(
+      ([key, { log, next }]) => !this.inFlight.has(key) && !this.paused.has(key) && next < log.high,
+    );
+    for (const [key, partition] of ready.slice(0, Math.max(0, room))) this.fetch(key, partition);
+    if (this.inFlight.size === 0) this.broker.changed();
   }
 
   private fetch(key: string, owned: Owned) {
     const { topic, partition, log } = owned;
-    const [config, generation, from] = [this.runConfig, this.generation, log.indexOf(owned.next)];
-    let [to, bytes] = [from, 0];
-    while (
-      to < log.entries.length &&
-      to - from < maxBatchRecords &&
-      bytes <= (this.config.maxBytes ?? defaultBatchBytes)
-    )
-      bytes += log.entries[to++]?.bytes ?? 0;
-    const messages = log.entries.slice(from, to).map((entry) => entry.message);
-    const highWatermark = String(log.high);
-    // A batch that reaches the end covers the gap compaction or a drop may have left after its last record.
-    const lastOffset = to === log.entries.length ? String(log.high - 1) : (messages.at(-1)?.offset as string);
+    const { messages, lastOffset } = log.read(owned.next, this.config.maxBytes ?? defaultBatchBytes);
+    const [config, generation, highWatermark] = [this.runConfig, this.generation, `${log.high}`];
     const ended = (batchSize: number) =>
       this.emit(this.events.END_BATCH_PROCESS, {
         payload: { topic, partition, batchSize, lastOffset, highWatermark },
       });
     if (messages.length === 0) {
-      owned.next = log.high;
+      owned.next = log.high; // only a gap left by compaction or a drop: nothing for eachBatch
       return ended(0);
     }
-    const batch = {
-      topic,
-      partition,
-      highWatermark,
-      messages,
-      isEmpty: () => false,
-      lastOffset: () => lastOffset,
-    };
+    const batch = { topic, partition, highWatermark, messages, lastOffset: () => lastOffset };
     const payload: K.EachBatchPayload = {
-      batch: { ...batch, firstOffset: () => messages[0]?.offset ?? null },
+      batch: { ...batch, isEmpty: () => false, firstOffset: () => messages[0]?.offset ?? null },
       // A stale batch moves a detached Owned: the new assignment starts from the group's commits.
       resolveOffset: (offset) => {
         owned.next = Math.max(owned.next, Number(offset) + 1);
@@ -192,7 +161,7 @@ export class Member implements K.Consumer {
         this.pause([{ topic, partitions: [partition] }]);
         return () => this.resume([{ topic, partitions: [partition] }]);
       },
-      isRunning: () => this.running,
+      isRunning: () => this.runConfig !== undefined,
       isStale: () => generation !== this.generation,
     };
     const handling = (async () => {

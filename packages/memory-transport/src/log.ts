@@ -1,9 +1,6 @@
 import type { KafkaMessage, Message, MessageHeaders } from "@cx/kafka";
 
-/**
- * Kafka's murmur2 (the Java client's) in 32-bit arithmetic: the hash kafkajs' DefaultPartitioner
- * computes with 64-bit Longs, so a key lands on the partition a real broker's producers choose.
- */
+/** Kafka's murmur2 in 32-bit arithmetic: what kafkajs' DefaultPartitioner computes with 64-bit Longs. */
 export function murmur2(data: Buffer): number {
   const m = 0x5bd1e995;
   const whole = data.length & ~3;
@@ -20,64 +17,66 @@ export function murmur2(data: Buffer): number {
   return (h ^ (h >>> 15)) | 0;
 }
 
-export const toBuffer = (value: Buffer | string): Buffer =>
-  typeof value === "string" ? Buffer.from(value) : value;
-type Entry = { readonly offset: number; readonly bytes: number; readonly message: KafkaMessage };
-const keyOf = (entry: Entry) => entry.message.key?.toString("latin1") ?? "";
+export const toBuffer = (value: Buffer | string) => (typeof value === "string" ? Buffer.from(value) : value);
+const maxBatchRecords = 10_000;
+const offsetOf = (message: KafkaMessage) => Number(message.offset);
+const bytesOf = (message: KafkaMessage) => (message.key?.length ?? 0) + (message.value?.length ?? 0);
 
 /** One partition: its records in offset order, with gaps once compacted or dropped. */
 export class PartitionLog {
-  entries: Entry[] = [];
+  messages: KafkaMessage[] = [];
   high = 0;
-  /** Where the last compaction ended and how many entries it kept. */
+  /** Where the last compaction ended and how many records it kept. */
   private clean = { end: 0, count: 0 };
   constructor(private readonly compacted: boolean) {}
-  low = (): number => this.entries[0]?.offset ?? this.high;
+  low = () => (this.messages[0] ? offsetOf(this.messages[0]) : this.high);
+  offsets = () => ({ offset: `${this.high}`, high: `${this.high}`, low: `${this.low()}` });
+  dropBelow = (offset: number) => void this.messages.splice(0, this.indexOf(offset));
 
-  /** The index of the first entry at or after `offset`. */
+  /** The index of the first record at or after `offset`. */
   indexOf(offset: number): number {
-    let [from, to] = [0, this.entries.length];
+    let [from, to] = [0, this.messages.length];
     while (from < to) {
       const middle = (from + to) >>> 1;
-      if ((this.entries[middle] as Entry).offset < offset) from = middle + 1;
+      if (offsetOf(this.messages[middle] as KafkaMessage) < offset) from = middle + 1;
       else to = middle;
     }
     return from;
   }
 
-  /** Stores a record as a broker hands it out: Buffers for key, value and header values. */
-  append({ key, value, headers = {}, timestamp = String(Date.now()) }: Message): number {
-    const buffers: MessageHeaders = {};
-    for (const [name, header] of Object.entries(headers))
-      if (header !== undefined)
-        buffers[name] = Array.isArray(header) ? header.map(toBuffer) : toBuffer(header);
-    const offset = this.high++;
-    const [keyBuffer, valueBuffer] = [
-      key == null ? null : toBuffer(key),
-      value === null ? null : toBuffer(value),
-    ];
-    const message = { key: keyBuffer, value: valueBuffer, headers: buffers, timestamp, offset: `${offset}` };
-    this.entries.push({ offset, bytes: (keyBuffer?.length ?? 0) + (valueBuffer?.length ?? 0), message });
-    // Kafka's default min.cleanable.dirty.ratio (0.5): compacting once the dirty part outgrows the
-    // clean one keeps memory proportional to the live keys at a constant cost per record.
-    if (this.compacted && this.entries.length > 2 * this.clean.count) this.compact();
-    return offset;
+  /** Records from `offset` on, at most 10,000 or about `maxBytes`; the last offset covers a gap up to the end. */
+  read(offset: number, maxBytes: number): { messages: KafkaMessage[]; lastOffset: string } {
+    const from = this.indexOf(offset);
+    let [to, bytes] = [from, 0];
+    while (to < this.messages.length && to - from < maxBatchRecords && bytes <= maxBytes)
+      bytes += bytesOf(this.messages[to++] as KafkaMessage);
+    const messages = this.messages.slice(from, to);
+    const lastOffset = to < this.messages.length ? `${messages.at(-1)?.offset}` : `${this.high - 1}`;
+    return { messages, lastOffset };
   }
 
-  /**
-   * Keeps the latest record per key. A tombstone goes only at a later compaction than the one that
-   * found it latest (Kafka keeps it for delete.retention.ms), so a reader can still see the delete.
-   */
+  /** Stores a record as a broker hands it out: Buffers for key, value and header values. */
+  append({ key, value, headers = {}, timestamp = `${Date.now()}` }: Message): void {
+    const copy: MessageHeaders = {};
+    for (const [name, header] of Object.entries(headers))
+      if (header !== undefined) copy[name] = Array.isArray(header) ? header.map(toBuffer) : toBuffer(header);
+    const buffer = (data: Buffer | string | null | undefined) => (data == null ? null : toBuffer(data));
+    const offset = `${this.high++}`;
+    this.messages.push({ key: buffer(key), value: buffer(value), headers: copy, timestamp, offset });
+    // Kafka's default min.cleanable.dirty.ratio (0.5): compacting once the dirty part outgrows the clean
+    // one keeps memory proportional to the live keys, at a constant cost per record.
+    if (this.compacted && this.messages.length > 2 * this.clean.count) this.compact();
+  }
+
+  /** Keeps the latest record per key; a tombstone only until a later compaction than the one that found
+   *  it latest (Kafka keeps it for delete.retention.ms), so readers can still see the delete. */
   private compact(): void {
     const latest = new Map<string, number>();
-    for (const [index, entry] of this.entries.entries()) latest.set(keyOf(entry), index);
-    const { end } = this.clean;
-    this.entries = this.entries.filter(
-      (entry, index) =>
-        latest.get(keyOf(entry)) === index && (entry.message.value !== null || entry.offset >= end),
-    );
-    this.clean = { end: this.high, count: this.entries.length };
+    const keyOf = (message: KafkaMessage) => message.key?.toString("latin1") ?? "";
+    for (const [index, message] of this.messages.entries()) latest.set(keyOf(message), index);
+    const kept = (message: KafkaMessage, index: number) =>
+      latest.get(keyOf(message)) === index && (message.value !== null || offsetOf(message) >= this.clean.end);
+    this.messages = this.messages.filter(kept);
+    this.clean = { end: this.high, count: this.messages.length };
   }
-
-  dropBelow = (offset: number) => void this.entries.splice(0, this.indexOf(offset));
 }

@@ -22,9 +22,7 @@ function incompatibility(schema: object, earlier: readonly object[]): string | u
  * versions per subject, FULL_TRANSITIVE compatibility checked with avsc's resolvers both ways.
  */
 export function createInMemorySchemaRegistry(): SchemaRegistryClient {
-  const schemas: object[] = [];
-  const ids = new Map<string, number>();
-  const subjects = new Map<string, number[]>();
+  const [schemas, ids, subjects] = [[] as object[], new Map<string, number>(), new Map<string, number[]>()];
   return {
     async registerAvro(subject, schema) {
       const [versions, known] = [subjects.get(subject) ?? [], ids.get(JSON.stringify(schema))];

@@ -19,8 +19,6 @@ type Topic = { readonly logs: PartitionLog[]; readonly compacted: boolean; unkey
 /** `members` are running, oldest first (the last owns every partition); `topics`, all they subscribed to. */
 type Group = { committed: Map<string, number>; topics: Set<string>; members: Member[] };
 type Routed = { readonly topic: string; readonly partition: number; readonly message: K.Message };
-const sent = (records: Routed[]) =>
-  records.map(({ topic, partition }) => ({ topicName: topic, partition, errorCode: 0 }));
 
 /** What every client of one in-memory transport shares. */
 export class Broker {
@@ -32,17 +30,9 @@ export class Broker {
   constructor(readonly options: InMemoryTransportOptions) {}
 
   topic(name: string, partitions = this.options.defaultPartitions ?? 6, compacted = false): Topic {
-    if (!this.topics.has(name)) {
-      const logs = Array.from({ length: partitions }, () => new PartitionLog(compacted));
-      this.topics.set(name, { logs, compacted, unkeyed: 0 });
-    }
+    const logs = () => Array.from({ length: partitions }, () => new PartitionLog(compacted));
+    if (!this.topics.has(name)) this.topics.set(name, { logs: logs(), compacted, unkeyed: 0 });
     return this.topics.get(name) as Topic;
-  }
-
-  log(topic: string, partition: number): PartitionLog {
-    const log = this.topic(topic).logs[partition];
-    if (!log) throw new Error(`topic ${topic} has no partition ${partition}`);
-    return log;
   }
 
   group(id: string): Group {
@@ -63,30 +53,40 @@ export class Broker {
 
   /** Appends records and commits offsets at once (a send, or a transaction's commit), then wakes readers. */
   write(records: readonly Routed[], offsets: readonly K.GroupOffsets[] = []): void {
-    for (const { topic, partition, message } of records) this.log(topic, partition).append(message);
-    for (const { consumerGroupId: id, topics } of offsets)
-      this.commit(
-        id,
-        topics.flatMap(({ topic, partitions }) => partitions.map((each) => ({ topic, ...each }))),
-      );
+    for (const { topic, partition, message } of records) this.topic(topic).logs[partition]?.append(message);
+    for (const { consumerGroupId, topics } of offsets)
+      for (const { topic, partitions } of topics) this.commit(consumerGroupId, topic, partitions);
     for (const group of this.groups.values()) for (const member of group.members) member.wake();
   }
 
-  commit(groupId: string, offsets: readonly K.TopicPartitionOffset[]): void {
-    for (const { topic, partition, offset } of offsets) {
+  commit(groupId: string, topic: string, offsets: readonly { partition: number; offset: string }[]): void {
+    for (const { partition, offset } of offsets) {
       this.group(groupId).committed.set(`${topic}/${partition}`, Number(offset));
       const readers = [...this.groups.values()].filter((group) => group.topics.has(topic));
       if (!this.options.dropConsumed || this.topic(topic).compacted || readers.length === 0) continue;
       const done = readers.map((group) => group.committed.get(`${topic}/${partition}`) ?? 0);
-      this.log(topic, partition).dropBelow(Math.min(...done));
+      this.topic(topic).logs[partition]?.dropBelow(Math.min(...done));
     }
   }
 
   /** Resolves at the next change that may leave the transport idle (a consumer waits or leaves). */
   nextChange = () => new Promise<void>((resolve) => this.changeWaiters.push(resolve));
-  changed = () => {
+  changed(): void {
     for (const resolve of this.changeWaiters.splice(0)) resolve();
+  }
+}
+
+/** A Sender handing routed records to `deliver` (one RecordMetadata per record). */
+function sender(broker: Broker, deliver: (records: Routed[]) => void): K.Sender {
+  const self: K.Sender = {
+    send: (record) => self.sendBatch({ topicMessages: [record] }),
+    async sendBatch(batch) {
+      const records = broker.route(batch);
+      deliver(records);
+      return records.map(({ topic, partition }) => ({ topicName: topic, partition, errorCode: 0 }));
+    },
   };
+  return self;
 }
 
 /** As with kafkajs, a transactional id is claimed at its producer's first transaction, fencing the previous one. */
@@ -103,14 +103,11 @@ function createProducer(broker: Broker, { transactionalId: id }: K.ProducerConfi
   const transaction = (): K.Transaction => {
     const [records, offsets] = [[] as Routed[], [] as K.GroupOffsets[]];
     let active = true;
-    const self: K.Transaction = {
-      send: (record) => self.sendBatch({ topicMessages: [record] }),
-      async sendBatch(batch) {
+    return {
+      ...sender(broker, (routed) => {
         check(active);
-        const routed = broker.route(batch);
         records.push(...routed);
-        return sent(routed);
-      },
+      }),
       async sendOffsets(groupOffsets) {
         check(active);
         offsets.push(groupOffsets);
@@ -120,22 +117,16 @@ function createProducer(broker: Broker, { transactionalId: id }: K.ProducerConfi
         active = false;
         broker.write(records, offsets);
       },
-      abort: async () => {
+      async abort() {
         active = false;
       },
       isActive: () => active,
     };
-    return self;
   };
-  const producer: K.Producer = {
+  return {
+    ...sender(broker, (records) => broker.write(records)),
     connect: async () => {},
     disconnect: async () => open?.abort(),
-    send: (record) => producer.sendBatch({ topicMessages: [record] }),
-    async sendBatch(batch) {
-      const records = broker.route(batch);
-      broker.write(records);
-      return sent(records);
-    },
     async transaction() {
       if (id === undefined) throw new Error("transaction() needs a producer with a transactionalId");
       if (!open) broker.transactionalOwners.set(id, identity);
@@ -145,14 +136,10 @@ function createProducer(broker: Broker, { transactionalId: id }: K.ProducerConfi
       return open;
     },
   };
-  return producer;
 }
 
 function createAdmin(broker: Broker): K.Admin {
-  const partitions = (topic: string) =>
-    broker.topic(topic).logs.map((log, partition) => ({ log, partition }));
-  const committed = (groupId: string, topic: string, partition: number) =>
-    String(broker.group(groupId).committed.get(`${topic}/${partition}`) ?? -1);
+  const logs = (topic: string) => broker.topic(topic).logs;
   return {
     connect: async () => {},
     disconnect: async () => {},
@@ -168,28 +155,23 @@ function createAdmin(broker: Broker): K.Admin {
     fetchTopicMetadata: async ({ topics }) => ({
       topics: topics.map((name) => ({
         name,
-        partitions: partitions(name).map(({ partition: partitionId }) => ({ partitionId })),
+        partitions: logs(name).map((_, partitionId) => ({ partitionId })),
       })),
     }),
     fetchTopicOffsets: async (topic) =>
-      partitions(topic).map(({ log: { high, low }, partition }) => ({
-        partition,
-        offset: `${high}`,
-        high: `${high}`,
-        low: `${low()}`,
-      })),
-    fetchOffsets: async ({ groupId, topics }) =>
-      topics.map((topic) => ({
+      logs(topic).map((log, partition) => ({ partition, ...log.offsets() })),
+    async fetchOffsets({ groupId, topics }) {
+      const { committed } = broker.group(groupId);
+      const offset = (topic: string, partition: number) => `${committed.get(`${topic}/${partition}`) ?? -1}`;
+      return topics.map((topic) => ({
         topic,
-        partitions: partitions(topic).map(({ partition }) => ({
-          partition,
-          offset: committed(groupId, topic, partition),
-        })),
-      })),
+        partitions: logs(topic).map((_, partition) => ({ partition, offset: offset(topic, partition) })),
+      }));
+    },
     async deleteGroups(groupIds) {
       for (const groupId of groupIds)
-        if (!broker.groups.get(groupId)?.members.length) broker.groups.delete(groupId);
-      return groupIds.map((groupId) => ({ groupId, errorCode: broker.groups.has(groupId) ? 68 : 0 })); // NON_EMPTY_GROUP
+        if (!broker.group(groupId).members.length) broker.groups.delete(groupId);
+      return groupIds.map((groupId) => ({ groupId, errorCode: broker.groups.has(groupId) ? 68 : 0 })); // 68: NON_EMPTY_GROUP
     },
   };
 }
