@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import type * as K from "@cx/kafka";
 import type { PartitionLog } from "./log";
 import type { Broker } from "./transport";
@@ -19,7 +20,7 @@ let memberCount = 0;
 export class Member implements K.Consumer {
   readonly events = events as typeof K.consumerEvents;
   private readonly memberId = `member-${++memberCount}`;
-  private readonly listeners = new Map<string, Set<(event: unknown) => void>>();
+  private readonly emitter = new EventEmitter();
   private readonly topics = new Set<string>();
   private readonly paused = new Set<string>();
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -79,19 +80,15 @@ export class Member implements K.Consumer {
   }
 
   on(event: string, listener: (event: never) => void): K.RemoveListener {
-    const listeners = this.listeners.get(event) ?? new Set();
-    this.listeners.set(event, listeners.add(listener as (event: unknown) => void));
-    return () => listeners.delete(listener as (event: unknown) => void);
+    const handler = listener as (event: unknown) => void;
+    this.emitter.on(event, handler);
+    return () => this.emitter.off(event, handler);
   }
 
   /** Fetches what there is to fetch on the next turn of the event loop, so other work runs in between. */
   wake(): void {
-    if (this.fetchScheduled || !this.runConfig) return;
+    if (!this.fetchScheduled && this.runConfig) setImmediate(() => this.fetchReady());
     this.fetchScheduled = true;
-    setImmediate(() => {
-      this.fetchScheduled = false;
-      this.fetchReady();
-    });
   }
 
   private setPaused(topics: Topics, paused: boolean): void {
@@ -101,14 +98,10 @@ export class Member implements K.Consumer {
     this.wake();
   }
 
-  private emit(event: string, payload?: unknown): void {
-    for (const listener of this.listeners.get(event) ?? []) listener(payload);
-  }
-
   /** Takes every partition of the subscribed topics, from the group's commits, or gives them all up. */
   private assign(owner: boolean): void {
     this.generation++;
-    if (this.runConfig && !owner && this.owned.size > 0) this.emit(this.events.REBALANCING);
+    if (this.runConfig && !owner && this.owned.size > 0) this.emitter.emit(this.events.REBALANCING);
     const { committed } = this.broker.group(this.config.groupId);
     const memberAssignment: Record<string, number[]> = {};
     this.owned = new Map();
@@ -119,12 +112,13 @@ export class Member implements K.Consumer {
         memberAssignment[topic] = [...(memberAssignment[topic] ?? []), partition];
       }
     if (this.runConfig)
-      this.emit(this.events.GROUP_JOIN, { payload: { memberId: this.memberId, memberAssignment } });
+      this.emitter.emit(this.events.GROUP_JOIN, { payload: { memberId: this.memberId, memberAssignment } });
     this.wake();
   }
 
   /** Starts batches of the partitions with records to fetch, up to partitionsConsumedConcurrently at once. */
   private fetchReady(): void {
+    this.fetchScheduled = false;
     if (!this.runConfig) return;
     const room = Math.max(1, this.runConfig?.partitionsConsumedConcurrently ?? 1) - this.inFlight.size;
     // Starting one partition further each time shares the turns out among busy partitions.
@@ -137,17 +131,18 @@ export class Member implements K.Consumer {
     if (this.inFlight.size === 0) this.broker.changed();
   }
 
-  private fetch(key: string, owned: Owned) {
+  private fetch(key: string, owned: Owned): void {
     const { topic, partition, log } = owned;
     const { messages, lastOffset } = log.read(owned.next, this.config.maxBytes ?? defaultBatchBytes);
     const [config, generation, highWatermark] = [this.runConfig, this.generation, `${log.high}`];
     const ended = (batchSize: number) =>
-      this.emit(this.events.END_BATCH_PROCESS, {
+      this.emitter.emit(this.events.END_BATCH_PROCESS, {
         payload: { topic, partition, batchSize, lastOffset, highWatermark },
       });
     if (messages.length === 0) {
       owned.next = log.high; // only a gap left by compaction or a drop: nothing for eachBatch
-      return ended(0);
+      ended(0);
+      return;
     }
     const batch = { topic, partition, highWatermark, messages, lastOffset: () => lastOffset };
     const payload: K.EachBatchPayload = {
@@ -171,7 +166,7 @@ export class Member implements K.Consumer {
         ended(messages.length);
       } catch (error) {
         // As kafkajs when it does not restart: the member leaves its group, the batch uncommitted.
-        this.emit(this.events.CRASH, { payload: { error, restart: false } });
+        this.emitter.emit(this.events.CRASH, { payload: { error, restart: false } });
         void this.stop();
       } finally {
         this.inFlight.delete(key);

@@ -20,14 +20,39 @@ type Topic = { readonly logs: PartitionLog[]; readonly compacted: boolean; unkey
 type Group = { committed: Map<string, number>; topics: Set<string>; members: Member[] };
 type Routed = { readonly topic: string; readonly partition: number; readonly message: K.Message };
 
+/**
+ * Kafka in memory behind the pipeline's transport, for runs in one process and tests: partitions are
+ * arrays, a group's newest member owns all its partitions, transactions are buffered until commit.
+ * Deterministic: nothing waits on a timer, so the same inputs interleave the same way.
+ */
+export const createInMemoryTransport = (options: InMemoryTransportOptions = {}): InMemoryTransport =>
+  new Broker(options);
+
 /** What every client of one in-memory transport shares. */
-export class Broker {
+export class Broker implements InMemoryTransport {
   readonly topics = new Map<string, Topic>();
   readonly groups = new Map<string, Group>();
   /** The newest producer of each transactional id: any older one is fenced. */
   readonly transactionalOwners = new Map<string, object>();
   private changeWaiters: (() => void)[] = [];
   constructor(readonly options: InMemoryTransportOptions) {}
+  consumer = (config: K.ConsumerConfig) => new Member(this, config);
+  producer = (config: K.ProducerConfig = {}) => createProducer(this, config);
+  admin = () => createAdmin(this);
+
+  async idle(): Promise<void> {
+    const members = () => [...this.groups.values()].flatMap((group) => group.members);
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (members().every((member) => member.isIdle())) return;
+      await new Promise<void>((resolve) => this.changeWaiters.push(resolve));
+    }
+  }
+
+  /** Tells idle() to look again: a consumer has nothing to fetch, or left. */
+  changed(): void {
+    for (const resolve of this.changeWaiters.splice(0)) resolve();
+  }
 
   topic(name: string, partitions = this.options.defaultPartitions ?? 6, compacted = false): Topic {
     const logs = () => Array.from({ length: partitions }, () => new PartitionLog(compacted));
@@ -67,12 +92,6 @@ export class Broker {
       const done = readers.map((group) => group.committed.get(`${topic}/${partition}`) ?? 0);
       this.topic(topic).logs[partition]?.dropBelow(Math.min(...done));
     }
-  }
-
-  /** Resolves at the next change that may leave the transport idle (a consumer waits or leaves). */
-  nextChange = () => new Promise<void>((resolve) => this.changeWaiters.push(resolve));
-  changed(): void {
-    for (const resolve of this.changeWaiters.splice(0)) resolve();
   }
 }
 
@@ -169,31 +188,9 @@ function createAdmin(broker: Broker): K.Admin {
       }));
     },
     async deleteGroups(groupIds) {
-      for (const groupId of groupIds)
-        if (!broker.group(groupId).members.length) broker.groups.delete(groupId);
-      return groupIds.map((groupId) => ({ groupId, errorCode: broker.groups.has(groupId) ? 68 : 0 })); // 68: NON_EMPTY_GROUP
-    },
-  };
-}
-
-/**
- * Kafka in memory behind the pipeline's transport, for runs in one process and tests: partitions are
- * arrays, a group's newest member owns all its partitions, transactions are buffered until commit.
- * Deterministic: nothing waits on a timer, so the same inputs interleave the same way.
- */
-export function createInMemoryTransport(options: InMemoryTransportOptions = {}): InMemoryTransport {
-  const broker = new Broker(options);
-  const members = () => [...broker.groups.values()].flatMap((group) => group.members);
-  return {
-    consumer: (config) => new Member(broker, config),
-    producer: (config = {}) => createProducer(broker, config),
-    admin: () => createAdmin(broker),
-    async idle() {
-      for (;;) {
-        await new Promise((resolve) => setImmediate(resolve));
-        if (members().every((member) => member.isIdle())) return;
-        await broker.nextChange();
-      }
+      const empty = groupIds.filter((groupId) => broker.group(groupId).members.length === 0);
+      for (const groupId of empty) broker.groups.delete(groupId);
+      return groupIds.map((groupId) => ({ groupId, errorCode: empty.includes(groupId) ? 0 : 68 })); // NON_EMPTY_GROUP
     },
   };
 }
