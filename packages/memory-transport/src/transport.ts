@@ -28,8 +28,8 @@ type Routed = { readonly topic: string; readonly partition: number; readonly mes
 export const createInMemoryTransport = (options: InMemoryTransportOptions = {}): InMemoryTransport =>
   new Broker(options);
 
-/** What every client of one in-memory transport shares. */
-export class Broker implements InMemoryTransport {
+/** What every client of one in-memory transport shares; its own admin client, too. */
+export class Broker implements InMemoryTransport, K.Admin {
   readonly topics = new Map<string, Topic>();
   readonly groups = new Map<string, Group>();
   /** The newest producer of each transactional id: any older one is fenced. */
@@ -38,7 +38,13 @@ export class Broker implements InMemoryTransport {
   constructor(readonly options: InMemoryTransportOptions) {}
   consumer = (config: K.ConsumerConfig) => new Member(this, config);
   producer = (config: K.ProducerConfig = {}) => createProducer(this, config);
-  admin = () => createAdmin(this);
+  admin = () => this;
+  connect = async () => {};
+  disconnect = async () => {};
+  listTopics = async () => [...this.topics.keys()];
+  fetchTopicOffsets = async (topic: string) =>
+    this.logs(topic).map((log, partition) => ({ partition, ...log.offsets() }));
+  private logs = (topic: string) => this.topic(topic).logs;
 
   async idle(): Promise<void> {
     const members = () => [...this.groups.values()].flatMap((group) => group.members);
@@ -52,6 +58,39 @@ export class Broker implements InMemoryTransport {
   /** Tells idle() to look again: a consumer has nothing to fetch, or left. */
   changed(): void {
     for (const resolve of this.changeWaiters.splice(0)) resolve();
+  }
+
+  async createTopics({ topics }: { topics: K.ITopicConfig[] }): Promise<boolean> {
+    const missing = topics.filter(({ topic }) => !this.topics.has(topic));
+    for (const { topic, numPartitions, configEntries = [] } of missing) {
+      const policy = configEntries.find(({ name }) => name === "cleanup.policy")?.value ?? "";
+      this.topic(topic, numPartitions, policy.split(",").includes("compact"));
+    }
+    return missing.length > 0;
+  }
+
+  async fetchTopicMetadata({ topics }: { topics: string[] }) {
+    return {
+      topics: topics.map((name) => ({
+        name,
+        partitions: this.logs(name).map((_, partitionId) => ({ partitionId })),
+      })),
+    };
+  }
+
+  async fetchOffsets({ groupId, topics }: { groupId: string; topics: string[] }) {
+    const offset = (topic: string, partition: number) =>
+      `${this.group(groupId).committed.get(`${topic}/${partition}`) ?? -1}`;
+    return topics.map((topic) => ({
+      topic,
+      partitions: this.logs(topic).map((_, partition) => ({ partition, offset: offset(topic, partition) })),
+    }));
+  }
+
+  async deleteGroups(groupIds: string[]) {
+    const empty = groupIds.filter((groupId) => this.group(groupId).members.length === 0);
+    for (const groupId of empty) this.groups.delete(groupId);
+    return groupIds.map((groupId) => ({ groupId, errorCode: empty.includes(groupId) ? 0 : 68 })); // NON_EMPTY_GROUP
   }
 
   topic(name: string, partitions = this.options.defaultPartitions ?? 6, compacted = false): Topic {
@@ -108,89 +147,49 @@ function sender(broker: Broker, deliver: (records: Routed[]) => void): K.Sender 
   return self;
 }
 
-/** As with kafkajs, a transactional id is claimed at its producer's first transaction, fencing the previous one. */
+/**
+ * One transaction at a time, its records and offsets buffered to become visible together at commit, or
+ * never. As with kafkajs, the transactional id is claimed at the first transaction, fencing the older producer.
+ */
 function createProducer(broker: Broker, { transactionalId: id }: K.ProducerConfig): K.Producer {
   const identity = {};
-  let open: K.Transaction | undefined;
-  const check = (active: boolean) => {
-    if (!active) throw new Error(`the transaction of ${id} is over`);
-    if (id === undefined || broker.transactionalOwners.get(id) === identity) return;
+  let claimed = false;
+  let open: { records: Routed[]; offsets: K.GroupOffsets[] } | undefined;
+  const checkNotFenced = () => {
+    if (broker.transactionalOwners.get(id as string) === identity) return;
     const fenced = new Error(`producer fenced: a newer producer has the transactional id ${id}`);
     throw Object.assign(fenced, { name: "ProducerFencedError" });
   };
-  /** Records and offsets are buffered, to become visible together at commit, or never. */
-  const transaction = (): K.Transaction => {
-    const [records, offsets] = [[] as Routed[], [] as K.GroupOffsets[]];
-    let active = true;
-    return {
-      ...sender(broker, (routed) => {
-        check(active);
-        records.push(...routed);
-      }),
-      async sendOffsets(groupOffsets) {
-        check(active);
-        offsets.push(groupOffsets);
-      },
-      async commit() {
-        check(active);
-        active = false;
-        broker.write(records, offsets);
-      },
-      async abort() {
-        active = false;
-      },
-      isActive: () => active,
-    };
+  const inTransaction = () => {
+    if (!open) throw new Error(`producer ${id} has no transaction open`);
+    checkNotFenced();
+    return open;
+  };
+  const transaction: K.Transaction = {
+    ...sender(broker, (records) => inTransaction().records.push(...records)),
+    sendOffsets: async (groupOffsets) => void inTransaction().offsets.push(groupOffsets),
+    async commit() {
+      const { records, offsets } = inTransaction();
+      open = undefined;
+      broker.write(records, offsets);
+    },
+    async abort() {
+      open = undefined;
+    },
+    isActive: () => open !== undefined,
   };
   return {
     ...sender(broker, (records) => broker.write(records)),
     connect: async () => {},
-    disconnect: async () => open?.abort(),
+    disconnect: () => transaction.abort(),
     async transaction() {
       if (id === undefined) throw new Error("transaction() needs a producer with a transactionalId");
-      if (!open) broker.transactionalOwners.set(id, identity);
-      if (open?.isActive()) throw new Error(`producer ${id} already has a transaction open`);
-      check(true);
-      open = transaction();
-      return open;
-    },
-  };
-}
-
-function createAdmin(broker: Broker): K.Admin {
-  const logs = (topic: string) => broker.topic(topic).logs;
-  return {
-    connect: async () => {},
-    disconnect: async () => {},
-    listTopics: async () => [...broker.topics.keys()],
-    async createTopics({ topics }) {
-      const missing = topics.filter(({ topic }) => !broker.topics.has(topic));
-      for (const { topic, numPartitions, configEntries = [] } of missing) {
-        const policy = configEntries.find(({ name }) => name === "cleanup.policy")?.value ?? "";
-        broker.topic(topic, numPartitions, policy.split(",").includes("compact"));
-      }
-      return missing.length > 0;
-    },
-    fetchTopicMetadata: async ({ topics }) => ({
-      topics: topics.map((name) => ({
-        name,
-        partitions: logs(name).map((_, partitionId) => ({ partitionId })),
-      })),
-    }),
-    fetchTopicOffsets: async (topic) =>
-      logs(topic).map((log, partition) => ({ partition, ...log.offsets() })),
-    async fetchOffsets({ groupId, topics }) {
-      const { committed } = broker.group(groupId);
-      const offset = (topic: string, partition: number) => `${committed.get(`${topic}/${partition}`) ?? -1}`;
-      return topics.map((topic) => ({
-        topic,
-        partitions: logs(topic).map((_, partition) => ({ partition, offset: offset(topic, partition) })),
-      }));
-    },
-    async deleteGroups(groupIds) {
-      const empty = groupIds.filter((groupId) => broker.group(groupId).members.length === 0);
-      for (const groupId of empty) broker.groups.delete(groupId);
-      return groupIds.map((groupId) => ({ groupId, errorCode: empty.includes(groupId) ? 0 : 68 })); // NON_EMPTY_GROUP
+      if (!claimed) broker.transactionalOwners.set(id, identity);
+      claimed = true;
+      checkNotFenced();
+      if (open) throw new Error(`producer ${id} already has a transaction open`);
+      open = { records: [], offsets: [] };
+      return transaction;
     },
   };
 }
