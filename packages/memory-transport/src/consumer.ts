@@ -3,13 +3,17 @@ import type * as K from "@cx/kafka";
 import type { PartitionLog } from "./log";
 import type { Broker } from "./transport";
 
-/** kafkajs' default maxBytesPerPartition: a backlog comes in several batches. */
-const defaultBatchBytes = 1024 * 1024;
-const eventNames = ["GROUP_JOIN", "REBALANCING", "CRASH", "END_BATCH_PROCESS"] as const;
-const events = Object.fromEntries(eventNames.map((name) => [name, `consumer.${name.toLowerCase()}`]));
-type Topics = { topic: string; partitions?: number[] }[];
+/** What the broker and the other members of its group ask of a member. */
+export type Member = { wake(): void; isIdle(): boolean; assign(owner: boolean): void };
 /** An assigned partition and the next offset to fetch from it (past the last one resolved). */
 type Owned = { readonly topic: string; readonly partition: number; readonly log: PartitionLog; next: number };
+type Topics = { topic: string; partitions?: number[] }[];
+const eventNames = ["GROUP_JOIN", "REBALANCING", "CRASH", "END_BATCH_PROCESS"] as const;
+const events = Object.fromEntries(
+  eventNames.map((name) => [name, `consumer.${name.toLowerCase()}`]),
+) as typeof K.consumerEvents;
+/** kafkajs' default maxBytesPerPartition: a backlog comes in several batches. */
+const defaultBatchBytes = 1024 * 1024;
 let memberCount = 0;
 
 /**
@@ -17,162 +21,149 @@ let memberCount = 0;
  * partition of its topics, whatever the strategy; the one it replaces is left with none, its batch in
  * hand stale. Records are fetched as they arrive (no timers), a batch per partition.
  */
-export class Member implements K.Consumer {
-  readonly events = events as typeof K.consumerEvents;
-  private readonly memberId = `member-${++memberCount}`;
-  private readonly emitter = new EventEmitter();
-  private readonly topics = new Set<string>();
-  private readonly paused = new Set<string>();
-  private readonly inFlight = new Map<string, Promise<void>>();
-  private owned = new Map<string, Owned>();
-  private fromBeginning = false;
-  private runConfig: K.ConsumerRunConfig | undefined;
-  /** Changes at every assignment: a batch fetched under an earlier one is stale. */
-  private generation = 0;
-  private turn = 0;
-  private fetchScheduled = false;
-  connect = async () => {};
-  disconnect = () => this.stop();
-  pause = (topics: Topics) => this.setPaused(topics, true);
-  resume = (topics: Topics) => this.setPaused(topics, false);
-  /** No batch in hand and nothing left to fetch (paused partitions count: they will be resumed). */
-  isIdle = () =>
-    this.inFlight.size === 0 && [...this.owned.values()].every(({ log, next }) => next >= log.high);
+export function createConsumer(broker: Broker, config: K.ConsumerConfig): K.Consumer {
+  const { groupId, maxBytes = defaultBatchBytes } = config;
+  const [emitter, memberId] = [new EventEmitter(), `member-${++memberCount}`];
+  const [topics, paused, inFlight] = [new Set<string>(), new Set<string>(), new Map<string, Promise<void>>()];
+  let [assigned, fromBeginning, fetchScheduled] = [new Map<string, Owned>(), false, false];
+  let runConfig: K.ConsumerRunConfig | undefined;
+  let generation = 0; // changes at every assignment: a batch fetched under an earlier one is stale
 
-  constructor(
-    private readonly broker: Broker,
-    private readonly config: K.ConsumerConfig,
-  ) {}
+  const setPaused = (pausing: boolean) => (partitions: Topics) => {
+    const all = (topic: string) => broker.topic(topic).logs.map((_, partition) => partition);
+    for (const { topic, partitions: numbers = all(topic) } of partitions)
+      for (const partition of numbers) paused[pausing ? "add" : "delete"](`${topic}/${partition}`);
+    member.wake();
+  };
 
-  async subscribe({ topics, fromBeginning = false }: { topics: string[]; fromBeginning?: boolean }) {
-    for (const topic of topics) this.topics.add(topic);
-    for (const topic of topics) this.broker.group(this.config.groupId).topics.add(topic);
-    this.fromBeginning = fromBeginning;
-  }
-
-  /** Joins the group, taking every partition over, and returns; the batches follow, as with kafkajs. */
-  async run(config: K.ConsumerRunConfig): Promise<void> {
-    if (this.runConfig) throw new Error(`${this.memberId} is already running`);
-    this.runConfig = config;
-    const { members } = this.broker.group(this.config.groupId);
-    members.at(-1)?.assign(false);
-    members.push(this);
-    this.assign(true);
-  }
-
-  /** Lets the batches in hand finish, then leaves the group: the next newest member takes over. */
-  async stop(): Promise<void> {
-    if (!this.runConfig) return;
-    this.runConfig = undefined;
-    await Promise.all(this.inFlight.values());
-    const { members } = this.broker.group(this.config.groupId);
-    const wasOwner = members.at(-1) === this;
-    members.splice(members.indexOf(this), 1);
-    this.assign(false);
-    if (wasOwner) members.at(-1)?.assign(true);
-    this.broker.changed();
-  }
-
-  async commitOffsets(offsets: K.TopicPartitionOffset[]): Promise<void> {
-    const foreign = offsets.filter(({ topic, partition }) => !this.owned.has(`${topic}/${partition}`));
-    if (foreign.length > 0) throw new Error(`${this.memberId} does not own ${JSON.stringify(foreign)}`);
-    for (const { topic, ...offset } of offsets) this.broker.commit(this.config.groupId, topic, [offset]);
-  }
-
-  on(event: string, listener: (event: never) => void): K.RemoveListener {
-    const handler = listener as (event: unknown) => void;
-    this.emitter.on(event, handler);
-    return () => this.emitter.off(event, handler);
-  }
-
-  /** Fetches what there is to fetch on the next turn of the event loop, so other work runs in between. */
-  wake(): void {
-    if (!this.fetchScheduled && this.runConfig) setImmediate(() => this.fetchReady());
-    this.fetchScheduled = true;
-  }
-
-  private setPaused(topics: Topics, paused: boolean): void {
-    const all = (topic: string) => this.broker.topic(topic).logs.map((_, partition) => partition);
-    for (const { topic, partitions = all(topic) } of topics)
-      for (const partition of partitions) this.paused[paused ? "add" : "delete"](`${topic}/${partition}`);
-    this.wake();
-  }
-
-  /** Takes every partition of the subscribed topics, from the group's commits, or gives them all up. */
-  private assign(owner: boolean): void {
-    this.generation++;
-    if (this.runConfig && !owner && this.owned.size > 0) this.emitter.emit(this.events.REBALANCING);
-    const { committed } = this.broker.group(this.config.groupId);
-    const memberAssignment: Record<string, number[]> = {};
-    this.owned = new Map();
-    for (const topic of owner ? this.topics : [])
-      for (const [partition, log] of this.broker.topic(topic).logs.entries()) {
-        const next = committed.get(`${topic}/${partition}`) ?? (this.fromBeginning ? log.low() : log.high);
-        this.owned.set(`${topic}/${partition}`, { topic, partition, log, next });
-        memberAssignment[topic] = [...(memberAssignment[topic] ?? []), partition];
-      }
-    if (this.runConfig)
-      this.emitter.emit(this.events.GROUP_JOIN, { payload: { memberId: this.memberId, memberAssignment } });
-    this.wake();
-  }
+  const member: Member = {
+    /** Fetches on the next turn of the event loop, so that other work runs between batches. */
+    wake() {
+      if (!fetchScheduled && runConfig) setImmediate(fetchReady);
+      fetchScheduled = true;
+    },
+    /** No batch in hand and nothing left to fetch (paused partitions count: they will be resumed). */
+    isIdle: () => inFlight.size === 0 && [...assigned.values()].every(({ log, next }) => next >= log.high),
+    /** Takes every partition of the subscribed topics, from the group's commits, or gives them all up. */
+    assign(owner) {
+      generation++;
+      if (runConfig && !owner && assigned.size > 0) emitter.emit(events.REBALANCING);
+      const { committed } = broker.group(groupId);
+      const memberAssignment: Record<string, number[]> = {};
+      assigned = new Map();
+      for (const topic of owner ? topics : [])
+        for (const [partition, log] of broker.topic(topic).logs.entries()) {
+          const next = committed.get(`${topic}/${partition}`) ?? (fromBeginning ? log.low() : log.high);
+          assigned.set(`${topic}/${partition}`, { topic, partition, log, next });
+          memberAssignment[topic] = [...(memberAssignment[topic] ?? []), partition];
+        }
+      if (runConfig) emitter.emit(events.GROUP_JOIN, { payload: { memberId, memberAssignment } });
+      member.wake();
+    },
+  };
 
   /** Starts batches of the partitions with records to fetch, up to partitionsConsumedConcurrently at once. */
-  private fetchReady(): void {
-    this.fetchScheduled = false;
-    if (!this.runConfig) return;
-    const room = Math.max(1, this.runConfig?.partitionsConsumedConcurrently ?? 1) - this.inFlight.size;
-    // Starting one partition further each time shares the turns out among busy partitions.
-    const owned = [...this.owned];
-    const start = this.turn++ % Math.max(1, owned.length);
-    const ready = [...owned.slice(start), ...owned.slice(0, start)].filter(
-      ([key, { log, next }]) => !this.inFlight.has(key) && !this.paused.has(key) && next < log.high,
+  const fetchReady = () => {
+    fetchScheduled = false;
+    const room = Math.max(1, runConfig?.partitionsConsumedConcurrently ?? 1) - inFlight.size;
+    const ready = [...assigned].filter(
+      ([key, { log, next }]) => !inFlight.has(key) && !paused.has(key) && next < log.high,
     );
-    for (const [key, partition] of ready.slice(0, Math.max(0, room))) this.fetch(key, partition);
-    if (this.inFlight.size === 0) this.broker.changed();
-  }
+    for (const [key, owned] of runConfig ? ready.slice(0, Math.max(0, room)) : []) fetch(key, owned);
+    if (inFlight.size === 0) broker.changed();
+  };
 
-  private fetch(key: string, owned: Owned): void {
+  const fetch = (key: string, owned: Owned) => {
     const { topic, partition, log } = owned;
-    const { messages, lastOffset } = log.read(owned.next, this.config.maxBytes ?? defaultBatchBytes);
-    const [config, generation, highWatermark] = [this.runConfig, this.generation, `${log.high}`];
-    const ended = (batchSize: number) =>
-      this.emitter.emit(this.events.END_BATCH_PROCESS, {
-        payload: { topic, partition, batchSize, lastOffset, highWatermark },
-      });
+    const { messages, lastOffset: last } = log.read(owned.next, maxBytes);
+    const [run, assignment, highWatermark] = [runConfig, generation, `${log.high}`];
+    const ended = (batchSize: number) => {
+      const payload = { topic, partition, batchSize, lastOffset: last, highWatermark };
+      emitter.emit(events.END_BATCH_PROCESS, { payload });
+    };
     if (messages.length === 0) {
       owned.next = log.high; // only a gap left by compaction or a drop: nothing for eachBatch
-      ended(0);
-      return;
+      return ended(0);
     }
-    const batch = { topic, partition, highWatermark, messages, lastOffset: () => lastOffset };
+    const [isEmpty, firstOffset, lastOffset] = [() => false, () => messages[0]?.offset ?? null, () => last];
+    const pausing = [{ topic, partitions: [partition] }];
     const payload: K.EachBatchPayload = {
-      batch: { ...batch, isEmpty: () => false, firstOffset: () => messages[0]?.offset ?? null },
+      batch: { topic, partition, highWatermark, messages, isEmpty, firstOffset, lastOffset },
       // A stale batch moves a detached Owned: the new assignment starts from the group's commits.
       resolveOffset: (offset) => {
         owned.next = Math.max(owned.next, Number(offset) + 1);
       },
       heartbeat: async () => {},
       pause: () => {
-        this.pause([{ topic, partitions: [partition] }]);
-        return () => this.resume([{ topic, partitions: [partition] }]);
+        consumer.pause(pausing);
+        return () => consumer.resume(pausing);
       },
-      isRunning: () => this.runConfig !== undefined,
-      isStale: () => generation !== this.generation,
+      isRunning: () => runConfig !== undefined,
+      isStale: () => assignment !== generation,
     };
     const handling = (async () => {
       try {
-        await config?.eachBatch(payload);
-        if (config?.eachBatchAutoResolve ?? true) payload.resolveOffset(lastOffset);
+        await run?.eachBatch(payload);
+        if (run?.eachBatchAutoResolve ?? true) payload.resolveOffset(last);
         ended(messages.length);
       } catch (error) {
         // As kafkajs when it does not restart: the member leaves its group, the batch uncommitted.
-        this.emitter.emit(this.events.CRASH, { payload: { error, restart: false } });
-        void this.stop();
+        emitter.emit(events.CRASH, { payload: { error, restart: false } });
+        void consumer.stop();
       } finally {
-        this.inFlight.delete(key);
-        this.wake();
+        inFlight.delete(key);
+        // Its partition goes to the back of the queue, so that busy partitions take turns.
+        if (assigned.get(key) === owned && assigned.delete(key)) assigned.set(key, owned);
+        member.wake();
       }
     })();
-    this.inFlight.set(key, handling);
-  }
+    inFlight.set(key, handling);
+  };
+
+  const consumer: K.Consumer = {
+    events: events as typeof K.consumerEvents,
+    connect: async () => {},
+    disconnect: () => consumer.stop(),
+    pause: setPaused(true),
+    resume: setPaused(false),
+    async subscribe(subscription) {
+      for (const topic of subscription.topics) {
+        topics.add(topic);
+        broker.group(groupId).topics.add(topic);
+      }
+      fromBeginning = subscription.fromBeginning ?? false;
+    },
+    /** Joins the group, taking every partition over, and returns; the batches follow, as with kafkajs. */
+    async run(config) {
+      if (runConfig) throw new Error(`${memberId} is already running`);
+      runConfig = config;
+      const { members } = broker.group(groupId);
+      members.at(-1)?.assign(false);
+      members.push(member);
+      member.assign(true);
+    },
+    /** Lets the batches in hand finish, then leaves the group: the next newest member takes over. */
+    async stop() {
+      if (!runConfig) return;
+      runConfig = undefined;
+      await Promise.all(inFlight.values());
+      const { members } = broker.group(groupId);
+      const wasOwner = members.at(-1) === member;
+      members.splice(members.indexOf(member), 1);
+      member.assign(false);
+      if (wasOwner) members.at(-1)?.assign(true);
+      broker.changed();
+    },
+    async commitOffsets(offsets) {
+      const foreign = offsets.filter(({ topic, partition }) => !assigned.has(`${topic}/${partition}`));
+      if (foreign.length > 0) throw new Error(`${memberId} does not own ${JSON.stringify(foreign)}`);
+      for (const { topic, ...offset } of offsets) broker.commit(groupId, topic, [offset]);
+    },
+    on(event: string, listener: (event: never) => void) {
+      const handler = listener as (event: unknown) => void;
+      emitter.on(event, handler);
+      return () => emitter.off(event, handler);
+    },
+  };
+  return consumer;
 }

@@ -1,5 +1,5 @@
 import type * as K from "@cx/kafka";
-import { Member } from "./consumer";
+import { createConsumer, type Member } from "./consumer";
 import { murmur2, PartitionLog, toBuffer } from "./log";
 
 export interface InMemoryTransportOptions {
@@ -36,7 +36,7 @@ export class Broker implements InMemoryTransport, K.Admin {
   readonly transactionalOwners = new Map<string, object>();
   private changeWaiters: (() => void)[] = [];
   constructor(readonly options: InMemoryTransportOptions) {}
-  consumer = (config: K.ConsumerConfig) => new Member(this, config);
+  consumer = (config: K.ConsumerConfig) => createConsumer(this, config);
   producer = (config: K.ProducerConfig = {}) => createProducer(this, config);
   admin = () => this;
   connect = async () => {};
