@@ -16,11 +16,8 @@ const events = Object.fromEntries(
 const defaultBatchBytes = 1024 * 1024;
 let memberCount = 0;
 
-/**
- * A consumer group member. One process needs no assignor: the group's newest running member owns every
- * partition of its topics, whatever the strategy; the one it replaces is left with none, its batch in
- * hand stale. Records are fetched as they arrive (no timers), a batch per partition.
- */
+/** A group member. One process needs no assignor: the newest running member owns every partition of the
+ *  group's topics, whatever the strategy; the one it replaces gets none and its batch in hand is stale. */
 export function createConsumer(broker: Broker, config: K.ConsumerConfig): K.Consumer {
   const { groupId, maxBytes = defaultBatchBytes } = config;
   const [emitter, memberId] = [new EventEmitter(), `member-${++memberCount}`];
@@ -28,14 +25,12 @@ export function createConsumer(broker: Broker, config: K.ConsumerConfig): K.Cons
   let [assigned, fromBeginning, fetchScheduled] = [new Map<string, Owned>(), false, false];
   let runConfig: K.ConsumerRunConfig | undefined;
   let generation = 0; // changes at every assignment: a batch fetched under an earlier one is stale
-
   const setPaused = (pausing: boolean) => (partitions: Topics) => {
     const all = (topic: string) => broker.topic(topic).logs.map((_, partition) => partition);
     for (const { topic, partitions: numbers = all(topic) } of partitions)
       for (const partition of numbers) paused[pausing ? "add" : "delete"](`${topic}/${partition}`);
     member.wake();
   };
-
   const member: Member = {
     /** Fetches on the next turn of the event loop, so that other work runs between batches. */
     wake() {
@@ -61,7 +56,6 @@ export function createConsumer(broker: Broker, config: K.ConsumerConfig): K.Cons
       member.wake();
     },
   };
-
   /** Starts batches of the partitions with records to fetch, up to partitionsConsumedConcurrently at once. */
   const fetchReady = () => {
     fetchScheduled = false;
@@ -72,7 +66,6 @@ export function createConsumer(broker: Broker, config: K.ConsumerConfig): K.Cons
     for (const [key, owned] of runConfig ? ready.slice(0, Math.max(0, room)) : []) fetch(key, owned);
     if (inFlight.size === 0) broker.changed();
   };
-
   const fetch = (key: string, owned: Owned) => {
     const { topic, partition, log } = owned;
     const { messages, lastOffset: last } = log.read(owned.next, maxBytes);
@@ -119,7 +112,6 @@ export function createConsumer(broker: Broker, config: K.ConsumerConfig): K.Cons
     })();
     inFlight.set(key, handling);
   };
-
   const consumer: K.Consumer = {
     events: events as typeof K.consumerEvents,
     connect: async () => {},

@@ -32,7 +32,6 @@ export class PartitionLog {
   low = () => (this.messages[0] ? offsetOf(this.messages[0]) : this.high);
   offsets = () => ({ offset: `${this.high}`, high: `${this.high}`, low: `${this.low()}` });
   dropBelow = (offset: number) => void this.messages.splice(0, this.indexOf(offset));
-
   /** The index of the first record at or after `offset`. */
   indexOf(offset: number): number {
     let [from, to] = [0, this.messages.length];
@@ -43,7 +42,6 @@ export class PartitionLog {
     }
     return from;
   }
-
   /** Records from `offset` on, at most 10,000 or about `maxBytes`; the last offset covers a gap up to the end. */
   read(offset: number, maxBytes: number): { messages: KafkaMessage[]; lastOffset: string } {
     const from = this.indexOf(offset);
@@ -54,7 +52,6 @@ export class PartitionLog {
     const lastOffset = to < this.messages.length ? `${messages.at(-1)?.offset}` : `${this.high - 1}`;
     return { messages, lastOffset };
   }
-
   /** Stores a record as a broker hands it out: Buffers for key, value and header values. */
   append({ key, value, headers = {}, timestamp = `${Date.now()}` }: Message): void {
     const copy: MessageHeaders = {};
@@ -67,7 +64,6 @@ export class PartitionLog {
     // one keeps memory proportional to the live keys, at a constant cost per record.
     if (this.compacted && this.messages.length > 2 * this.clean.count) this.compact();
   }
-
   /** Keeps the latest record per key; a tombstone only until a later compaction than the one that found
    *  it latest (Kafka keeps it for delete.retention.ms), so readers can still see the delete. */
   private compact(): void {

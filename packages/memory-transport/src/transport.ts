@@ -20,11 +20,8 @@ type Topic = { readonly logs: PartitionLog[]; readonly compacted: boolean; unkey
 type Group = { committed: Map<string, number>; topics: Set<string>; members: Member[] };
 type Routed = { readonly topic: string; readonly partition: number; readonly message: K.Message };
 
-/**
- * Kafka in memory behind the pipeline's transport, for runs in one process and tests: partitions are
- * arrays, a group's newest member owns all its partitions, transactions are buffered until commit.
- * Deterministic: nothing waits on a timer, so the same inputs interleave the same way.
- */
+/** Kafka in memory behind the pipeline's transport, for runs in one process and tests. Deterministic:
+ *  nothing waits on a timer, so the same inputs interleave the same way. */
 export const createInMemoryTransport = (options: InMemoryTransportOptions = {}): InMemoryTransport =>
   new Broker(options);
 
@@ -45,7 +42,7 @@ export class Broker implements InMemoryTransport, K.Admin {
   fetchTopicOffsets = async (topic: string) =>
     this.logs(topic).map((log, partition) => ({ partition, ...log.offsets() }));
   private logs = (topic: string) => this.topic(topic).logs;
-
+  log = (topic: string, partition: number) => this.logs(topic)[partition] as PartitionLog;
   async idle(): Promise<void> {
     const members = () => [...this.groups.values()].flatMap((group) => group.members);
     for (;;) {
@@ -54,12 +51,10 @@ export class Broker implements InMemoryTransport, K.Admin {
       await new Promise<void>((resolve) => this.changeWaiters.push(resolve));
     }
   }
-
   /** Tells idle() to look again: a consumer has nothing to fetch, or left. */
   changed(): void {
     for (const resolve of this.changeWaiters.splice(0)) resolve();
   }
-
   async createTopics({ topics }: { topics: K.ITopicConfig[] }): Promise<boolean> {
     const missing = topics.filter(({ topic }) => !this.topics.has(topic));
     for (const { topic, numPartitions, configEntries = [] } of missing) {
@@ -68,7 +63,6 @@ export class Broker implements InMemoryTransport, K.Admin {
     }
     return missing.length > 0;
   }
-
   async fetchTopicMetadata({ topics }: { topics: string[] }) {
     return {
       topics: topics.map((name) => ({
@@ -77,7 +71,6 @@ export class Broker implements InMemoryTransport, K.Admin {
       })),
     };
   }
-
   async fetchOffsets({ groupId, topics }: { groupId: string; topics: string[] }) {
     const offset = (topic: string, partition: number) =>
       `${this.group(groupId).committed.get(`${topic}/${partition}`) ?? -1}`;
@@ -86,50 +79,46 @@ export class Broker implements InMemoryTransport, K.Admin {
       partitions: this.logs(topic).map((_, partition) => ({ partition, offset: offset(topic, partition) })),
     }));
   }
-
   async deleteGroups(groupIds: string[]) {
     const empty = groupIds.filter((groupId) => this.group(groupId).members.length === 0);
     for (const groupId of empty) this.groups.delete(groupId);
     return groupIds.map((groupId) => ({ groupId, errorCode: empty.includes(groupId) ? 0 : 68 })); // NON_EMPTY_GROUP
   }
-
   topic(name: string, partitions = this.options.defaultPartitions ?? 6, compacted = false): Topic {
     const logs = () => Array.from({ length: partitions }, () => new PartitionLog(compacted));
     if (!this.topics.has(name)) this.topics.set(name, { logs: logs(), compacted, unkeyed: 0 });
     return this.topics.get(name) as Topic;
   }
-
   group(id: string): Group {
     if (!this.groups.has(id)) this.groups.set(id, { committed: new Map(), topics: new Set(), members: [] });
     return this.groups.get(id) as Group;
   }
-
   /** kafkajs' DefaultPartitioner: the record's partition, else its key's murmur2, else round robin. */
   route({ topicMessages = [] }: K.ProducerBatch): Routed[] {
     return topicMessages.flatMap(({ topic, messages }) => {
       const entry = this.topic(topic);
       return messages.map((message) => {
         const hash = message.key == null ? entry.unkeyed++ : murmur2(toBuffer(message.key)) & 0x7fffffff;
-        return { topic, message, partition: message.partition ?? hash % entry.logs.length };
+        const partition = message.partition ?? hash % entry.logs.length;
+        if (!entry.logs[partition]) throw new Error(`topic ${topic} has no partition ${partition}`);
+        return { topic, message, partition };
       });
     });
   }
-
   /** Appends records and commits offsets at once (a send, or a transaction's commit), then wakes readers. */
   write(records: readonly Routed[], offsets: readonly K.GroupOffsets[] = []): void {
-    for (const { topic, partition, message } of records) this.topic(topic).logs[partition]?.append(message);
+    for (const { topic, partition, message } of records) this.log(topic, partition).append(message);
     for (const { consumerGroupId, topics } of offsets)
       for (const { topic, partitions } of topics) this.commit(consumerGroupId, topic, partitions);
     for (const group of this.groups.values()) for (const member of group.members) member.wake();
   }
-
   commit(groupId: string, topic: string, offsets: readonly { partition: number; offset: string }[]): void {
     for (const { partition, offset } of offsets) {
       this.group(groupId).committed.set(`${topic}/${partition}`, Number(offset));
       const readers = [...this.groups.values()].filter((group) => group.topics.has(topic));
       if (!this.options.dropConsumed || this.topic(topic).compacted || readers.length === 0) continue;
       const done = readers.map((group) => group.committed.get(`${topic}/${partition}`) ?? 0);
-      this.topic(topic).logs[partition]?.dropBelow(Math.min(...done));
+      this.log(topic, partition).dropBelow(Math.min(...done));
     }
   }
 }
@@ -147,10 +136,8 @@ function sender(broker: Broker, deliver: (records: Routed[]) => void): K.Sender 
   return self;
 }
 
-/**
- * One transaction at a time, its records and offsets buffered to become visible together at commit, or
- * never. As with kafkajs, the transactional id is claimed at the first transaction, fencing the older producer.
- */
+/** One transaction at a time, its records and offsets buffered to become visible together at commit, or
+ *  never. As with kafkajs, the transactional id is claimed at the first transaction, fencing older producers. */
 function createProducer(broker: Broker, { transactionalId: id }: K.ProducerConfig): K.Producer {
   const identity = {};
   let claimed = false;
