@@ -1,7 +1,7 @@
 import type { EachBatchPayload, KafkaMessage } from "@cx/kafka";
 import { describe, expect, it } from "vitest";
 import { createInMemorySchemaRegistry, createInMemoryTransport, type InMemoryTransport } from "./index";
-import { murmur2 } from "./log";
+import { murmur2, PartitionLog } from "./log";
 
 async function offsets(kafka: InMemoryTransport, topic: string) {
   const admin = kafka.admin();
@@ -35,6 +35,24 @@ describe("murmur2", () => {
     const keys = ["", "a", "ab", "abc", "abcd", "ümlaut-✓", "customer-123456789"];
     const partitions = keys.map((key) => (murmur2(Buffer.from(key)) & 0x7fffffff) % 7);
     expect(partitions).toEqual([2, 5, 0, 4, 5, 1, 6]);
+  });
+});
+
+describe("PartitionLog", () => {
+  it("keeps a tombstone through the compaction that finds it latest and drops it at the next", () => {
+    const log = new PartitionLog(true);
+    const contents = () => log.messages.map(({ key, value }) => `${key}=${value ?? "null"}`);
+    for (const [key, value] of [
+      ["a", "1"],
+      ["a", null],
+      ["b", "2"],
+    ] as const)
+      log.append({ key, value });
+    // The third record made the dirty part (2) outgrow the clean one (1): compacted, tombstone kept.
+    expect(contents()).toEqual(["a=null", "b=2"]);
+    for (const key of ["c", "d", "e"]) log.append({ key, value: "3" });
+    expect(contents()).toEqual(["b=2", "c=3", "d=3", "e=3"]);
+    expect(log.offsets()).toEqual({ offset: "6", high: "6", low: "2" });
   });
 });
 
@@ -164,6 +182,40 @@ describe("createInMemoryTransport", () => {
     consumer.resume([{ topic: "t" }]);
     await waiting;
     await consumer.disconnect();
+  });
+
+  it("hands every partition to a group's newest member: the old one's batch in hand goes stale", async () => {
+    const kafka = createInMemoryTransport({ defaultPartitions: 2 });
+    await kafka.producer().send({ topic: "t", messages: [{ key: "k", value: "v" }] });
+    const older = kafka.consumer({ groupId: "g" });
+    const assignments: Record<string, number[]>[] = [];
+    older.on(older.events.GROUP_JOIN, ({ payload }) => assignments.push(payload.memberAssignment));
+    let release = () => {};
+    const held = new Promise<EachBatchPayload>((resolve) => {
+      void older.subscribe({ topics: ["t"], fromBeginning: true }).then(() =>
+        older.run({
+          eachBatch: (payload) => {
+            resolve(payload);
+            return new Promise<void>((done) => {
+              release = done;
+            });
+          },
+        }),
+      );
+    });
+    const inHand = await held;
+    expect(inHand.isStale()).toBe(false);
+    const newer = await consume(kafka, "g", "t");
+    expect(inHand.isStale()).toBe(true);
+    expect(assignments).toEqual([{ t: [0, 1] }, {}]);
+    const offset = { topic: "t", partition: inHand.batch.partition, offset: "1" };
+    await expect(older.commitOffsets([offset])).rejects.toThrow(/does not own/);
+    release();
+    await kafka.idle();
+    // The newer member read the record again: nothing had been committed.
+    expect(newer.seen.map((message) => message.value?.toString())).toEqual(["v"]);
+    await older.disconnect();
+    await newer.consumer.disconnect();
   });
 
   it("delivers header values as Buffers whatever was sent", async () => {
