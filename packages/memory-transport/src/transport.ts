@@ -64,20 +64,14 @@ export class Broker implements InMemoryTransport, K.Admin {
     return missing.length > 0;
   }
   async fetchTopicMetadata({ topics }: { topics: string[] }) {
-    return {
-      topics: topics.map((name) => ({
-        name,
-        partitions: this.logs(name).map((_, partitionId) => ({ partitionId })),
-      })),
-    };
+    const partitions = (name: string) => this.logs(name).map((_, partitionId) => ({ partitionId }));
+    return { topics: topics.map((name) => ({ name, partitions: partitions(name) })) };
   }
   async fetchOffsets({ groupId, topics }: { groupId: string; topics: string[] }) {
-    const offset = (topic: string, partition: number) =>
-      `${this.group(groupId).committed.get(`${topic}/${partition}`) ?? -1}`;
-    return topics.map((topic) => ({
-      topic,
-      partitions: this.logs(topic).map((_, partition) => ({ partition, offset: offset(topic, partition) })),
-    }));
+    const offset = (key: string) => `${this.group(groupId).committed.get(key) ?? -1}`;
+    const partitions = (topic: string) =>
+      this.logs(topic).map((_, partition) => ({ partition, offset: offset(`${topic}/${partition}`) }));
+    return topics.map((topic) => ({ topic, partitions: partitions(topic) }));
   }
   async deleteGroups(groupIds: string[]) {
     const empty = groupIds.filter((groupId) => this.group(groupId).members.length === 0);
