@@ -74,9 +74,10 @@ export class Broker implements InMemoryTransport, K.Admin {
     return topics.map((topic) => ({ topic, partitions: partitions(topic) }));
   }
   async deleteGroups(groupIds: string[]) {
-    const empty = groupIds.filter((groupId) => this.group(groupId).members.length === 0);
-    for (const groupId of empty) this.groups.delete(groupId);
-    return groupIds.map((groupId) => ({ groupId, errorCode: empty.includes(groupId) ? 0 : 68 })); // NON_EMPTY_GROUP
+    const running = groupIds.filter((groupId) => this.group(groupId).members.length > 0);
+    if (running.length > 0) throw new Error(`cannot delete groups with running members: ${running}`);
+    for (const groupId of groupIds) this.groups.delete(groupId);
+    return groupIds.map((groupId) => ({ groupId, errorCode: 0 }));
   }
   topic(name: string, partitions = this.options.defaultPartitions ?? 6, compacted = false): Topic {
     const logs = () => Array.from({ length: partitions }, () => new PartitionLog(compacted));
