@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { chunkTopicMessages, createIdempotentProducer, ensureTopics } from "@cx/kafka";
-import type { Admin, Kafka } from "kafkajs";
+import {
+  type Admin,
+  chunkTopicMessages,
+  createIdempotentProducer,
+  ensureTopics,
+  type Transport,
+} from "@cx/kafka";
 
 export interface BareKafkaLoop {
   readonly recordsPerSecond: number;
@@ -18,7 +23,7 @@ export interface BareKafkaLoop {
  * have passed) and the median pass is reported.
  */
 export async function measureBareKafkaLoop(
-  kafka: Kafka,
+  kafka: Transport,
   {
     topic,
     partitions,
@@ -58,7 +63,7 @@ export async function measureBareKafkaLoop(
   }
 }
 
-async function pass(kafka: Kafka, admin: Admin, topic: string, partitions: number, total: number) {
+async function pass(kafka: Transport, admin: Admin, topic: string, partitions: number, total: number) {
   const output = `${topic}.bare-loop-${randomUUID().slice(0, 8)}`;
   await ensureTopics(admin, [{ topic: output, partitions, replicationFactor: 1 }]);
   const producer = await createIdempotentProducer(kafka);

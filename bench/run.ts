@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { createInProcessKafka, createInProcessSchemaRegistry } from "@cx/in-process-kafka";
 import { acquireServers } from "@cx/local-servers";
 import { createLogger } from "@cx/logging";
+import { createInMemorySchemaRegistry, createInMemoryTransport } from "@cx/memory-transport";
 import { measureBareKafkaLoop } from "./bare-kafka-loop";
 import { createBenchPipeline, workloadFor } from "./bench-pipeline";
 import { measureClvFit } from "./clv-fit";
@@ -52,10 +52,13 @@ try {
     partitions,
     averageMessageBytes: e2e.averageMessageBytes,
   });
-  // The embedded mode: the same services and finish line over the in-process transport (npm start's).
+  // The embedded mode: the same services and finish line over the in-memory transport (npm start's).
   const embeddedPipeline = await createBenchPipeline(servers, logger, {
     partitions,
-    transport: { kafka: createInProcessKafka(), registry: createInProcessSchemaRegistry() },
+    transport: {
+      kafka: createInMemoryTransport({ dropConsumed: true }),
+      registry: createInMemorySchemaRegistry(),
+    },
   });
   let embedded: Awaited<ReturnType<typeof measureE2eThroughput>>;
   try {
@@ -144,7 +147,7 @@ try {
       {
         figure: "embedded touchpoints/s",
         value: embedded.touchpointsPerSecond,
-        setup: `${embedded.setup.touchpoints} touchpoints, same workload and finish line, in ${embedded.setup.seconds} s (steady ${embedded.setup.steadyTouchpointsPerSecond}/s); the same services over the in-process transport (npm start's)`,
+        setup: `${embedded.setup.touchpoints} touchpoints, same workload and finish line, in ${embedded.setup.seconds} s (steady ${embedded.setup.steadyTouchpointsPerSecond}/s); the same services over the in-memory transport (npm start's)`,
       },
       {
         figure: "gateway events/s",

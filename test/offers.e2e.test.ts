@@ -1,9 +1,9 @@
 import { migrate } from "@cx/clickhouse";
 import type { Touchpoint } from "@cx/contracts";
 import { enricherEnvSchema, startEnricher } from "@cx/enricher";
-import { createInProcessKafka, createInProcessSchemaRegistry } from "@cx/in-process-kafka";
 import { createKafka, createSchemaRegistry } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
+import { createInMemorySchemaRegistry, createInMemoryTransport } from "@cx/memory-transport";
 import { careKinds, type OfferOutcomeRecord, recoveryKinds } from "@cx/offers";
 import { type OffersEnv, offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { sinkEnvSchema, startSink } from "@cx/sink";
@@ -15,7 +15,7 @@ import { publishTouchpoints, readAvroTopic, waitForGroups } from "./support/pipe
 const logger = createLogger("offers-e2e", process.env.TEST_LOG_LEVEL ?? "warn");
 
 /**
- * The same story on the real broker and registry and on the embedded mode's in-process transport:
+ * The same story on the real broker and registry and on the embedded mode's in-memory transport:
  * the services' own stage code must decide and store alike on both.
  */
 const transports = [
@@ -27,8 +27,8 @@ const transports = [
     }),
   },
   {
-    name: "the in-process transport",
-    open: () => ({ kafka: createInProcessKafka(), registry: createInProcessSchemaRegistry() }),
+    name: "the in-memory transport",
+    open: () => ({ kafka: createInMemoryTransport(), registry: createInMemorySchemaRegistry() }),
   },
 ];
 

@@ -43,21 +43,4 @@ export { maxRecordBytes } from "./sort-batch";
 export { type RunningStage, type StageOptions, type StageWrites, startStage } from "./stage";
 export { ensureTopics, partitionCount, type TopicSpec } from "./topics";
 export { isTransientError, TransientError } from "./transient-error";
-export type {
-  Admin,
-  AssignmentStrategy,
-  Batch,
-  Consumer,
-  ConsumerConfig,
-  EachBatchPayload,
-  KafkaMessage,
-  Message,
-  MessageHeaders,
-  Producer,
-  ProducerConfig,
-  RecordMetadata,
-  TopicMessages,
-  Transaction,
-  Transport,
-} from "./transport";
-export { consumerEvents } from "./transport";
+export * from "./transport";

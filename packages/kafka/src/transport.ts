@@ -217,6 +217,7 @@ export interface Admin {
     topics: string[];
   }): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
   deleteGroups(groupIds: string[]): Promise<unknown>;
+  deleteTopics(options: { topics: string[] }): Promise<void>;
   /** The cluster's id: offsets are positions in one cluster's logs. */
   describeCluster(): Promise<{ clusterId: string }>;
 }

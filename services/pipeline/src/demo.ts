@@ -1,12 +1,13 @@
 import type { ClickHouse } from "@cx/clickhouse";
 import type { Touchpoint } from "@cx/contracts";
-import { type SchemaRegistryClient, type Transport, waitUntilCaughtUp } from "@cx/kafka";
+import type { SchemaRegistryClient, Transport } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { createWorkload } from "@cx/workload";
 import { createTouchpointPublisher, type OfferAnswerer, startOfferAnswerer } from "@cx/workload-publisher";
 import type { PipelineEnv } from "./config";
 import type { Progress } from "./progress";
 import { startPipelineStages } from "./stages";
+import type { PipelineTransport } from "./transport";
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -31,6 +32,8 @@ export interface DemoDeps {
   readonly clickhouse: ClickHouse;
   readonly logger: Logger;
   readonly env: PipelineEnv;
+  /** Resolves once these groups have handled everything on their topics (see PipelineTransport). */
+  readonly settled: PipelineTransport["settled"];
 }
 
 /**
@@ -76,7 +79,7 @@ export async function runDemo(deps: DemoDeps, options: DemoOptions, progress: (d
         next = stream.next();
       }
       sent += await publisher.publish(day);
-      await waitUntilCaughtUp(kafka, deciding, { quietPolls: 1, pollMs: 20 });
+      await deps.settled(deciding, { quietPolls: 1, pollMs: 20 });
       clock = dayEnd;
       await answerer?.flush();
       await stages.tick(clock);
@@ -87,7 +90,7 @@ export async function runDemo(deps: DemoDeps, options: DemoOptions, progress: (d
       );
       if (next.done && dayEnd >= options.endAt) break;
     }
-    await waitUntilCaughtUp(kafka, [...stages.groups, ...deciding]);
+    await deps.settled([...stages.groups, ...deciding]);
   } finally {
     bar.stop();
     await answerer?.stop();

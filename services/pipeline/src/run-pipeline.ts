@@ -35,7 +35,14 @@ export async function runPipeline(overrides: Record<string, string> = {}): Promi
         `Simulating ${env.PIPELINE_CUSTOMERS} customers over ${env.PIPELINE_DAYS} days (seed ${env.PIPELINE_SEED}) through ${transport.describe}`,
       );
       const demo = await runDemo(
-        { kafka: transport.kafka, registry: transport.registry, clickhouse, logger, env },
+        {
+          kafka: transport.kafka,
+          registry: transport.registry,
+          settled: transport.settled,
+          clickhouse,
+          logger,
+          env,
+        },
         {
           customers: env.PIPELINE_CUSTOMERS,
           days: env.PIPELINE_DAYS,

@@ -1,13 +1,16 @@
 import { ConfigError } from "@cx/config";
-import { createInProcessKafka, createInProcessSchemaRegistry } from "@cx/in-process-kafka";
 import {
+  type CaughtUpOptions,
   createKafka,
   createSchemaRegistry,
+  type GroupTopic,
   type KafkaEnv,
   type SchemaRegistryClient,
   type Transport,
+  waitUntilCaughtUp,
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
+import { createInMemorySchemaRegistry, createInMemoryTransport } from "@cx/memory-transport";
 
 export interface PipelineTransport {
   readonly kafka: Transport;
@@ -15,6 +18,8 @@ export interface PipelineTransport {
   /** True when no broker is configured and the stages talk inside this process. */
   readonly embedded: boolean;
   readonly describe: string;
+  /** Resolves once these groups have handled everything on their topics (memory: idle; Kafka: no lag). */
+  settled(groups: readonly GroupTopic[], options?: CaughtUpOptions): Promise<void>;
 }
 
 /**
@@ -38,17 +43,23 @@ export function openTransport(
     throw new ConfigError([
       "CLICKHOUSE_URL: is set but KAFKA_BROKERS and SCHEMA_REGISTRY_URL are not; the embedded mode starts its database afresh and never runs against a ClickHouse server: set the broker and registry too, or unset CLICKHOUSE_URL",
     ]);
-  if (missing.length === 0)
+  if (missing.length === 0) {
+    const kafka = createKafka(config, logger);
     return {
-      kafka: createKafka(config, logger),
+      kafka,
       registry: createSchemaRegistry(config.SCHEMA_REGISTRY_URL),
       embedded: false,
-      describe: `Transport ${config.KAFKA_BROKERS.join(",")} and the registry at ${config.SCHEMA_REGISTRY_URL}`,
+      settled: (groups, options) => waitUntilCaughtUp(kafka, groups, options),
+      describe: `Kafka ${config.KAFKA_BROKERS.join(",")} and the registry at ${config.SCHEMA_REGISTRY_URL}`,
     };
+  }
+  // What every group has read is let go: a long run keeps only what is unread, and the changelogs.
+  const memory = createInMemoryTransport({ dropConsumed: true });
   return {
-    kafka: createInProcessKafka({ clientId: config.KAFKA_CLIENT_ID }),
-    registry: createInProcessSchemaRegistry(),
+    kafka: memory,
+    registry: createInMemorySchemaRegistry(),
     embedded: true,
-    describe: "the in-process transport (no servers configured)",
+    describe: "the in-memory transport (no servers configured)",
+    settled: (groups) => memory.idle(groups.map((group) => group.groupId)),
   };
 }

@@ -51,6 +51,7 @@ export function kafkajsTransport(kafka: Kafka): KafkajsTransport {
         fetchTopicOffsets: (topic) => admin.fetchTopicOffsets(topic),
         fetchOffsets: (options) => admin.fetchOffsets(options),
         deleteGroups: (groupIds) => admin.deleteGroups(groupIds),
+        deleteTopics: (options) => admin.deleteTopics(options),
         describeCluster: () => admin.describeCluster(),
         resetOffsetsToEarliest: (groupId, topic) => admin.resetOffsets({ groupId, topic, earliest: true }),
         async cleanupPolicies(topics) {

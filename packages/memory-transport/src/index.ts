@@ -1,0 +1,3 @@
+export { createInMemorySchemaRegistry } from "./schema-registry";
+export type { InMemoryTransportOptions } from "./transport";
+export { createInMemoryTransport, type InMemoryTransport } from "./transport";

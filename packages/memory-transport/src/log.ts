@@ -1,0 +1,78 @@
+import type { KafkaMessage, Message, MessageHeaders } from "@cx/kafka";
+
+/** Kafka's murmur2 in 32-bit arithmetic: what kafkajs' DefaultPartitioner computes with 64-bit Longs. */
+export function murmur2(data: Buffer): number {
+  const m = 0x5bd1e995;
+  const whole = data.length & ~3;
+  let h = 0x9747b28c ^ data.length;
+  for (let i = 0; i < whole; i += 4) {
+    const k = Math.imul(data.readInt32LE(i), m);
+    h = Math.imul(h, m) ^ Math.imul(k ^ (k >>> 24), m);
+  }
+  const rest = data.length & 3;
+  if (rest === 3) h ^= (data[whole + 2] as number) << 16;
+  if (rest >= 2) h ^= (data[whole + 1] as number) << 8;
+  if (rest >= 1) h = Math.imul(h ^ (data[whole] as number), m);
+  h = Math.imul(h ^ (h >>> 13), m);
+  return (h ^ (h >>> 15)) | 0;
+}
+
+export const toBuffer = (value: Buffer | string) => (typeof value === "string" ? Buffer.from(value) : value);
+const maxBatchRecords = 10_000;
+const offsetOf = (message: KafkaMessage) => Number(message.offset);
+const bytesOf = (message: KafkaMessage) => (message.key?.length ?? 0) + (message.value?.length ?? 0);
+
+/** One partition: its records in offset order, with gaps once compacted or dropped. */
+export class PartitionLog {
+  messages: KafkaMessage[] = [];
+  high = 0;
+  /** Where the last compaction ended and how many records it kept. */
+  private clean = { end: 0, count: 0 };
+  constructor(private readonly compacted: boolean) {}
+  low = () => (this.messages[0] ? offsetOf(this.messages[0]) : this.high);
+  offsets = () => ({ offset: `${this.high}`, high: `${this.high}`, low: `${this.low()}` });
+  dropBelow = (offset: number) => void this.messages.splice(0, this.indexOf(offset));
+  /** The index of the first record at or after `offset`. */
+  indexOf(offset: number): number {
+    let [from, to] = [0, this.messages.length];
+    while (from < to) {
+      const middle = (from + to) >>> 1;
+      if (offsetOf(this.messages[middle] as KafkaMessage) < offset) from = middle + 1;
+      else to = middle;
+    }
+    return from;
+  }
+  /** Records from `offset` on, at most 10,000 or about `maxBytes`; the last offset covers a gap up to the end. */
+  read(offset: number, maxBytes: number): { messages: KafkaMessage[]; lastOffset: string } {
+    const from = this.indexOf(offset);
+    let [to, bytes] = [from, 0];
+    while (to < this.messages.length && to - from < maxBatchRecords && bytes <= maxBytes)
+      bytes += bytesOf(this.messages[to++] as KafkaMessage);
+    const messages = this.messages.slice(from, to);
+    const lastOffset = to < this.messages.length ? `${messages.at(-1)?.offset}` : `${this.high - 1}`;
+    return { messages, lastOffset };
+  }
+  /** Stores a record as a broker hands it out: Buffers for key, value and header values. */
+  append({ key, value, headers = {}, timestamp = `${Date.now()}` }: Message): void {
+    const copy: MessageHeaders = {};
+    for (const [name, header] of Object.entries(headers))
+      if (header !== undefined) copy[name] = Array.isArray(header) ? header.map(toBuffer) : toBuffer(header);
+    const buffer = (data: Buffer | string | null | undefined) => (data == null ? null : toBuffer(data));
+    const offset = `${this.high++}`;
+    this.messages.push({ key: buffer(key), value: buffer(value), headers: copy, timestamp, offset });
+    // Kafka's default min.cleanable.dirty.ratio (0.5): compacting once the dirty part outgrows the clean
+    // one keeps memory proportional to the live keys, at a constant cost per record.
+    if (this.compacted && this.messages.length > 2 * this.clean.count) this.compact();
+  }
+  /** Keeps the latest record per key; a tombstone only until a later compaction than the one that found
+   *  it latest (Kafka keeps it for delete.retention.ms), so readers can still see the delete. */
+  private compact(): void {
+    const latest = new Map<string, number>();
+    const keyOf = (message: KafkaMessage) => message.key?.toString("latin1") ?? "";
+    for (const [index, message] of this.messages.entries()) latest.set(keyOf(message), index);
+    const kept = (message: KafkaMessage, index: number) =>
+      latest.get(keyOf(message)) === index && (message.value !== null || offsetOf(message) >= this.clean.end);
+    this.messages = this.messages.filter(kept);
+    this.clean = { end: this.high, count: this.messages.length };
+  }
+}
