@@ -100,3 +100,31 @@ export class PartitionProducers {
     await this.release(() => false);
   }
 }
+
+/** The one transactional producer of a stage whose state is whole (made at its first use: see startStage). */
+export class WholeStageProducer {
+  private producer: Promise<Producer> | undefined;
+
+  constructor(
+    private readonly kafka: Transport,
+    private readonly transactionalId: string,
+  ) {}
+
+  get(): Promise<Producer> {
+    this.producer ??= createTransactionalProducer(this.kafka, this.transactionalId);
+    this.producer.catch(() => {
+      this.producer = undefined;
+    });
+    return this.producer;
+  }
+
+  async discard(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await (await producer?.catch(() => undefined))?.disconnect().catch(() => undefined);
+  }
+
+  close(): Promise<void> {
+    return this.discard();
+  }
+}

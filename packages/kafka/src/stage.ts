@@ -10,12 +10,12 @@ import {
   type PartitionBatch,
 } from "./batch-group";
 import { type DeadLetter, DeadLetterPublisher } from "./dead-letters";
-import { createTransactionalProducer, inTransaction, PartitionProducers } from "./partition-producers";
+import { inTransaction, PartitionProducers, WholeStageProducer } from "./partition-producers";
 import { PartitionStates, readLatestPerKey } from "./partition-state";
 import { createIdempotentProducer } from "./renewing-producer";
 import { chunkTopicMessages } from "./send-chunks";
 import type { ConsumedTopic } from "./sort-batch";
-import type { AssignmentStrategy, Producer, TopicMessages, Transport } from "./transport";
+import type { AssignmentStrategy, TopicMessages, Transport } from "./transport";
 
 /** What handling a batch produced: records for other stages, the state's changes, refused records. */
 export interface StageWrites {
@@ -76,13 +76,24 @@ export interface RunningStage<State> {
   stop(): Promise<void>;
 }
 
-const noWrites = () => ({
-  outputs: [] as TopicMessages[],
-  changelog: [] as TopicMessages[],
-  refused: [] as DeadLetter[],
-  written: [] as (() => void)[],
-  failed: [] as (() => void)[],
-});
+/** What several handler calls produced, written together. */
+interface Collected {
+  readonly outputs: TopicMessages[];
+  readonly changelog: TopicMessages[];
+  readonly refused: DeadLetter[];
+  readonly written: (() => void)[];
+  readonly failed: (() => void)[];
+}
+
+const noWrites = (): Collected => ({ outputs: [], changelog: [], refused: [], written: [], failed: [] });
+
+function collect(into: Collected, produced: StageWrites): void {
+  into.outputs.push(...produced.outputs);
+  into.changelog.push(...produced.changelog);
+  into.refused.push(...(produced.refused ?? []));
+  if (produced.onWritten) into.written.push(produced.onWritten);
+  if (produced.onFailed) into.failed.push(produced.onFailed);
+}
 
 /**
  * A stateful stage over Kafka, written once: it consumes a group's partitions, restores each
@@ -134,12 +145,10 @@ export async function startStage<In, State, Change>(
   });
   const locks = new Map<number, Promise<unknown>>();
   /** A state's batches and clock work take turns: both change it. */
-  const exclusively = <T>(key: number, work: () => Promise<T>): Promise<T> => {
-    const result = (locks.get(key) ?? Promise.resolve()).then(work);
-    locks.set(
-      key,
-      result.catch(() => undefined),
-    );
+  const exclusively = <T>(keys: readonly number[], work: () => Promise<T>): Promise<T> => {
+    const result = Promise.all(keys.map((key) => locks.get(key))).then(work);
+    const settled = result.catch(() => undefined);
+    for (const key of keys) locks.set(key, settled);
     return result;
   };
 
@@ -183,10 +192,10 @@ export async function startStage<In, State, Change>(
   };
 
   /**
-   * Handles the batches of one state. A batch that throws drops the state, and the others are
-   * handled again from the restored state without it (each still succeeds or fails alone).
+   * Applies the batches of one state. A batch that throws drops the state, and the others are
+   * applied again to the restored state without it (each still succeeds or fails alone).
    */
-  const handleOneState = async (key: number, batches: PartitionBatch<In>[]) => {
+  const apply = async (key: number, batches: readonly PartitionBatch<In>[]) => {
     const failures = new Map<PartitionBatch<In>, unknown>();
     for (;;) {
       // The producer first: it fences a previous owner and aborts its open transaction, so the
@@ -195,37 +204,79 @@ export async function startStage<In, State, Change>(
       const current = await states.get(key);
       const writes = noWrites();
       const handled = batches.filter((batch) => !failures.has(batch));
-      let failed = false;
-      for (const [index, batch] of handled.entries()) {
-        if (index > 0) await nextTurnOfEventLoop();
-        try {
-          const produced = await options.handle(current, batch);
-          writes.outputs.push(...produced.outputs);
-          writes.changelog.push(...produced.changelog);
-          writes.refused.push(...(produced.refused ?? []));
-          if (produced.onWritten) writes.written.push(produced.onWritten);
-          if (produced.onFailed) writes.failed.push(produced.onFailed);
-        } catch (error) {
-          failures.set(batch, error);
-          states.drop(key);
-          for (const giveBack of writes.failed) giveBack();
-          failed = true;
-          break;
+      const failed = await (async () => {
+        for (const [index, batch] of handled.entries()) {
+          if (index > 0) await nextTurnOfEventLoop();
+          try {
+            collect(writes, await options.handle(current, batch));
+          } catch (error) {
+            failures.set(batch, error);
+            return true;
+          }
         }
-      }
-      if (failed) continue;
-      if (handled.length === 0) return failures;
-      try {
-        await write(key, writes, producers ? handled : undefined);
-      } catch (error) {
-        states.drop(key); // it ran ahead of what was published
-        for (const giveBack of writes.failed) giveBack();
-        throw error;
-      }
-      for (const written of writes.written) written();
-      return failures;
+        return false;
+      })();
+      if (!failed) return { writes, handled, failures };
+      states.drop(key);
+      for (const giveBack of writes.failed) giveBack();
     }
   };
+
+  /** Writes what states produced; on failure they ran ahead of what was published and are dropped. */
+  const publish = async (
+    keys: readonly number[],
+    writes: Collected,
+    offsets?: readonly PartitionBatch<In>[],
+  ) => {
+    try {
+      await write(keys[0] ?? 0, writes, offsets);
+    } catch (error) {
+      for (const key of keys) states.drop(key);
+      for (const giveBack of writes.failed) giveBack();
+      throw error;
+    }
+    for (const written of writes.written) written();
+  };
+
+  /**
+   * The batches of one fetch together: for a whole state, one transaction; at least once, one
+   * send for every partition's outputs (instead of each partition paying its own while the others'
+   * records wait).
+   */
+  const handleGroup = async (batches: PartitionBatch<In>[]): Promise<BatchFailures<In>> => {
+    const byState = new Map<number, PartitionBatch<In>[]>();
+    for (const batch of batches) {
+      const key = stateOf(batch.context.partition);
+      byState.set(key, [...(byState.get(key) ?? []), batch]);
+    }
+    const keys = [...byState.keys()];
+    return exclusively(keys, async () => {
+      const failures = new Map<PartitionBatch<In>, unknown>();
+      const together = noWrites();
+      const handled: PartitionBatch<In>[] = [];
+      for (const [key, own] of byState) {
+        const applied = await apply(key, own);
+        for (const [batch, error] of applied.failures) failures.set(batch, error);
+        handled.push(...applied.handled);
+        const { outputs, changelog, refused, written, failed } = applied.writes;
+        together.outputs.push(...outputs);
+        together.changelog.push(...changelog);
+        together.refused.push(...refused);
+        together.written.push(...written);
+        together.failed.push(...failed);
+      }
+      if (handled.length > 0) await publish(keys, together, producers ? handled : undefined);
+      return failures;
+    });
+  };
+
+  /** A batch on its own, in its partition's transaction: partitions do not wait for each other. */
+  const handleAlone = (batch: PartitionBatch<In>) =>
+    exclusively([batch.context.partition], async () => {
+      const { writes, failures } = await apply(batch.context.partition, [batch]);
+      if (failures.has(batch)) throw failures.get(batch);
+      await publish([batch.context.partition], writes, [batch]);
+    });
 
   const consumer = await startBatchConsumer<In>({
     kafka,
@@ -243,25 +294,10 @@ export async function startStage<In, State, Change>(
     },
     deadLetters,
     logger: log,
-    handleBatch: handledTogether(async (batches): Promise<BatchFailures<In>> => {
-      const byState = new Map<number, PartitionBatch<In>[]>();
-      for (const batch of batches) {
-        const key = stateOf(batch.context.partition);
-        byState.set(key, [...(byState.get(key) ?? []), batch]);
-      }
-      const failures = new Map<PartitionBatch<In>, unknown>();
-      // Each state's batches on their own (and, exactly once, in their own transaction), side by side.
-      const outcomes = await Promise.allSettled(
-        [...byState].map(([key, own]) => exclusively(key, () => handleOneState(key, own))),
-      );
-      for (const [index, [, own]] of [...byState].entries()) {
-        const outcome = outcomes[index];
-        if (outcome?.status === "fulfilled")
-          for (const [batch, error] of outcome.value) failures.set(batch, error);
-        else for (const batch of own) failures.set(batch, outcome?.reason);
-      }
-      return failures;
-    }),
+    handleBatch:
+      whole || !producers
+        ? handledTogether(handleGroup)
+        : (records, context) => handleAlone({ records, context }),
   }).catch((error: unknown) => stack.abandon(error));
   stack.add("state work", locks, (pending) => Promise.all([...pending.values()]));
   stack.add("consumer", consumer, (started) => started.stop());
@@ -269,15 +305,12 @@ export async function startStage<In, State, Change>(
   return {
     async eachState(work) {
       for (const [key, current] of states.entries())
-        await exclusively(key, async () => {
+        await exclusively([key], async () => {
           if (states.current(key) !== current) return;
           try {
-            const writes = await work(current, key);
-            await write(key, writes).catch((error: unknown) => {
-              writes.onFailed?.();
-              throw error;
-            });
-            writes.onWritten?.();
+            const writes = noWrites();
+            collect(writes, await work(current, key));
+            await publish([key], writes);
           } catch (error) {
             states.drop(key);
             log.warn(
@@ -289,32 +322,4 @@ export async function startStage<In, State, Change>(
     },
     stop: () => stack.stopAll(),
   };
-}
-
-/** The one transactional producer of a stage whose state is whole (made at its first use: see startStage). */
-class WholeStageProducer {
-  private producer: Promise<Producer> | undefined;
-
-  constructor(
-    private readonly kafka: Transport,
-    private readonly transactionalId: string,
-  ) {}
-
-  get(): Promise<Producer> {
-    this.producer ??= createTransactionalProducer(this.kafka, this.transactionalId);
-    this.producer.catch(() => {
-      this.producer = undefined;
-    });
-    return this.producer;
-  }
-
-  async discard(): Promise<void> {
-    const producer = this.producer;
-    this.producer = undefined;
-    await (await producer?.catch(() => undefined))?.disconnect().catch(() => undefined);
-  }
-
-  close(): Promise<void> {
-    return this.discard();
-  }
 }
