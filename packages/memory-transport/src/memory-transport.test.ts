@@ -260,3 +260,37 @@ describe("createInMemorySchemaRegistry", () => {
     expect(await registry.registerAvro("other-value", retyped)).toBeGreaterThan(0);
   });
 });
+
+describe("createInMemoryTransport, what tools and the embedded run need", () => {
+  it("reads a partition again from where a running consumer seeks", async () => {
+    const kafka = createInMemoryTransport({ defaultPartitions: 1 });
+    const producer = kafka.producer();
+    await producer.send({ topic: "replayed", messages: ["a", "b", "c"].map((value) => ({ value })) });
+    const { consumer, seen } = await consume(kafka, "replayer", "replayed");
+    await kafka.idle(["replayer"]);
+    consumer.seek({ topic: "replayed", partition: 0, offset: "1" });
+    await kafka.idle(["replayer"]);
+    expect(seen.map((message) => String(message.value))).toEqual(["a", "b", "c", "b", "c"]);
+    await consumer.stop();
+  });
+
+  it("idle(groups) waits for those groups only, not for a consumer still holding a batch", async () => {
+    const kafka = createInMemoryTransport({ defaultPartitions: 1 });
+    await kafka.producer().send({ topic: "shared", messages: [{ value: "x" }] });
+    const quick = await consume(kafka, "quick", "shared");
+    let release: () => void = () => undefined;
+    const slow = kafka.consumer({ groupId: "slow" });
+    await slow.subscribe({ topics: ["shared"], fromBeginning: true });
+    await slow.run({ eachBatch: () => new Promise<void>((resolve) => (release = resolve)) });
+    await kafka.idle(["quick"]);
+    expect(quick.seen).toHaveLength(1);
+    let allIdle = false;
+    const waiting = kafka.idle().then(() => (allIdle = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(allIdle).toBe(false);
+    release();
+    await waiting;
+    expect(allIdle).toBe(true);
+    await Promise.all([quick.consumer.stop(), slow.stop()]);
+  });
+});
