@@ -167,7 +167,7 @@ describe("npm start: the whole pipeline in one process", () => {
       PIPELINE_SUMMARY_FILE: summaryFile,
     });
     expect(code, output).toBe(0);
-    expect(output).toContain("the in-process transport");
+    expect(output).toContain("the in-memory transport");
     expect(output).toContain("Customers by lifecycle stage");
     const summary = JSON.parse(readFileSync(summaryFile, "utf8"));
     const found = await query("demo_embedded", {
@@ -245,7 +245,7 @@ describe("npm start: the whole pipeline in one process", () => {
       CLICKHOUSE_URL: undefined,
     });
     expect(code, output).toBe(0);
-    expect(output).not.toContain("the in-process transport");
+    expect(output).not.toContain("the in-memory transport");
     const overKafka = await query("demo_kafka", figures);
     const inProcess = await query("demo_embedded_quiet", figures);
     expect(overKafka.people?.length).toBeGreaterThan(50);

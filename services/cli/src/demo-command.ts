@@ -7,7 +7,7 @@ export function addDemoCommand(program: Command): void {
     .command("demo")
     .description(
       "run the whole pipeline in this process on a generated workload and print a summary (what `npm start` runs). " +
-        "With no KAFKA_BROKERS/SCHEMA_REGISTRY_URL it uses the in-process transport and replaces the last demo's data " +
+        "With no KAFKA_BROKERS/SCHEMA_REGISTRY_URL it uses the in-memory transport and replaces the last demo's data " +
         "in the embedded ClickHouse (CLICKHOUSE_DATA_DIR, default .data/clickhouse).",
     )
     .option("--customers <n>", "customers at the start (referrals add more)", process.env.PIPELINE_CUSTOMERS)

@@ -23,7 +23,7 @@ export interface PipelineTransport {
 }
 
 /**
- * KAFKA_BROKERS and SCHEMA_REGISTRY_URL set: those servers. Neither set: the in-process transport,
+ * KAFKA_BROKERS and SCHEMA_REGISTRY_URL set: those servers. Neither set: the in-memory transport,
  * the same stage code over memory, with Kafka's per-key order, offsets and transactions, writing
  * to the embedded ClickHouse (whose database each run starts afresh). Anything in between is
  * refused (a ConfigError: exit code 2) before anything starts: half a Kafka configuration, or a
