@@ -226,6 +226,23 @@ describe("npm start: the whole pipeline in one process", () => {
     expect(uplift.treatmentCustomers + uplift.holdoutCustomers).toBe(Number(counts?.customers));
   }, 240_000);
 
+  it("gives exactly the same summary on every run in one process (the in-memory transport is deterministic)", async () => {
+    const summaries = [];
+    for (const run of [1, 2]) {
+      const summaryFile = join(dataDir, `repeat-${run}.json`);
+      const { code, output } = await runCommand(["tsx", "services/pipeline/src/main.ts"], {
+        ...withoutServers(),
+        ...size,
+        CLICKHOUSE_DATABASE: `demo_repeat_${run}`,
+        PIPELINE_SUMMARY_FILE: summaryFile,
+      });
+      expect(code, output).toBe(0);
+      summaries.push(JSON.parse(readFileSync(summaryFile, "utf8")));
+    }
+    expect(summaries[0].offersDecided).toBeGreaterThan(0);
+    expect(summaries[1]).toEqual(summaries[0]);
+  });
+
   it("gives the same profiles, offers and aggregates over Kafka as in one process", async () => {
     // Answers to offers are touchpoints too, and offers follow value tiers (see `figures`): the
     // comparison runs without them so both runs see the very same touchpoints.
