@@ -13,19 +13,16 @@ export function coPartitionedAssigner(): PartitionAssigner {
     name,
     version,
     async assign({ members, topics }) {
-      const memberIds = members.map((member) => member.memberId).sort();
-      const assignments = new Map(memberIds.map((id) => [id, {} as Record<string, number[]>]));
-      for (const topic of topics) {
-        for (const { partitionId } of cluster.findTopicPartitionMetadata(topic)) {
-          const owner = assignments.get(memberIds[partitionId % memberIds.length] as string);
-          if (owner) owner[topic] = [...(owner[topic] ?? []), partitionId];
-        }
-      }
-      return memberIds.map((memberId) => ({
+      const assignments = coPartitionedAssignment(
+        members.map((member) => member.memberId),
+        topics,
+        (topic) => cluster.findTopicPartitionMetadata(topic).map(({ partitionId }) => partitionId),
+      );
+      return [...assignments].map(([memberId, assignment]) => ({
         memberId,
         memberAssignment: AssignerProtocol.MemberAssignment.encode({
           version,
-          assignment: assignments.get(memberId) ?? {},
+          assignment,
           userData: Buffer.alloc(0),
         }),
       }));
@@ -37,4 +34,20 @@ export function coPartitionedAssigner(): PartitionAssigner {
       };
     },
   });
+}
+
+/** Partition p of every topic to the member at p modulo the members (sorted by id, so all agree). */
+export function coPartitionedAssignment(
+  members: readonly string[],
+  topics: readonly string[],
+  partitionsOf: (topic: string) => readonly number[],
+): Map<string, Record<string, number[]>> {
+  const memberIds = [...members].sort();
+  const assignments = new Map(memberIds.map((id) => [id, {} as Record<string, number[]>]));
+  for (const topic of topics)
+    for (const partition of partitionsOf(topic)) {
+      const owner = assignments.get(memberIds[partition % memberIds.length] as string);
+      if (owner) owner[topic] = [...(owner[topic] ?? []), partition];
+    }
+  return assignments;
 }
