@@ -21,6 +21,7 @@ import { offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { sinkEnvSchema, startSink } from "@cx/sink";
 import { ensurePipelineTopics, pipelineTopicVariables } from "@cx/topics";
 import { workloadTouchpoints } from "@cx/workload";
+import { countingTransport, type RecordCounts } from "./counting-transport";
 import { benchModels } from "./enrichment-in-process";
 
 /** The workload every end-to-end figure uses: the realistic population of packages/workload. */
@@ -99,6 +100,8 @@ export interface RunningBenchPipeline {
   publish(touchpoints: Iterable<Touchpoint>): Promise<{ records: number; bytes: number }>;
   /** Starts the enricher (both stages), the offer service and the sink in this process. */
   startServices(): Promise<void>;
+  /** Kafka records written and read through this pipeline's transport since its services started. */
+  readonly recordCounts: RecordCounts;
   /** Every consumer group's lag on its topics, summed (0: the pipeline has done all it was given). */
   lag(): Promise<number>;
   /** Rows in a ClickHouse table (without FINAL: the sink writes each record once). */
@@ -136,7 +139,8 @@ export async function createBenchPipeline(
     offers: offersEnvSchema.parse(variables),
     sink: sinkEnvSchema.parse(variables),
   };
-  const kafka = transport?.kafka ?? createKafka(env.offers, logger);
+  const recordCounts: RecordCounts = { written: 0, read: 0 };
+  const kafka = countingTransport(transport?.kafka ?? createKafka(env.offers, logger), recordCounts);
   const registry = transport?.registry ?? createSchemaRegistry(env.offers.SCHEMA_REGISTRY_URL);
   await ensurePipelineTopics(kafka, env.offers);
   const clickhouse = createClickHouse(env.sink);
@@ -192,7 +196,11 @@ export async function createBenchPipeline(
       if (chunk.length > 0) await flush();
       return { records, bytes };
     },
+    recordCounts,
     async startServices() {
+      // What the services cause, not the bench's own publishing.
+      recordCounts.written = 0;
+      recordCounts.read = 0;
       services.push(await startEnricher({ kafka, registry, logger, env: env.enricher }));
       services.push(await startOffersService({ kafka, registry, logger, env: env.offers }));
       services.push(await startSink({ kafka, registry, clickhouse, logger, env: env.sink }));

@@ -83,6 +83,9 @@ export async function measureE2eThroughput(
         "kafkajs defaults (fetch up to 1 MB per partition), one partition at a time per consumer; transactions per batch (identity, offers)",
       path: "touchpoints → identity (transactional) → profile → offers (transactional) → sink → embedded ClickHouse (chDB, on disk)",
       rowsWritten: `enriched ${records}, profiles ${profiles}, stage changes ${stageChanges}, offers ${offers}, suppressed ${suppressed}`,
+      // Every topic, changelogs and dead letters included; reads include state restores.
+      kafkaRecordsWrittenPerTouchpoint: Number((pipeline.recordCounts.written / records).toFixed(2)),
+      kafkaRecordsReadPerTouchpoint: Number((pipeline.recordCounts.read / records).toFixed(2)),
       offerSettings: "follow-up tick off (replay), quiet hours off",
     },
   };
