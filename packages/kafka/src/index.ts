@@ -31,6 +31,7 @@ export {
 } from "./dead-letters";
 export { encodeRecords, type KeyedRecord } from "./encode-records";
 export { createGroupSender } from "./group-sender";
+export { brokerAnswers } from "./kafkajs/broker-probe";
 export { createKafka, type KafkaEnv, kafkaEnvSchema } from "./kafkajs/kafka-config";
 export { type BrokerAdmin, type KafkajsTransport, kafkajsTransport } from "./kafkajs/kafkajs-transport";
 export { createTransactionalProducer, inTransaction, PartitionProducers } from "./partition-producers";

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { Kafka, logLevel } from "kafkajs";
+import { brokerAnswers } from "@cx/kafka";
 import { freePort } from "./free-port";
 import { type ManagedServer, startManagedServer } from "./managed-server";
 
@@ -8,26 +8,6 @@ export interface LocalKafkaOptions {
   /** Defaults to a free port, so a test broker never collides with one a developer runs. */
   readonly port?: number;
   readonly controllerPort?: number;
-}
-
-async function brokerAnswers(brokers: string[]): Promise<boolean> {
-  const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    if (cluster.brokers.length === 0 || cluster.controller === null) return false;
-    // Asking for a group's offsets creates and loads __consumer_offsets, so the first consumer
-    // group of a run does not meet "coordinator is loading".
-    await admin.fetchOffsets({ groupId: "cx-readiness-probe", topics: [] });
-    // Likewise an idempotent producer's first InitProducerId loads the transaction coordinator.
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1 } });
-    await producer.connect();
-    await producer.disconnect();
-    return true;
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** A single-node KRaft broker, ready for consumer groups, from Apache Kafka's own jars (infra/scripts/kafka.sh). */
