@@ -111,10 +111,14 @@ export class WholeStageProducer {
   ) {}
 
   get(): Promise<Producer> {
-    this.producer ??= createTransactionalProducer(this.kafka, this.transactionalId);
-    this.producer.catch(() => {
-      this.producer = undefined;
-    });
+    if (!this.producer) {
+      const made = createTransactionalProducer(this.kafka, this.transactionalId);
+      // A producer that failed to start is made anew at the next batch.
+      made.catch(() => {
+        if (this.producer === made) this.producer = undefined;
+      });
+      this.producer = made;
+    }
     return this.producer;
   }
 

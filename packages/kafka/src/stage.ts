@@ -87,6 +87,12 @@ interface Collected {
 
 const noWrites = (): Collected => ({ outputs: [], changelog: [], refused: [], written: [], failed: [] });
 
+/** Adds what other calls collected (a state's share of a group). */
+function merge(into: Collected, from: Collected): void {
+  for (const field of ["outputs", "changelog", "refused", "written", "failed"] as const)
+    (into[field] as unknown[]).push(...from[field]);
+}
+
 function collect(into: Collected, produced: StageWrites): void {
   into.outputs.push(...produced.outputs);
   into.changelog.push(...produced.changelog);
@@ -258,12 +264,7 @@ export async function startStage<In, State, Change>(
         const applied = await apply(key, own);
         for (const [batch, error] of applied.failures) failures.set(batch, error);
         handled.push(...applied.handled);
-        const { outputs, changelog, refused, written, failed } = applied.writes;
-        together.outputs.push(...outputs);
-        together.changelog.push(...changelog);
-        together.refused.push(...refused);
-        together.written.push(...written);
-        together.failed.push(...failed);
+        merge(together, applied.writes);
       }
       if (handled.length > 0) await publish(keys, together, producers ? handled : undefined);
       return failures;
