@@ -187,7 +187,7 @@ export async function createBenchPipeline(
       };
       for (const touchpoint of touchpoints) {
         const key = customerKey(touchpoint.identifiers);
-        const value = await touchpointCodec.encode(touchpoint);
+        const value = touchpointCodec.encode(touchpoint);
         chunk.push({ key, value });
         records++;
         bytes += value.length + Buffer.byteLength(key);

@@ -82,7 +82,7 @@ export async function measureDecisionLatency(
       });
       const key = customerKey(purchase.identifiers);
       sent.set(customerIdFor(key), { eventId: purchase.eventId, timestamp: now });
-      messages.push({ key, value: await codec.encode(purchase), timestamp: String(now) });
+      messages.push({ key, value: codec.encode(purchase), timestamp: String(now) });
     }
     if (messages.length > 0) {
       const sentAt = performance.now();

@@ -170,7 +170,7 @@ async function streamTouchpoints(
     const messages: Message[] = await Promise.all(
       touchpoints.slice(start, start + perTick).map(async (touchpoint) => ({
         key: customerKey(touchpoint.identifiers),
-        value: await codec.encode(touchpoint),
+        value: codec.encode(touchpoint),
       })),
     );
     for (;;) {
@@ -238,7 +238,7 @@ async function poisonRecords(codec: AvroCodec<Touchpoint>, registryUrl: string):
   notAvro.writeInt32BE(jsonSchemaId, 1);
   // A valid record whose last field (the attributes map) declares two billion entries in a few bytes:
   // decoded as declared, it would allocate until the heap is gone.
-  const withoutAttributes = await codec.encode({ ...valid, eventId: "poison-declared", attributes: {} });
+  const withoutAttributes = codec.encode({ ...valid, eventId: "poison-declared", attributes: {} });
   expect(withoutAttributes.at(-1)).toBe(0); // the map's end marker: attributes is the last field
   const declared = Buffer.concat([
     withoutAttributes.subarray(0, -1),
@@ -251,7 +251,7 @@ async function poisonRecords(codec: AvroCodec<Touchpoint>, registryUrl: string):
     // Valid against the schema, but it happens a month from now: validateTouchpoint refuses it.
     {
       key: "poison-invalid",
-      value: await codec.encode({
+      value: codec.encode({
         ...valid,
         eventId: "poison-invalid",
         occurredAt: Date.now() + 30 * 86_400_000,
@@ -261,7 +261,7 @@ async function poisonRecords(codec: AvroCodec<Touchpoint>, registryUrl: string):
     // Valid against the schema, ~300 kB: 300 attributes of 1,000 characters (the contract allows 50).
     {
       key: "poison-oversized",
-      value: await codec.encode({
+      value: codec.encode({
         ...valid,
         eventId: "poison-oversized",
         attributes: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`a${i}`, "x".repeat(1000)])),
@@ -270,7 +270,7 @@ async function poisonRecords(codec: AvroCodec<Touchpoint>, registryUrl: string):
     // Near the broker's 1 MiB limit: too big to dead-letter whole with the dead-letter headers.
     {
       key: "poison-huge",
-      value: await codec.encode({
+      value: codec.encode({
         ...valid,
         eventId: "poison-huge",
         attributes: Object.fromEntries(Array.from({ length: 990 }, (_, i) => [`a${i}`, "x".repeat(1000)])),

@@ -106,7 +106,7 @@ describe("touchpoints through the real broker and registry into ClickHouse", () 
         { key: "poison-1", value: Buffer.from("{ this is json, not avro }") },
         {
           key: "poison-2",
-          value: await codec.encode({ ...template, eventId: "bad-sentiment", sentiment: 5 }),
+          value: codec.encode({ ...template, eventId: "bad-sentiment", sentiment: 5 }),
         },
       ],
     });

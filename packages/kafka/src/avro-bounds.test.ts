@@ -80,7 +80,7 @@ describe("decoding random and mutated bytes after a valid Confluent header", () 
       uniqueName("bounds"),
       touchpointContract.schema,
     );
-    const valid = await codec.encode(touchpointOnDay(2, { attributes: { k: "v" } }));
+    const valid = codec.encode(touchpointOnDay(2, { attributes: { k: "v" } }));
     const body = valid.subarray(5);
     // Mutations keep most of a real record (so decoding gets deep), then break lengths and counts.
     const mutated = fc

@@ -26,8 +26,8 @@ describe("createAvroCodec on the real registry", () => {
         }),
       );
       expect(new Set(codecs.map((codec) => codec.schemaId)).size).toBe(1);
-      const [first] = codecs;
-      expect(await first?.decode(await (first?.encode({ id: "a" }) as Promise<Buffer>))).toEqual({
+      const first = codecs[0] as (typeof codecs)[0];
+      expect(await first.decode(first.encode({ id: "a" }))).toEqual({
         ok: true,
         value: { id: "a" },
       });

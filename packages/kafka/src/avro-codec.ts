@@ -11,13 +11,15 @@ export interface AvroCodec<T> {
   readonly subject: string;
   readonly schemaId: number;
   /** Confluent wire format: magic byte 0, 4-byte schema id, Avro body. */
-  encode(value: T): Promise<Buffer>;
+  encode(value: T): Buffer;
   /**
    * Decodes with the writer's schema from the registry, resolved to this codec's (reader) schema.
    * Bytes that can never decode give `ok: false`; an unreachable registry throws, because retrying
-   * later will succeed and the record must not be dead-lettered for it.
+   * later will succeed and the record must not be dead-lettered for it. Synchronous once the
+   * writer's schema is known (every record but a schema's first), so a batch is decoded without a
+   * pause per record.
    */
-  decode(buffer: Buffer): Promise<DecodeResult<T>>;
+  decode(buffer: Buffer): DecodeResult<T> | Promise<DecodeResult<T>>;
 }
 
 const wireHeaderBytes = 5;
@@ -38,9 +40,7 @@ export async function createAvroCodec<T>(
   const readerType = avro.Type.forSchema(schema as avro.Schema);
   type Resolution = { writerType: avro.Type; resolver: avro.Resolver | undefined } | { reason: string };
   const resolutions = new Map<number, Resolution>();
-  const resolutionFor = async (writerSchemaId: number): Promise<Resolution> => {
-    const known = resolutions.get(writerSchemaId);
-    if (known) return known;
+  const resolve = async (writerSchemaId: number): Promise<Resolution> => {
     const resolution = interpret(writerSchemaId, await fetchWriterSchema(registry, writerSchemaId));
     // A registry outage is not remembered (fetchWriterSchema threw); an answer, good or bad, is.
     resolutions.set(writerSchemaId, resolution);
@@ -63,34 +63,58 @@ export async function createAvroCodec<T>(
   return {
     subject,
     schemaId: id,
-    encode: async (value) => {
-      const header = Buffer.alloc(wireHeaderBytes);
-      header.writeInt32BE(id, 1);
-      return Buffer.concat([header, readerType.toBuffer(value)]);
-    },
-    async decode(buffer) {
+    encode: (value) => writeWireFormat(id, readerType, value),
+    decode(buffer) {
       if (buffer.length < wireHeaderBytes || buffer[0] !== 0) {
         return { ok: false, reason: "not in Confluent wire format (expected magic byte 0 and a schema id)" };
       }
       const writerSchemaId = buffer.readInt32BE(1);
-      const resolution = await resolutionFor(writerSchemaId);
-      if ("reason" in resolution) return { ok: false, reason: resolution.reason };
-      const outOfBounds = avroBoundsProblem(resolution.writerType, buffer, wireHeaderBytes);
-      if (outOfBounds !== undefined)
-        return { ok: false, reason: `undecodable with schema id ${writerSchemaId}: ${outOfBounds}` };
-      try {
-        return {
-          ok: true,
-          value: readerType.fromBuffer(buffer.subarray(wireHeaderBytes), resolution.resolver) as T,
-        };
-      } catch (error) {
-        return {
-          ok: false,
-          reason: `undecodable with schema id ${writerSchemaId}: ${(error as Error).message}`,
-        };
-      }
+      const known = resolutions.get(writerSchemaId);
+      if (known) return decodeWith(writerSchemaId, known, buffer);
+      return resolve(writerSchemaId).then((resolution) => decodeWith(writerSchemaId, resolution, buffer));
     },
   };
+
+  function decodeWith(writerSchemaId: number, resolution: Resolution, buffer: Buffer): DecodeResult<T> {
+    if ("reason" in resolution) return { ok: false, reason: resolution.reason };
+    const outOfBounds = avroBoundsProblem(resolution.writerType, buffer, wireHeaderBytes);
+    if (outOfBounds !== undefined)
+      return { ok: false, reason: `undecodable with schema id ${writerSchemaId}: ${outOfBounds}` };
+    try {
+      // decode reads in place (fromBuffer would need a view of the body: an allocation per record).
+      const { value, offset } = readerType.decode(buffer, wireHeaderBytes, resolution.resolver);
+      if (offset < 0) throw new Error("truncated buffer");
+      if (offset < buffer.length) throw new Error("trailing data");
+      return { ok: true, value: value as T };
+    } catch (error) {
+      return {
+        ok: false,
+        reason: `undecodable with schema id ${writerSchemaId}: ${(error as Error).message}`,
+      };
+    }
+  }
+}
+
+/**
+ * Header and body are written into one scratch buffer and copied out once: a record costs one
+ * allocation instead of three (header, body, their concatenation). The scratch buffer grows to
+ * the largest record seen; `encode` is synchronous, so one buffer serves every codec.
+ */
+let scratch = Buffer.alloc(64 * 1024);
+
+function writeWireFormat(schemaId: number, type: avro.Type, value: unknown): Buffer {
+  for (;;) {
+    scratch[0] = 0;
+    scratch.writeInt32BE(schemaId, 1);
+    const end = type.encode(value, scratch, wireHeaderBytes);
+    if (end >= 0) {
+      const record = Buffer.allocUnsafe(end);
+      scratch.copy(record, 0, 0, end);
+      return record;
+    }
+    // A negative end says how many bytes were missing.
+    scratch = Buffer.alloc(Math.max(scratch.length * 2, scratch.length - end));
+  }
 }
 
 type WriterSchema = { readonly schema: avro.Schema } | { readonly reason: string };

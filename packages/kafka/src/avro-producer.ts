@@ -26,7 +26,7 @@ export async function createAvroProducer<T>(
       const messages = await Promise.all(
         records.map(async (record) => ({
           key: record.key,
-          value: await codec.encode(record.value),
+          value: codec.encode(record.value),
           ...(record.headers ? { headers: record.headers } : {}),
         })),
       );

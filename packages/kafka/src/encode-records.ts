@@ -11,11 +11,9 @@ export interface KeyedRecord<T> {
 export function encodeRecords<T>(
   codec: Pick<AvroCodec<T>, "encode">,
   records: readonly KeyedRecord<T>[],
-): Promise<Message[]> {
-  return Promise.all(
-    records.map(async (record) => ({
-      key: record.key,
-      value: record.value === null ? null : await codec.encode(record.value),
-    })),
-  );
+): Message[] {
+  return records.map((record) => ({
+    key: record.key,
+    value: record.value === null ? null : codec.encode(record.value),
+  }));
 }

@@ -1,4 +1,4 @@
-import type { AvroCodec } from "./avro-codec";
+import type { AvroCodec, DecodeResult } from "./avro-codec";
 import type { DeadLetter } from "./dead-letters";
 import { isTransientError } from "./transient-error";
 import type { KafkaMessage, MessageHeaders } from "./transport";
@@ -64,7 +64,10 @@ export async function sortBatch<T>(
     raw,
   });
   for (const message of messages) {
-    const reason = await problemOf(source, message);
+    const verdict = problemOf(source, message);
+    // Awaited only when it is a promise (a writer's schema seen for the first time): a batch of
+    // known schemas is decoded without a pause per record.
+    const reason = verdict instanceof Promise ? await verdict : verdict;
     if (typeof reason === "object") {
       decoded.push(record(message, reason.value, message.value ?? Buffer.alloc(0)));
       continue;
@@ -81,20 +84,37 @@ export async function sortBatch<T>(
   return { decoded, dead };
 }
 
+type Verdict<T> = { value: T } | string;
+
 /** The decoded value, or why the record is dead-lettered. */
-async function problemOf<T>(source: ConsumedTopic<T>, message: KafkaMessage): Promise<{ value: T } | string> {
+function problemOf<T>(source: ConsumedTopic<T>, message: KafkaMessage): Verdict<T> | Promise<Verdict<T>> {
   const { value } = message;
   if (value === null && source.tombstones) return { value: null as T };
   if (value === null || value.length === 0) return "empty value";
   if (value.length > maxRecordBytes)
     return `record of ${value.length} bytes is larger than the ${maxRecordBytes} bytes a record may have`;
   try {
-    const result = await source.codec.decode(value);
-    if (!result.ok) return result.reason;
+    const result = source.codec.decode(value);
+    return result instanceof Promise
+      ? result.then((decoded) => checked(source, decoded), decodingFailure)
+      : checked(source, result);
+  } catch (error) {
+    return decodingFailure(error);
+  }
+}
+
+function checked<T>(source: ConsumedTopic<T>, result: DecodeResult<T>): Verdict<T> {
+  if (!result.ok) return result.reason;
+  try {
     const invalid = source.validate?.(result.value);
     return invalid === undefined ? { value: result.value } : `invalid: ${invalid}`;
   } catch (error) {
-    if (isTransientError(error)) throw error;
-    return `decoding failed: ${(error as Error)?.message ?? String(error)}`;
+    return decodingFailure(error);
   }
+}
+
+/** Any exception dead-letters the record, except a dependency outage: the batch waits for that. */
+function decodingFailure(error: unknown): string {
+  if (isTransientError(error)) throw error;
+  return `decoding failed: ${(error as Error)?.message ?? String(error)}`;
 }

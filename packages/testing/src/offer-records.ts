@@ -46,7 +46,7 @@ export async function publishOffers(
       topic,
       acks: -1,
       messages: await Promise.all(
-        offers.map(async (offer) => ({ key: offer.customerId, value: await codec.encode(offer) })),
+        offers.map(async (offer) => ({ key: offer.customerId, value: codec.encode(offer) })),
       ),
     });
   } finally {

@@ -39,7 +39,7 @@ export async function sendUndoMerge(
     await producer.send({
       topic: env.IDENTITY_COMMANDS_TOPIC,
       acks: -1,
-      messages: [{ key: mergeId, value: await codec.encode(command) }],
+      messages: [{ key: mergeId, value: codec.encode(command) }],
     });
   } finally {
     await producer.disconnect();

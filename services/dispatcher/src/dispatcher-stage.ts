@@ -124,7 +124,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
       if (outcome.gaveUp)
         letters.push({
           key: offer.customerId,
-          value: await codecs.offer.encode(offer),
+          value: codecs.offer.encode(offer),
           reason: outcome.gaveUp,
           category: "undeliverable",
           stage: "dispatcher",
@@ -139,12 +139,12 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
     const records = steps.map((outcome) => outcome.record);
     const changes = deliveries.takeChanges();
     const markers = disabledEndpoints.take();
-    const ownPartition = await encodeRecords(
+    const ownPartition = encodeRecords(
       codecs.state,
       changes.map(([key, value]) => ({ key, value })),
     );
     // A disabled endpoint is every partition's business: its marker goes to each.
-    const everyPartition = await encodeRecords(
+    const everyPartition = encodeRecords(
       codecs.state,
       markers.map(([key, value]) => ({ key, value })),
     );
@@ -158,7 +158,7 @@ export async function startDispatcher(deps: DispatcherDeps): Promise<RunningDisp
       outputs: [
         {
           topic: env.OFFER_DELIVERIES_TOPIC,
-          messages: await encodeRecords(
+          messages: encodeRecords(
             codecs.delivery,
             records.map((record) => ({ key: record.customerId, value: record })),
           ),

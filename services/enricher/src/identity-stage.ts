@@ -86,14 +86,14 @@ export async function startIdentityStage({ kafka, registry, logger, env }: Stage
       const changes = graph.takeChanges().map(({ key, value }) => ({ key, value }));
       return {
         outputs: [
-          { topic: env.IDENTIFIED_TOPIC, messages: await encodeRecords(codecs.identified, out.identified) },
+          { topic: env.IDENTIFIED_TOPIC, messages: encodeRecords(codecs.identified, out.identified) },
           {
             topic: env.IDENTITY_EVENTS_TOPIC,
-            messages: await encodeRecords(codecs.identityEvent, out.identityEvents),
+            messages: encodeRecords(codecs.identityEvent, out.identityEvents),
           },
         ],
         changelog: [
-          { topic: env.IDENTITY_CHANGELOG_TOPIC, messages: await encodeRecords(codecs.changelog, changes) },
+          { topic: env.IDENTITY_CHANGELOG_TOPIC, messages: encodeRecords(codecs.changelog, changes) },
         ],
         // Refused commands are dead-lettered as they came, in the batch's transaction: once, whatever is retried.
         refused,

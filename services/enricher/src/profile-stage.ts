@@ -57,14 +57,14 @@ export async function startProfileStage(
       const changelog = profileChangelog(store, Date.now(), holdout);
       return {
         outputs: [
-          { topic: env.ENRICHED_TOPIC, messages: await encodeRecords(codecs.enriched, out.enriched) },
+          { topic: env.ENRICHED_TOPIC, messages: encodeRecords(codecs.enriched, out.enriched) },
           {
             topic: env.STAGE_CHANGES_TOPIC,
-            messages: await encodeRecords(codecs.stageChange, out.stageChanges),
+            messages: encodeRecords(codecs.stageChange, out.stageChanges),
           },
-          { topic: env.IDENTIFIED_TOPIC, messages: await encodeRecords(codecs.identified, out.transfers) },
+          { topic: env.IDENTIFIED_TOPIC, messages: encodeRecords(codecs.identified, out.transfers) },
         ],
-        changelog: [{ topic: env.PROFILES_TOPIC, messages: await encodeRecords(codecs.profile, changelog) }],
+        changelog: [{ topic: env.PROFILES_TOPIC, messages: encodeRecords(codecs.profile, changelog) }],
       };
     },
   });

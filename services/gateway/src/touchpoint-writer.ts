@@ -58,7 +58,7 @@ export async function createKafkaTouchpointWriter(
       const messages = await Promise.all(
         touchpoints.map(async (touchpoint) => ({
           key: customerKey(touchpoint.identifiers),
-          value: await codec.encode(touchpoint),
+          value: codec.encode(touchpoint),
         })),
       );
       await withinDeadline(sendTouchpoints(messages), timeoutMs);
@@ -68,7 +68,7 @@ export async function createKafkaTouchpointWriter(
       const messages = await Promise.all(
         responses.map(async (response) => ({
           key: response.customerId,
-          value: await responseCodec.encode(response),
+          value: responseCodec.encode(response),
         })),
       );
       await withinDeadline(

@@ -40,15 +40,15 @@ export function offerWrites({ codecs, env, catalogVersion, log }: OfferWriteOpti
     const decided = out.decisions.map((decision) => decisionRecords(decision, catalogVersion));
     const changes = offers.takeChanges();
     const changelog: Message[] = [
-      ...(await encodeRecords(
+      ...encodeRecords(
         codecs.state,
         changes.customers.map(([customerId, customer]) => ({
           key: customerId,
           value: customer && customerStateRecord(customer),
         })),
-      )),
+      ),
       ...(changes.learner
-        ? await encodeRecords(codecs.state, [
+        ? encodeRecords(codecs.state, [
             { key: learnerKey(partition), value: { customer: null, learner: changes.learner } },
           ])
         : []),
@@ -57,11 +57,11 @@ export function offerWrites({ codecs, env, catalogVersion, log }: OfferWriteOpti
     const suppressed = decided.flatMap((entry) => entry.suppressed);
     return {
       outputs: [
-        { topic: env.OFFERS_TOPIC, messages: await encodeRecords(codecs.offer, offered) },
-        { topic: env.SUPPRESSED_TOPIC, messages: await encodeRecords(codecs.suppressed, suppressed) },
+        { topic: env.OFFERS_TOPIC, messages: encodeRecords(codecs.offer, offered) },
+        { topic: env.SUPPRESSED_TOPIC, messages: encodeRecords(codecs.suppressed, suppressed) },
         {
           topic: env.OFFER_OUTCOMES_TOPIC,
-          messages: await encodeRecords(codecs.outcome, out.outcomes.map(outcomeRecord)),
+          messages: encodeRecords(codecs.outcome, out.outcomes.map(outcomeRecord)),
         },
       ],
       changelog: [{ topic: env.OFFER_STATE_TOPIC, messages: changelog }],
