@@ -1,6 +1,6 @@
 import { suppressionReasons } from "@cx/offers";
+import { offerContracts } from "@cx/stage-records";
 import { describe, expect, it } from "vitest";
-import { offerContracts } from "./offer-records";
 
 describe("the suppressed-decision contract", () => {
   it("names in its reason field's doc every reason the engine records (consumers read the doc, the field is a string)", () => {
