@@ -4,11 +4,17 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { holdoutEnvSchema, holdoutSettings, isHeldOut } from "@cx/offers";
-import { testStageVariables, upliftDifferences, upliftFromRawRows } from "@cx/testing";
+import {
+  testStageVariables,
+  upliftDifferences,
+  upliftFromRawRows,
+  upliftRawRowQueries,
+  upliftRowsFromResults,
+  wholeDaysOf,
+} from "@cx/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCommand } from "./support/run-command";
 
-const dayMs = 24 * 60 * 60 * 1000;
 const dataDir = mkdtempSync(join(tmpdir(), "cx-demo-test-"));
 const size = {
   PIPELINE_CUSTOMERS: "80",
@@ -64,54 +70,14 @@ const figures = {
  * database's raw rows gives: the query checked on the pipeline's own rows, not only on made-up ones.
  */
 async function expectUpliftFromRawRows(database: string) {
-  const raw = await query(database, {
-    touchpoints: `SELECT event_id, customer_id, toUnixTimestamp64Milli(occurred_at) AS occurred_at,
-                         toString(type) AS type, amount_minor, holdout
-                  FROM {db}.enriched_touchpoints`,
-    stageChanges: `SELECT customer_id, toString(to_stage) AS to_stage,
-                          toUnixTimestamp64Milli(changed_at) AS changed_at, event_id
-                   FROM {db}.lifecycle_stage_changes`,
-    mergedAway: `SELECT customer_id FROM {db}.customer_profiles FINAL WHERE merged_into IS NOT NULL`,
-  });
-  const touchpoints = (raw.touchpoints ?? []).map((row) => ({
-    event_id: String(row.event_id),
-    customer_id: String(row.customer_id),
-    occurred_at: Number(row.occurred_at),
-    type: String(row.type),
-    amount_minor: row.amount_minor === null ? null : Number(row.amount_minor),
-    holdout: Boolean(row.holdout),
-  }));
-  const days = touchpoints.map((row) => Math.floor(row.occurred_at / dayMs));
-  const [first, last] = [Math.min(...days), Math.max(...days)];
-  const date = (day: number) => new Date(day * dayMs).toISOString().slice(0, 10);
-  const expected = upliftFromRawRows(
-    {
-      touchpoints,
-      stageChanges: (raw.stageChanges ?? []).map((row) => ({
-        customer_id: String(row.customer_id),
-        to_stage: String(row.to_stage),
-        changed_at: Number(row.changed_at),
-        event_id: String(row.event_id),
-      })),
-      mergedAway: (raw.mergedAway ?? []).map((row) => String(row.customer_id)),
-    },
-    first * dayMs,
-    (last + 1) * dayMs,
-  );
+  const rows = upliftRowsFromResults(await query(database, upliftRawRowQueries));
+  const period = wholeDaysOf(rows);
+  const expected = upliftFromRawRows(rows, period.start, period.end);
   // Enough of both groups that the intervals are figures, not NULL.
   expect(expected[0]?.holdout_customers).toBeGreaterThanOrEqual(2);
   expect(expected[0]?.treatment_customers).toBeGreaterThan(50);
   const { code, output } = await runCommand(
-    [
-      "cx",
-      "query",
-      "offer-uplift",
-      "--param",
-      `from=${date(first)}`,
-      "--param",
-      `to=${date(last)}`,
-      "--json",
-    ],
+    ["cx", "query", "offer-uplift", "--param", `from=${period.from}`, "--param", `to=${period.to}`, "--json"],
     {
       ...process.env,
       CLICKHOUSE_DATA_DIR: dataDir,
@@ -120,8 +86,8 @@ async function expectUpliftFromRawRows(database: string) {
     },
   );
   expect(code, output).toBe(0);
-  const rows = JSON.parse(output.split("\n").find((line) => line.startsWith("[")) ?? "[]");
-  expect(upliftDifferences(rows, expected)).toEqual([]);
+  const found = JSON.parse(output.split("\n").find((line) => line.startsWith("[")) ?? "[]");
+  expect(upliftDifferences(found, expected)).toEqual([]);
 }
 
 describe("npm start: the whole pipeline in one process", () => {

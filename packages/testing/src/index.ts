@@ -12,10 +12,14 @@ export { type TestServers, testServers } from "./test-servers";
 export { cdnowModels, dayMs, fixtureStart, money, purchaseOf, touchpointOnDay } from "./touchpoint-fixtures";
 export { uniqueName } from "./unique-name";
 export {
+  readUpliftRows,
   type UpliftRows,
   type UpliftStageChangeRow,
   type UpliftTouchpointRow,
   upliftDifferences,
   upliftFromRawRows,
+  upliftRawRowQueries,
+  upliftRowsFromResults,
+  wholeDaysOf,
 } from "./uplift-from-rows";
 export { waitFor } from "./wait-for";

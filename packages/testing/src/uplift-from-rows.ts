@@ -1,3 +1,5 @@
+import type { ClickHouse } from "@cx/clickhouse";
+
 /** What the uplift needs of an enriched touchpoint row (occurred_at in epoch milliseconds). */
 export interface UpliftTouchpointRow {
   event_id: string;
@@ -126,4 +128,66 @@ export function upliftDifferences(found: Record<string, unknown>[], expected: Ex
         problems.push(`${want.metric} ${key}: ${got[key]} vs ${want[key]}`);
   }
   return problems;
+}
+
+/**
+ * SQL for the raw rows upliftFromRawRows reads from a pipeline's ClickHouse, `{db}` naming the
+ * database: every touchpoint row as stored (duplicates too: the reference drops them itself), every
+ * stage change, and who is merged into another.
+ */
+export const upliftRawRowQueries = {
+  touchpoints: `SELECT event_id, customer_id, toUnixTimestamp64Milli(occurred_at) AS occurred_at,
+                       toString(type) AS type, amount_minor, holdout
+                FROM {db}.enriched_touchpoints`,
+  stageChanges: `SELECT customer_id, toString(to_stage) AS to_stage,
+                        toUnixTimestamp64Milli(changed_at) AS changed_at, event_id
+                 FROM {db}.lifecycle_stage_changes`,
+  mergedAway: `SELECT customer_id FROM {db}.customer_profiles FINAL WHERE merged_into IS NOT NULL`,
+} as const;
+
+type RawResults = { -readonly [Name in keyof typeof upliftRawRowQueries]?: Record<string, unknown>[] };
+
+/** The rows of upliftRawRowQueries as upliftFromRawRows takes them (ClickHouse sends 64-bit integers as strings). */
+export function upliftRowsFromResults(raw: RawResults): UpliftRows {
+  return {
+    touchpoints: (raw.touchpoints ?? []).map((row) => ({
+      event_id: String(row.event_id),
+      customer_id: String(row.customer_id),
+      occurred_at: Number(row.occurred_at),
+      type: String(row.type),
+      amount_minor: row.amount_minor === null ? null : Number(row.amount_minor),
+      holdout: Boolean(row.holdout),
+    })),
+    stageChanges: (raw.stageChanges ?? []).map((row) => ({
+      customer_id: String(row.customer_id),
+      to_stage: String(row.to_stage),
+      changed_at: Number(row.changed_at),
+      event_id: String(row.event_id),
+    })),
+    mergedAway: (raw.mergedAway ?? []).map((row) => String(row.customer_id)),
+  };
+}
+
+/** upliftRawRowQueries run on `clickhouse` in this process, as upliftFromRawRows takes their rows. */
+export async function readUpliftRows(clickhouse: ClickHouse): Promise<UpliftRows> {
+  const raw: RawResults = {};
+  for (const [name, sql] of Object.entries(upliftRawRowQueries)) {
+    const result = await clickhouse.client.query({
+      query: sql.replaceAll("{db}", clickhouse.database),
+      format: "JSONEachRow",
+    });
+    raw[name as keyof RawResults] = await result.json<Record<string, unknown>>();
+  }
+  return upliftRowsFromResults(raw);
+}
+
+/**
+ * The whole days (UTC) a run's touchpoints cover: `from` and `to` as `offer-uplift` takes them
+ * (inclusive), `start` and `end` as upliftFromRawRows does (end exclusive).
+ */
+export function wholeDaysOf({ touchpoints }: UpliftRows) {
+  const days = touchpoints.map((row) => Math.floor(row.occurred_at / dayMs));
+  const [first, last] = [Math.min(...days), Math.max(...days)];
+  const date = (day: number) => new Date(day * dayMs).toISOString().slice(0, 10);
+  return { from: date(first), to: date(last), start: first * dayMs, end: (last + 1) * dayMs };
 }
