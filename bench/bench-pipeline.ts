@@ -18,6 +18,7 @@ import {
 } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
 import { offersEnvSchema, startOffersService } from "@cx/offers-service";
+import { StopStack } from "@cx/runtime";
 import { sinkEnvSchema, startSink } from "@cx/sink";
 import { ensurePipelineTopics, pipelineTopicVariables } from "@cx/topics";
 import { workloadTouchpoints } from "@cx/workload";
@@ -201,9 +202,27 @@ export async function createBenchPipeline(
       // What the services cause, not the bench's own publishing.
       recordCounts.written = 0;
       recordCounts.read = 0;
-      services.push(await startEnricher({ kafka, registry, logger, env: env.enricher }));
-      services.push(await startOffersService({ kafka, registry, logger, env: env.offers }));
-      services.push(await startSink({ kafka, registry, clickhouse, logger, env: env.sink }));
+      // At once, as separately deployed services start: their consumer groups form side by side.
+      const started = new StopStack();
+      services.push({ stop: () => started.stopAll() });
+      const stop = (service: { stop(): Promise<void> }) => service.stop();
+      await started.addAll(
+        {
+          name: "enricher",
+          start: () => startEnricher({ kafka, registry, logger, env: env.enricher }),
+          stop,
+        },
+        {
+          name: "offers",
+          start: () => startOffersService({ kafka, registry, logger, env: env.offers }),
+          stop,
+        },
+        {
+          name: "sink",
+          start: () => startSink({ kafka, registry, clickhouse, logger, env: env.sink }),
+          stop,
+        },
+      );
     },
     async lag() {
       const lags = await Promise.all(groups.map(({ groupId, topic }) => consumerLag(admin, groupId, topic)));

@@ -1,3 +1,3 @@
 export { type RunningService, runService, type ServiceOptions } from "./run-service";
 export { holdStopSignals, onStopSignal } from "./stop-signals";
-export { StopStack } from "./stop-stack";
+export { type Starting, StopStack } from "./stop-stack";

@@ -1,3 +1,10 @@
+/** A part to start, with how to stop it once started. */
+export interface Starting<T> {
+  readonly name: string;
+  start(): Promise<T>;
+  stop(part: T): Promise<unknown> | unknown;
+}
+
 /**
  * What a service has started, to be stopped in reverse order: every part is stopped even when one
  * of them fails to (the first failure is thrown after all have run), and a start that fails half
@@ -10,6 +17,24 @@ export class StopStack {
   add<T>(name: string, part: T, stop: (part: T) => Promise<unknown> | unknown): T {
     this.parts.push({ name, stop: () => stop(part) });
     return part;
+  }
+
+  /**
+   * Starts parts at once, so their waits overlap (a consumer group's join, a registry's answers):
+   * every part that started is added, in the listed order, and once all have settled the first
+   * failure is thrown (with `starting`, that stops the parts that did start).
+   */
+  async addAll<T extends readonly unknown[]>(
+    ...parts: { readonly [K in keyof T]: Starting<T[K]> }
+  ): Promise<T> {
+    const settled = await Promise.allSettled(parts.map((part) => part.start()));
+    settled.forEach((result, index) => {
+      const part = parts[index] as Starting<unknown>;
+      if (result.status === "fulfilled") this.add(part.name, result.value, part.stop);
+    });
+    const failed = settled.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
+    return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
   }
 
   async stopAll(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { ProfileOptions } from "@cx/enrichment";
-import { StopStack } from "@cx/runtime";
+import { type Starting, StopStack } from "@cx/runtime";
 import { ensurePipelineTopics } from "@cx/topics";
 import type { EnricherEnv } from "./config";
 import { type RunningStage, type StageDeps, startIdentityStage } from "./identity-stage";
@@ -27,13 +27,19 @@ export function profileOptions(env: EnricherEnv): ProfileOptions {
  */
 export async function startEnricher(deps: StageDeps): Promise<RunningStage> {
   await ensurePipelineTopics(deps.kafka, deps.env);
+  const stop = (stage: RunningStage) => stage.stop();
+  const stages: Starting<RunningStage>[] = [];
+  if (deps.env.ENRICHER_STAGES.includes("identity"))
+    stages.push({ name: "identity stage", start: () => startIdentityStage(deps), stop });
+  if (deps.env.ENRICHER_STAGES.includes("profile"))
+    stages.push({
+      name: "profile stage",
+      start: () => startProfileStage(deps, profileOptions(deps.env)),
+      stop,
+    });
   return StopStack.starting(async (stack) => {
-    if (deps.env.ENRICHER_STAGES.includes("identity"))
-      stack.add("identity stage", await startIdentityStage(deps), (stage) => stage.stop());
-    if (deps.env.ENRICHER_STAGES.includes("profile"))
-      stack.add("profile stage", await startProfileStage(deps, profileOptions(deps.env)), (stage) =>
-        stage.stop(),
-      );
+    // At once: each stage's wait for its consumer group overlaps the other's.
+    await stack.addAll(...stages);
     return { stop: () => stack.stopAll() };
   });
 }

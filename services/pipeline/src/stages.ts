@@ -62,19 +62,22 @@ export async function startPipelineStages(deps: {
 }): Promise<PipelineStages> {
   const { env, logger } = deps;
   const { deciding, sink: sinkGroups } = pipelineConsumerGroups(env);
-  // Stopped in the reverse order: the sink last, so it can take in what the others wrote.
+  // Started at once (each waits for its consumer groups to form); stopped in the reverse order of
+  // this list: the sink last, so it can take in what the others wrote.
   return StopStack.starting(async (stack) => {
-    const stop = (stage: { stop(): Promise<void> }) => stage.stop();
-    stack.add("sink", await startSink({ ...deps, logger: logger.child({ stage: "sink" }) }), stop);
-    const offers = stack.add(
-      "offers",
-      await startOffersService({ ...deps, logger: logger.child({ stage: "offers" }) }),
-      stop,
-    );
-    stack.add(
-      "enricher",
-      await startEnricher({ ...deps, logger: logger.child({ stage: "enricher" }) }),
-      stop,
+    const stop = <S extends { stop(): Promise<void> }>(stage: S) => stage.stop();
+    const [, offers] = await stack.addAll(
+      { name: "sink", start: () => startSink({ ...deps, logger: logger.child({ stage: "sink" }) }), stop },
+      {
+        name: "offers",
+        start: () => startOffersService({ ...deps, logger: logger.child({ stage: "offers" }) }),
+        stop,
+      },
+      {
+        name: "enricher",
+        start: () => startEnricher({ ...deps, logger: logger.child({ stage: "enricher" }) }),
+        stop,
+      },
     );
     return {
       tick: (now) => offers.tick(now),
