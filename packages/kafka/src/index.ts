@@ -34,6 +34,7 @@ export { createGroupSender } from "./group-sender";
 export { brokerAnswers } from "./kafkajs/broker-probe";
 export { createKafka, type KafkaEnv, kafkaEnvSchema } from "./kafkajs/kafka-config";
 export { type BrokerAdmin, type KafkajsTransport, kafkajsTransport } from "./kafkajs/kafkajs-transport";
+export { keyPartition, murmur2 } from "./murmur2";
 export { createTransactionalProducer, inTransaction, PartitionProducers } from "./partition-producers";
 export { PartitionStates, readLatestPerKey } from "./partition-state";
 export { readPartitionsToEnd } from "./read-to-end";

@@ -1,22 +1,5 @@
 import type { KafkaMessage, Message, MessageHeaders } from "@cx/kafka";
 
-/** Kafka's murmur2 in 32-bit arithmetic: what kafkajs' DefaultPartitioner computes with 64-bit Longs. */
-export function murmur2(data: Buffer): number {
-  const m = 0x5bd1e995;
-  const whole = data.length & ~3;
-  let h = 0x9747b28c ^ data.length;
-  for (let i = 0; i < whole; i += 4) {
-    const k = Math.imul(data.readInt32LE(i), m);
-    h = Math.imul(h, m) ^ Math.imul(k ^ (k >>> 24), m);
-  }
-  const rest = data.length & 3;
-  if (rest === 3) h ^= (data[whole + 2] as number) << 16;
-  if (rest >= 2) h ^= (data[whole + 1] as number) << 8;
-  if (rest >= 1) h = Math.imul(h ^ (data[whole] as number), m);
-  h = Math.imul(h ^ (h >>> 13), m);
-  return (h ^ (h >>> 15)) | 0;
-}
-
 export const toBuffer = (value: Buffer | string) => (typeof value === "string" ? Buffer.from(value) : value);
 const maxBatchRecords = 10_000;
 const offsetOf = (message: KafkaMessage) => Number(message.offset);

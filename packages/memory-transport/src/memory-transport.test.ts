@@ -1,7 +1,7 @@
 import type { EachBatchPayload, KafkaMessage } from "@cx/kafka";
 import { describe, expect, it } from "vitest";
 import { createInMemorySchemaRegistry, createInMemoryTransport, type InMemoryTransport } from "./index";
-import { murmur2, PartitionLog } from "./log";
+import { PartitionLog } from "./log";
 
 async function offsets(kafka: InMemoryTransport, topic: string) {
   const admin = kafka.admin();
@@ -29,14 +29,6 @@ async function consume(kafka: InMemoryTransport, groupId: string, topic: string,
   });
   return { consumer, seen, batches };
 }
-
-describe("murmur2", () => {
-  it("puts keys where kafkajs' DefaultPartitioner does (values computed with kafkajs 2.2.4)", () => {
-    const keys = ["", "a", "ab", "abc", "abcd", "ümlaut-✓", "customer-123456789"];
-    const partitions = keys.map((key) => (murmur2(Buffer.from(key)) & 0x7fffffff) % 7);
-    expect(partitions).toEqual([2, 5, 0, 4, 5, 1, 6]);
-  });
-});
 
 describe("PartitionLog", () => {
   it("keeps a tombstone through the compaction that finds it latest and drops it at the next", () => {

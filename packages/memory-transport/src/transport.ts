@@ -1,6 +1,7 @@
 import type * as K from "@cx/kafka";
+import { keyPartition } from "@cx/kafka";
 import { createConsumer, type Member } from "./consumer";
-import { murmur2, PartitionLog, toBuffer } from "./log";
+import { PartitionLog } from "./log";
 
 export interface InMemoryTransportOptions {
   /** Partitions of a topic created on first use (default 6). */
@@ -103,8 +104,11 @@ export class Broker implements InMemoryTransport, K.Admin {
     return topicMessages.flatMap(({ topic, messages }) => {
       const entry = this.topic(topic);
       return messages.map((message) => {
-        const hash = message.key == null ? entry.unkeyed++ : murmur2(toBuffer(message.key)) & 0x7fffffff;
-        const partition = message.partition ?? hash % entry.logs.length;
+        const partition =
+          message.partition ??
+          (message.key == null
+            ? entry.unkeyed++ % entry.logs.length
+            : keyPartition(message.key, entry.logs.length));
         if (!entry.logs[partition]) throw new Error(`topic ${topic} has no partition ${partition}`);
         return { topic, message, partition };
       });
