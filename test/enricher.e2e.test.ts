@@ -210,8 +210,9 @@ describe("the enricher on the real broker and registry", () => {
     for (const touchpoint of stream) uninterrupted.process(touchpoint);
     const expected = byIdentifiers(
       [...uninterrupted.profiles.customerIds()].map((id) => uninterrupted.profileOf(id) as CustomerProfile),
+      stream,
     );
-    const actual = byIdentifiers(await latestProfiles(kafka, env));
+    const actual = byIdentifiers(await latestProfiles(kafka, env), stream);
     expect(Object.keys(actual).length).toBe(Object.keys(expected).length);
     expect(actual).toEqual(expected);
 

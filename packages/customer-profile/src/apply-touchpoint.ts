@@ -1,13 +1,8 @@
 import { type Channel, identifierKeys, type Touchpoint, type TouchpointType } from "@cx/contracts";
 import { type CustomerProfile, emptyProfile } from "./profile";
+import { eventIdHash, rememberEvent } from "./recent-events";
 import { addSample } from "./recent-mean";
 
-/**
- * How many touchpoint ids a profile remembers. Redelivery after a crash replays only what came
- * after the last commit, a few hundred records at most per customer, so this bounds both memory
- * and the window in which a duplicate could slip through.
- */
-export const rememberedEventIds = 256;
 const dayMs = 24 * 60 * 60 * 1000;
 
 /**
@@ -81,7 +76,7 @@ const serviceContactTypes: ReadonlySet<TouchpointType> = new Set([
 
 /**
  * Folds one touchpoint into the customer's profile. Pure and idempotent: applying a touchpoint
- * whose id the profile has seen returns the profile unchanged. `identifiers` are the touchpoint's
+ * whose id the profile has seen (by its hash) returns the profile unchanged. `identifiers` are the touchpoint's
  * identifier keys, if the caller has them already (the enricher shares them with the identity graph).
  * Builds the new profile in one object: this runs for every touchpoint.
  */
@@ -92,7 +87,8 @@ export function applyTouchpoint(
   identifiers: readonly string[] = identifierKeys(touchpoint.identifiers),
 ): CustomerProfile {
   const profile = current ?? emptyProfile(customerId, touchpoint.occurredAt);
-  if (profile.recentEventIds.includes(touchpoint.eventId)) return profile;
+  const eventHash = eventIdHash(touchpoint.eventId);
+  if (profile.recentEventHashes.includes(eventHash)) return profile;
   const { occurredAt: at, type, experience, sentiment } = touchpoint;
   const amount = touchpoint.amount && (type === "purchase" || type === "return") ? touchpoint.amount : null;
   const purchase = amount !== null && type === "purchase";
@@ -151,12 +147,6 @@ export function applyTouchpoint(
       ? Math.max(profile.socialReach, touchpoint.social.reach)
       : profile.socialReach,
     reviews: type === "review" ? profile.reviews + 1 : profile.reviews,
-    recentEventIds: rememberEventId(profile.recentEventIds, touchpoint.eventId),
+    recentEventHashes: rememberEvent(profile.recentEventHashes, eventHash),
   };
-}
-
-/** The ids remembered after one more: the newest `rememberedEventIds`, in arrival order. */
-function rememberEventId(ids: readonly string[], eventId: string): string[] {
-  const kept = ids.length < rememberedEventIds ? ids : ids.slice(ids.length - rememberedEventIds + 1);
-  return kept.concat(eventId);
 }

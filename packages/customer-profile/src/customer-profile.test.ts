@@ -197,10 +197,10 @@ describe("mergeProfiles", () => {
     ];
     const together = fold([...web, ...store]);
     for (const merged of [mergeProfiles(fold(web), fold(store)), mergeProfiles(fold(store), fold(web))]) {
-      const { recentEventIds, recentSentiment, ...rest } = merged;
-      const { recentEventIds: ids, recentSentiment: recent, ...expected } = together;
+      const { recentEventHashes, recentSentiment, ...rest } = merged;
+      const { recentEventHashes: hashes, recentSentiment: recent, ...expected } = together;
       expect({ ...rest, customerId: expected.customerId }).toEqual(expected);
-      expect(recentEventIds.sort()).toEqual(ids.sort());
+      expect(recentEventHashes.toSorted()).toEqual(hashes.toSorted());
       expect(recentSentiment?.weightedSum).toBeCloseTo(recent?.weightedSum as number, 12);
       expect(recentSentiment?.weight).toBeCloseTo(recent?.weight as number, 12);
     }

@@ -1,4 +1,4 @@
-export { applyTouchpoint, rememberedEventIds } from "./apply-touchpoint";
+export { applyTouchpoint } from "./apply-touchpoint";
 export {
   assessLifecycle,
   defaultLifecycleRules,
@@ -9,6 +9,7 @@ export {
 } from "./lifecycle";
 export { mergeProfiles } from "./merge-profiles";
 export { type ChannelActivity, type CustomerProfile, emptyProfile } from "./profile";
+export { eventIdHash, mergeIdHash, rememberEvent, rememberedEventIds } from "./recent-events";
 export { deriveTraits, type NpsClass, npsClass, type Traits } from "./traits";
 export {
   assessValue,

@@ -1,6 +1,7 @@
 import type { Channel } from "@cx/contracts";
-import { laterAnswer, rememberedEventIds, unionSorted } from "./apply-touchpoint";
+import { laterAnswer, unionSorted } from "./apply-touchpoint";
 import type { ChannelActivity, CustomerProfile } from "./profile";
+import { unionRecentEvents } from "./recent-events";
 import { combineRecentMeans } from "./recent-mean";
 
 function mergeChannels(
@@ -85,8 +86,6 @@ export function mergeProfiles(survivor: CustomerProfile, merged: CustomerProfile
     referralsConverted: sum("referralsConverted"),
     socialReach: Math.max(survivor.socialReach, merged.socialReach),
     reviews: sum("reviews"),
-    recentEventIds: [...new Set([...survivor.recentEventIds, ...merged.recentEventIds])].slice(
-      -rememberedEventIds,
-    ),
+    recentEventHashes: unionRecentEvents(survivor.recentEventHashes, merged.recentEventHashes),
   };
 }

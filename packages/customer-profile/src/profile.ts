@@ -52,19 +52,29 @@ export interface CustomerProfile {
   readonly referralsConverted: number;
   readonly socialReach: number;
   readonly reviews: number;
-  /** Ids of the most recent touchpoints applied, so a redelivered one changes nothing. */
-  readonly recentEventIds: string[];
+  /**
+   * Hashes of the ids of the most recent touchpoints and merges applied (eventIdHash, mergeIdHash),
+   * so a redelivered or re-sent one changes nothing.
+   */
+  readonly recentEventHashes: number[];
 }
+
+/**
+ * The empty lists every new profile starts with, shared: a profile replaces its lists instead of
+ * changing them, and an empty array of its own would cost each customer 32 bytes per list. Frozen,
+ * so a change in place would fail loudly instead of reaching every profile.
+ */
+const none: never[] = Object.freeze([]) as never[];
 
 export function emptyProfile(customerId: string, at: number): CustomerProfile {
   return {
     customerId,
-    identifiers: [],
+    identifiers: none,
     firstSeenAt: at,
     lastSeenAt: at,
     channels: {},
-    purchaseDays: [],
-    purchaseDayAmounts: [],
+    purchaseDays: none,
+    purchaseDayAmounts: none,
     grossPurchasesMinor: 0,
     returnsMinor: 0,
     discountMinor: 0,
@@ -89,6 +99,6 @@ export function emptyProfile(customerId: string, at: number): CustomerProfile {
     referralsConverted: 0,
     socialReach: 0,
     reviews: 0,
-    recentEventIds: [],
+    recentEventHashes: none,
   };
 }

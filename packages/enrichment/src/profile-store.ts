@@ -10,9 +10,10 @@ import {
   type LifecycleAssessment,
   type LifecycleRules,
   type LifecycleStage,
+  mergeIdHash,
   mergeProfiles,
   rankingValue,
-  rememberedEventIds,
+  rememberEvent,
   type Traits,
   ValueDistribution,
   type ValueModels,
@@ -72,8 +73,6 @@ export type ProfileChange =
       readonly lastSeenAt: number | null;
     };
 
-const mergeMarker = (mergeId: string) => `merge:${mergeId}`;
-
 /**
  * The live profiles of the customers one enricher instance owns: folds touchpoints and merges into
  * them and judges value, tier and lifecycle as of the event's own time, so a replay gives the same
@@ -120,16 +119,16 @@ export class ProfileStore {
   }
 
   /**
-   * Takes in the profile of a customer merged into `survivorId`. Idempotent: the merge id is
-   * remembered with the touchpoint ids, so a redelivered transfer adds nothing twice.
+   * Takes in the profile of a customer merged into `survivorId`. Idempotent: the merge is
+   * remembered with the touchpoints (by its hash), so a redelivered transfer adds nothing twice.
    */
   absorb(survivorId: string, merged: CustomerProfile, mergeId: string): ProfileUpdate {
     const before = this.states.get(survivorId);
-    const marker = mergeMarker(mergeId);
+    const marker = mergeIdHash(mergeId);
     const combined = before ? mergeProfiles(before.profile, merged) : { ...merged, customerId: survivorId };
-    const profile = before?.profile.recentEventIds.includes(marker)
+    const profile = before?.profile.recentEventHashes.includes(marker)
       ? before.profile
-      : { ...combined, recentEventIds: [...combined.recentEventIds, marker].slice(-rememberedEventIds) };
+      : { ...combined, recentEventHashes: rememberEvent(combined.recentEventHashes, marker) };
     return this.update(before, profile, profile.lastSeenAt, mergeId);
   }
 

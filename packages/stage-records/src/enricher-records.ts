@@ -1,5 +1,5 @@
 import { loadContract, type Touchpoint } from "@cx/contracts";
-import type { CustomerProfile, LifecycleStage } from "@cx/customer-profile";
+import { type CustomerProfile, eventIdHash, type LifecycleStage, rememberEvent } from "@cx/customer-profile";
 import type { ProfileSnapshot, StageChange } from "@cx/enrichment";
 import type { IdentityChangelogValue, IdentityEvent } from "@cx/identity";
 import type { KeyedRecord } from "@cx/kafka";
@@ -15,6 +15,24 @@ export const enricherContracts = {
   identityCommand: loadContract("identity-command"),
 };
 
+/**
+ * A customer's profile as the changelog and merge transfers carry it (ProfileState in
+ * schemas/customer-profile): the profile itself, and the touchpoint ids a record written before v3
+ * remembered (a v3 record leaves them empty: the default, so a profile is written as it is).
+ */
+export type ProfileStateRecord = CustomerProfile & { readonly recentEventIds?: readonly string[] };
+
+/** The profile of a record read back: ids an older record remembered become hashes, as if applied. */
+export function profileOfRecord(record: ProfileStateRecord): CustomerProfile {
+  const { recentEventIds = [], ...profile } = record;
+  let hashes = profile.recentEventHashes;
+  for (const eventId of recentEventIds) {
+    const hash = eventIdHash(eventId);
+    if (!hashes.includes(hash)) hashes = rememberEvent(hashes, hash);
+  }
+  return { ...profile, recentEventHashes: hashes };
+}
+
 /** Between the stages; exactly one of touchpoint, mergeOut and mergeIn is set. */
 export interface IdentifiedRecord {
   readonly customerId: string;
@@ -24,7 +42,7 @@ export interface IdentifiedRecord {
   readonly mergeIn: {
     readonly mergeId: string;
     readonly mergedId: string;
-    readonly profile: CustomerProfile;
+    readonly profile: ProfileStateRecord;
   } | null;
 }
 
@@ -42,7 +60,7 @@ export interface CustomerProfileRecord {
   readonly updatedAt: number;
   readonly mergedInto: string | null;
   readonly snapshot: ProfileSnapshot | null;
-  readonly state: CustomerProfile | null;
+  readonly state: ProfileStateRecord | null;
   /** In the offer engine's universal holdout (care, no marketing); false when read from a v1 record. */
   readonly holdout: boolean;
 }

@@ -5,7 +5,12 @@ import { IdentityGraph } from "@cx/identity";
 import type { KeyedRecord } from "@cx/kafka";
 import { type HoldoutSettings, isHeldOut } from "@cx/offers";
 import { seededRandom } from "@cx/random";
-import { type EnrichedTouchpointRecord, enricherContracts, type IdentifiedRecord } from "@cx/stage-records";
+import {
+  type EnrichedTouchpointRecord,
+  enricherContracts,
+  type IdentifiedRecord,
+  profileOfRecord,
+} from "@cx/stage-records";
 import { cdnowModels } from "@cx/testing";
 import { peopleTouchpoints } from "@cx/workload";
 import type { Type } from "avsc";
@@ -65,7 +70,7 @@ function runStages(stream: Touchpoint[], holdout: HoldoutSettings = { percent: 5
     for (const entry of profileChangelog(store, 0, holdout)) {
       const value = entry.value ? throughAvro(enricherContracts.profile.type, entry.value) : null;
       if (value) holdoutFlags.push({ customerId: value.customerId, holdout: value.holdout });
-      profiles.set(entry.key, value?.state ?? null);
+      profiles.set(entry.key, value?.state ? profileOfRecord(value.state) : null);
       if (value) tombstones.delete(entry.key);
       else tombstones.add(entry.key);
     }
@@ -92,8 +97,9 @@ function runStages(stream: Touchpoint[], holdout: HoldoutSettings = { percent: 5
 /** Order of remembered ids and the last float digits are the only things arrival order may change. */
 const comparable = (profile: CustomerProfile) =>
   JSON.parse(
-    JSON.stringify({ ...profile, recentEventIds: [...profile.recentEventIds].sort() }, (_key, value) =>
-      typeof value === "number" ? Number(value.toPrecision(10)) : value,
+    JSON.stringify(
+      { ...profile, recentEventHashes: profile.recentEventHashes.map(String).sort() },
+      (_key, value) => (typeof value === "number" ? Number(value.toPrecision(10)) : value),
     ),
   );
 

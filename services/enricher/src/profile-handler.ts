@@ -7,7 +7,7 @@ import type {
   IdentifiedRecord,
   StageChangeRecord,
 } from "@cx/stage-records";
-import { stageChangeRecord } from "@cx/stage-records";
+import { profileOfRecord, stageChangeRecord } from "@cx/stage-records";
 
 export interface ProfileOutputs {
   readonly enriched: KeyedRecord<EnrichedTouchpointRecord>[];
@@ -73,7 +73,10 @@ export function handleIdentified(
     // always has a profile before a transfer reaches it: its earlier touchpoints come first on its
     // partition). The merged customer is erased too, so the profile goes nowhere.
     if (!store.get(customerId)) return;
-    addStageChange(out, store.absorb(customerId, mergeIn.profile, mergeIn.mergeId).stageChange);
+    addStageChange(
+      out,
+      store.absorb(customerId, profileOfRecord(mergeIn.profile), mergeIn.mergeId).stageChange,
+    );
   }
 }
 
