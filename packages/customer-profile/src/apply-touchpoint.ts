@@ -1,4 +1,5 @@
-import { type Channel, identifierKeys, type Touchpoint, type TouchpointType } from "@cx/contracts";
+import { identifierKeys, type Touchpoint, type TouchpointType } from "@cx/contracts";
+import { touchChannel } from "./channel-activity";
 import { type CustomerProfile, emptyProfile } from "./profile";
 import { eventIdHash, rememberEvent } from "./recent-events";
 import { addSample } from "./recent-mean";
@@ -49,24 +50,6 @@ function withPurchaseDay(
   return { purchaseDays: days.toSpliced(at, 0, day), purchaseDayAmounts: amounts.toSpliced(at, 0, amount) };
 }
 
-function withChannelTouch(
-  channels: CustomerProfile["channels"],
-  channel: Channel,
-  at: number,
-): CustomerProfile["channels"] {
-  const previous = channels[channel];
-  return {
-    ...channels,
-    [channel]: previous
-      ? {
-          firstAt: Math.min(previous.firstAt, at),
-          lastAt: Math.max(previous.lastAt, at),
-          touchpoints: previous.touchpoints + 1,
-        }
-      : { firstAt: at, lastAt: at, touchpoints: 1 },
-  };
-}
-
 const serviceContactTypes: ReadonlySet<TouchpointType> = new Set([
   "service_request",
   "service_resolved",
@@ -86,7 +69,7 @@ export function applyTouchpoint(
   touchpoint: Touchpoint,
   identifiers: readonly string[] = identifierKeys(touchpoint.identifiers),
 ): CustomerProfile {
-  const profile = current ?? emptyProfile(customerId, touchpoint.occurredAt);
+  const profile = current ?? emptyProfile(customerId);
   const eventHash = eventIdHash(touchpoint.eventId);
   if (profile.recentEventHashes.includes(eventHash)) return profile;
   const { occurredAt: at, type, experience, sentiment } = touchpoint;
@@ -105,9 +88,7 @@ export function applyTouchpoint(
   return {
     customerId: profile.customerId,
     identifiers: unionSorted(profile.identifiers, identifiers),
-    firstSeenAt: Math.min(profile.firstSeenAt, at),
-    lastSeenAt: Math.max(profile.lastSeenAt, at),
-    channels: withChannelTouch(profile.channels, touchpoint.channel, at),
+    channelActivity: touchChannel(profile.channelActivity, touchpoint.channel, at),
     purchaseDays: days.purchaseDays,
     purchaseDayAmounts: days.purchaseDayAmounts,
     grossPurchasesMinor: amount

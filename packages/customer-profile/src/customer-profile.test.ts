@@ -6,7 +6,9 @@ import {
   assessLifecycle,
   assessValue,
   type CustomerProfile,
+  channelsOf,
   deriveTraits,
+  lastSeenAt,
   mergeProfiles,
   ValueDistribution,
   valueTier,
@@ -84,7 +86,7 @@ describe("applyTouchpoint", () => {
     expect(traits.resolutionRate).toBe(0.5);
     expect(traits.npsClass).toBe("detractor");
     expect(traits.sentimentTrend).toBeLessThan(0);
-    expect(profile.channels.phone?.touchpoints).toBe(2);
+    expect(channelsOf(profile.channelActivity).phone?.touchpoints).toBe(2);
   });
 });
 
@@ -204,7 +206,7 @@ describe("mergeProfiles", () => {
       expect(recentSentiment?.weightedSum).toBeCloseTo(recent?.weightedSum as number, 12);
       expect(recentSentiment?.weight).toBeCloseTo(recent?.weight as number, 12);
     }
-    expect(together.channels.store?.touchpoints).toBe(6);
+    expect(channelsOf(together.channelActivity).store?.touchpoints).toBe(6);
     expect(together.sentimentSum).toBe(0);
   });
 
@@ -223,8 +225,10 @@ describe("mergeProfiles", () => {
       forwards.recentSentiment?.weightedSum as number,
       12,
     );
-    expect(deriveTraits(backwards, forwards.lastSeenAt).sentimentTrend).toBeCloseTo(
-      deriveTraits(forwards, forwards.lastSeenAt).sentimentTrend as number,
+    const now = lastSeenAt(forwards.channelActivity);
+    expect(lastSeenAt(backwards.channelActivity)).toBe(now);
+    expect(deriveTraits(backwards, now).sentimentTrend).toBeCloseTo(
+      deriveTraits(forwards, now).sentimentTrend as number,
       12,
     );
   });

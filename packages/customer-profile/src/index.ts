@@ -1,5 +1,13 @@
 export { applyTouchpoint } from "./apply-touchpoint";
 export {
+  type ChannelActivity,
+  type ChannelActivityList,
+  channelActivityOf,
+  channelsOf,
+  firstSeenAt,
+  lastSeenAt,
+} from "./channel-activity";
+export {
   assessLifecycle,
   defaultLifecycleRules,
   type LifecycleAssessment,
@@ -8,7 +16,7 @@ export {
   lifecycleStages,
 } from "./lifecycle";
 export { mergeProfiles } from "./merge-profiles";
-export { type ChannelActivity, type CustomerProfile, emptyProfile } from "./profile";
+export { type CustomerProfile, emptyProfile } from "./profile";
 export { eventIdHash, mergeIdHash, rememberEvent, rememberedEventIds } from "./recent-events";
 export { deriveTraits, type NpsClass, npsClass, type Traits } from "./traits";
 export {

@@ -1,26 +1,8 @@
-import type { Channel } from "@cx/contracts";
 import { laterAnswer, unionSorted } from "./apply-touchpoint";
-import type { ChannelActivity, CustomerProfile } from "./profile";
+import { mergeChannelActivity } from "./channel-activity";
+import type { CustomerProfile } from "./profile";
 import { unionRecentEvents } from "./recent-events";
 import { combineRecentMeans } from "./recent-mean";
-
-function mergeChannels(
-  left: CustomerProfile["channels"],
-  right: CustomerProfile["channels"],
-): CustomerProfile["channels"] {
-  const merged: Partial<Record<Channel, ChannelActivity>> = { ...left };
-  for (const [channel, activity] of Object.entries(right) as [Channel, ChannelActivity][]) {
-    const existing = merged[channel];
-    merged[channel] = existing
-      ? {
-          firstAt: Math.min(existing.firstAt, activity.firstAt),
-          lastAt: Math.max(existing.lastAt, activity.lastAt),
-          touchpoints: existing.touchpoints + activity.touchpoints,
-        }
-      : activity;
-  }
-  return merged;
-}
 
 function mergePurchaseDays(
   left: CustomerProfile,
@@ -51,9 +33,7 @@ export function mergeProfiles(survivor: CustomerProfile, merged: CustomerProfile
   return {
     customerId: survivor.customerId,
     identifiers: unionSorted(survivor.identifiers, merged.identifiers),
-    firstSeenAt: Math.min(survivor.firstSeenAt, merged.firstSeenAt),
-    lastSeenAt: Math.max(survivor.lastSeenAt, merged.lastSeenAt),
-    channels: mergeChannels(survivor.channels, merged.channels),
+    channelActivity: mergeChannelActivity(survivor.channelActivity, merged.channelActivity),
     ...mergePurchaseDays(survivor, merged),
     grossPurchasesMinor: sum("grossPurchasesMinor"),
     returnsMinor: sum("returnsMinor"),

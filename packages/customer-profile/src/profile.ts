@@ -1,23 +1,16 @@
-import type { Channel } from "@cx/contracts";
 import type { RecentMean } from "./recent-mean";
-
-export interface ChannelActivity {
-  readonly firstAt: number;
-  readonly lastAt: number;
-  readonly touchpoints: number;
-}
 
 /**
  * Everything the pipeline keeps about one customer, folded from their touchpoints. Plain data
- * (JSON-safe) so it can be written to the changelog topic and read back as it was.
+ * (JSON-safe); the changelog carries it in its own shape (ProfileStateRecord in
+ * packages/stage-records: channels by name, first and last seen).
  */
 export interface CustomerProfile {
   readonly customerId: string;
   /** The customer's identifier keys ("kind:hash") seen on their touchpoints, sorted. */
   readonly identifiers: string[];
-  readonly firstSeenAt: number;
-  readonly lastSeenAt: number;
-  readonly channels: Partial<Record<Channel, ChannelActivity>>;
+  /** Per channel touched: index, first and last time, touchpoints (see ChannelActivityList). */
+  readonly channelActivity: number[];
   /** Distinct calendar days (UTC epoch days) with a purchase, ascending; one day counts once. */
   readonly purchaseDays: number[];
   /** Net amount per purchase day, aligned with purchaseDays (minor units). */
@@ -66,13 +59,11 @@ export interface CustomerProfile {
  */
 const none: never[] = Object.freeze([]) as never[];
 
-export function emptyProfile(customerId: string, at: number): CustomerProfile {
+export function emptyProfile(customerId: string): CustomerProfile {
   return {
     customerId,
     identifiers: none,
-    firstSeenAt: at,
-    lastSeenAt: at,
-    channels: {},
+    channelActivity: none,
     purchaseDays: none,
     purchaseDayAmounts: none,
     grossPurchasesMinor: 0,

@@ -10,6 +10,7 @@ import {
   type LifecycleAssessment,
   type LifecycleRules,
   type LifecycleStage,
+  lastSeenAt,
   mergeIdHash,
   mergeProfiles,
   rankingValue,
@@ -129,7 +130,7 @@ export class ProfileStore {
     const profile = before?.profile.recentEventHashes.includes(marker)
       ? before.profile
       : { ...combined, recentEventHashes: rememberEvent(combined.recentEventHashes, marker) };
-    return this.update(before, profile, profile.lastSeenAt, mergeId);
+    return this.update(before, profile, lastSeenAt(profile.channelActivity), mergeId);
   }
 
   /**
@@ -143,7 +144,7 @@ export class ProfileStore {
     this.distribution.forget(customerId);
     if (survivorId) this.forwards.set(customerId, survivorId);
     if (this.changelog.keepChangelog !== false)
-      this.releasedLastSeen.set(customerId, state.profile.lastSeenAt);
+      this.releasedLastSeen.set(customerId, lastSeenAt(state.profile.channelActivity));
     this.markChanged(customerId, null);
     return state.profile;
   }
@@ -178,7 +179,7 @@ export class ProfileStore {
   restore(state: CustomerState, snapshot?: ProfileSnapshot): void {
     this.states.set(state.profile.customerId, state);
     if (snapshot) this.distribution.record(state.profile.customerId, rankingValue(snapshot.value));
-    else this.snapshot(state.profile, state.stage, state.profile.lastSeenAt);
+    else this.snapshot(state.profile, state.stage, lastSeenAt(state.profile.channelActivity));
   }
 
   /** Forgets customers another instance now owns (their partition moved); no changelog entry. */

@@ -1,5 +1,15 @@
-import { loadContract, type Touchpoint } from "@cx/contracts";
-import { type CustomerProfile, eventIdHash, type LifecycleStage, rememberEvent } from "@cx/customer-profile";
+import { type Channel, loadContract, type Touchpoint } from "@cx/contracts";
+import {
+  type ChannelActivity,
+  type CustomerProfile,
+  channelActivityOf,
+  channelsOf,
+  eventIdHash,
+  firstSeenAt,
+  type LifecycleStage,
+  lastSeenAt,
+  rememberEvent,
+} from "@cx/customer-profile";
 import type { ProfileSnapshot, StageChange } from "@cx/enrichment";
 import type { IdentityChangelogValue, IdentityEvent } from "@cx/identity";
 import type { KeyedRecord } from "@cx/kafka";
@@ -17,20 +27,43 @@ export const enricherContracts = {
 
 /**
  * A customer's profile as the changelog and merge transfers carry it (ProfileState in
- * schemas/customer-profile): the profile itself, and the touchpoint ids a record written before v3
- * remembered (a v3 record leaves them empty: the default, so a profile is written as it is).
+ * schemas/customer-profile): channels by name with first and last seen, where memory keeps one
+ * list of numbers; and the touchpoint ids a record written before v3 remembered (a v3 record
+ * leaves them empty, the default, and remembers hashes as memory does).
  */
-export type ProfileStateRecord = CustomerProfile & { readonly recentEventIds?: readonly string[] };
+export type ProfileStateRecord = Omit<CustomerProfile, "channelActivity"> & {
+  readonly firstSeenAt: number;
+  readonly lastSeenAt: number;
+  readonly channels: Partial<Record<Channel, ChannelActivity>>;
+  readonly recentEventIds?: readonly string[];
+};
+
+/** The record of a profile, for the changelog or a merge transfer. */
+export function profileRecordOf(profile: CustomerProfile): ProfileStateRecord {
+  const { channelActivity, ...rest } = profile;
+  return {
+    ...rest,
+    firstSeenAt: firstSeenAt(channelActivity),
+    lastSeenAt: lastSeenAt(channelActivity),
+    channels: channelsOf(channelActivity),
+  };
+}
 
 /** The profile of a record read back: ids an older record remembered become hashes, as if applied. */
 export function profileOfRecord(record: ProfileStateRecord): CustomerProfile {
-  const { recentEventIds = [], ...profile } = record;
+  const {
+    recentEventIds = [],
+    firstSeenAt: _first,
+    lastSeenAt: _last,
+    channels: byName,
+    ...profile
+  } = record;
   let hashes = profile.recentEventHashes;
   for (const eventId of recentEventIds) {
     const hash = eventIdHash(eventId);
     if (!hashes.includes(hash)) hashes = rememberEvent(hashes, hash);
   }
-  return { ...profile, recentEventHashes: hashes };
+  return { ...profile, channelActivity: channelActivityOf(byName), recentEventHashes: hashes };
 }
 
 /** Between the stages; exactly one of touchpoint, mergeOut and mergeIn is set. */

@@ -1,5 +1,5 @@
 import type { Touchpoint } from "@cx/contracts";
-import type { CustomerProfile } from "@cx/customer-profile";
+import { type CustomerProfile, channelsOf } from "@cx/customer-profile";
 import { CustomerEnricher, ProfileStore } from "@cx/enrichment";
 import { IdentityGraph } from "@cx/identity";
 import type { KeyedRecord } from "@cx/kafka";
@@ -110,7 +110,9 @@ describe("enricher stages", () => {
     const single = new CustomerEnricher({ models: cdnowModels });
     for (const touchpoint of stream) single.process(touchpoint);
     expect(staged.size).toBe(single.customers);
-    const stitched = [...staged.values()].filter((profile) => Object.keys(profile.channels).length >= 3);
+    const stitched = [...staged.values()].filter(
+      (profile) => Object.keys(channelsOf(profile.channelActivity)).length >= 3,
+    );
     expect(stitched.length).toBeGreaterThan(30);
     for (const [customerId, profile] of staged) {
       const expected = single.profileOf(customerId);
@@ -139,7 +141,7 @@ describe("enricher stages", () => {
     const stream = peopleTouchpoints({ people: 30, touchpoints: 600, seed: 5 });
     const before = runStages(stream);
     const [customerId, profile] = [...before.profiles].find(
-      ([, candidate]) => Object.keys(candidate.channels).length >= 3,
+      ([, candidate]) => Object.keys(channelsOf(candidate.channelActivity)).length >= 3,
     ) as [string, CustomerProfile];
     const identifiers = before.graph.identifiersOf(customerId);
     const last = stream.at(-1) as Touchpoint;
