@@ -2,7 +2,7 @@ import { identifierKeys, type Touchpoint, type TouchpointType } from "@cx/contra
 import { touchChannel } from "./channel-activity";
 import { type CustomerProfile, emptyProfile } from "./profile";
 import { eventIdHash, rememberEvent } from "./recent-events";
-import { addSample } from "./recent-mean";
+import { addSentiment } from "./sentiment-sums";
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -115,10 +115,7 @@ export function applyTouchpoint(
         ? profile.handleSecondsTotal
         : profile.handleSecondsTotal + experience.handleSeconds,
     handleSamples: experience.handleSeconds === null ? profile.handleSamples : profile.handleSamples + 1,
-    sentimentSum: sentiment === null ? profile.sentimentSum : profile.sentimentSum + sentiment,
-    sentimentSamples: sentiment === null ? profile.sentimentSamples : profile.sentimentSamples + 1,
-    recentSentiment:
-      sentiment === null ? profile.recentSentiment : addSample(profile.recentSentiment, sentiment, at),
+    sentiment: sentiment === null ? profile.sentiment : addSentiment(profile.sentiment, sentiment, at),
     lastNps: nps ? nps.value : profile.lastNps,
     lastNpsAt: nps ? nps.at : profile.lastNpsAt,
     referralsMade: referral ? profile.referralsMade + 1 : profile.referralsMade,

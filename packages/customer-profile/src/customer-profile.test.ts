@@ -10,6 +10,7 @@ import {
   deriveTraits,
   lastSeenAt,
   mergeProfiles,
+  sentimentFields,
   ValueDistribution,
   valueTier,
 } from "./index";
@@ -199,15 +200,17 @@ describe("mergeProfiles", () => {
     ];
     const together = fold([...web, ...store]);
     for (const merged of [mergeProfiles(fold(web), fold(store)), mergeProfiles(fold(store), fold(web))]) {
-      const { recentEventHashes, recentSentiment, ...rest } = merged;
-      const { recentEventHashes: hashes, recentSentiment: recent, ...expected } = together;
+      const { recentEventHashes, sentiment, ...rest } = merged;
+      const { recentEventHashes: hashes, sentiment: expectedSentiment, ...expected } = together;
       expect({ ...rest, customerId: expected.customerId }).toEqual(expected);
       expect(recentEventHashes.toSorted()).toEqual(hashes.toSorted());
-      expect(recentSentiment?.weightedSum).toBeCloseTo(recent?.weightedSum as number, 12);
-      expect(recentSentiment?.weight).toBeCloseTo(recent?.weight as number, 12);
+      expect(sentiment).toHaveLength(5);
+      for (const [index, value] of sentiment.entries())
+        expect(value).toBeCloseTo(expectedSentiment[index] as number, 12);
     }
     expect(channelsOf(together.channelActivity).store?.touchpoints).toBe(6);
-    expect(together.sentimentSum).toBe(0);
+    expect(sentimentFields(together.sentiment).sentimentSum).toBe(0);
+    expect(sentimentFields(together.sentiment).sentimentSamples).toBe(2);
   });
 
   it("does not depend on the order in which touchpoints arrive", () => {
@@ -220,9 +223,12 @@ describe("mergeProfiles", () => {
     const forwards = fold(history);
     const backwards = fold([...history].reverse());
     expect(backwards.lastNps).toBe(4);
-    expect(backwards.sentimentSum).toBeCloseTo(forwards.sentimentSum, 12);
-    expect(backwards.recentSentiment?.weightedSum).toBeCloseTo(
-      forwards.recentSentiment?.weightedSum as number,
+    const [forwardsSentiment, backwardsSentiment] = [forwards, backwards].map((profile) =>
+      sentimentFields(profile.sentiment),
+    );
+    expect(backwardsSentiment?.sentimentSum).toBeCloseTo(forwardsSentiment?.sentimentSum as number, 12);
+    expect(backwardsSentiment?.recentSentiment?.weightedSum).toBeCloseTo(
+      forwardsSentiment?.recentSentiment?.weightedSum as number,
       12,
     );
     const now = lastSeenAt(forwards.channelActivity);

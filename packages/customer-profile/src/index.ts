@@ -18,6 +18,13 @@ export {
 export { mergeProfiles } from "./merge-profiles";
 export { type CustomerProfile, emptyProfile } from "./profile";
 export { eventIdHash, mergeIdHash, rememberEvent, rememberedEventIds } from "./recent-events";
+export {
+  type SentimentFields,
+  type SentimentSums,
+  sentimentFields,
+  sentimentMeans,
+  sentimentOfFields,
+} from "./sentiment-sums";
 export { deriveTraits, type NpsClass, npsClass, type Traits } from "./traits";
 export {
   assessValue,

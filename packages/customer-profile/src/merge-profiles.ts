@@ -2,7 +2,7 @@ import { laterAnswer, unionSorted } from "./apply-touchpoint";
 import { mergeChannelActivity } from "./channel-activity";
 import type { CustomerProfile } from "./profile";
 import { unionRecentEvents } from "./recent-events";
-import { combineRecentMeans } from "./recent-mean";
+import { mergeSentiment } from "./sentiment-sums";
 
 function mergePurchaseDays(
   left: CustomerProfile,
@@ -53,9 +53,7 @@ export function mergeProfiles(survivor: CustomerProfile, merged: CustomerProfile
     waitSamples: sum("waitSamples"),
     handleSecondsTotal: sum("handleSecondsTotal"),
     handleSamples: sum("handleSamples"),
-    sentimentSum: sum("sentimentSum"),
-    sentimentSamples: sum("sentimentSamples"),
-    recentSentiment: combineRecentMeans(survivor.recentSentiment, merged.recentSentiment),
+    sentiment: mergeSentiment(survivor.sentiment, merged.sentiment),
     ...npsOf(
       laterAnswer(
         { value: survivor.lastNps, at: survivor.lastNpsAt },

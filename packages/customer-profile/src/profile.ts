@@ -1,5 +1,3 @@
-import type { RecentMean } from "./recent-mean";
-
 /**
  * Everything the pipeline keeps about one customer, folded from their touchpoints. Plain data
  * (JSON-safe); the changelog carries it in its own shape (ProfileStateRecord in
@@ -31,13 +29,10 @@ export interface CustomerProfile {
   readonly handleSecondsTotal: number;
   readonly handleSamples: number;
   /**
-   * Sentiment as sums, not running averages, so the profile does not depend on the order in which
-   * touchpoints arrive or customers merge: the mean over all samples, and a recent mean whose
+   * Sentiment as sums (see SentimentSums): the mean over all samples, and a recent mean whose
    * weights halve monthly; recent minus overall is the trend.
    */
-  readonly sentimentSum: number;
-  readonly sentimentSamples: number;
-  readonly recentSentiment: RecentMean | null;
+  readonly sentiment: number[];
   /** The latest NPS answer by the time it was given (not by arrival). */
   readonly lastNps: number | null;
   readonly lastNpsAt: number | null;
@@ -81,9 +76,7 @@ export function emptyProfile(customerId: string): CustomerProfile {
     waitSamples: 0,
     handleSecondsTotal: 0,
     handleSamples: 0,
-    sentimentSum: 0,
-    sentimentSamples: 0,
-    recentSentiment: null,
+    sentiment: none,
     lastNps: null,
     lastNpsAt: null,
     referralsMade: 0,

@@ -1,6 +1,6 @@
 import type { PurchaseHistory } from "@cx/customer-value";
 import type { CustomerProfile } from "./profile";
-import { recentMeanValue } from "./recent-mean";
+import { sentimentMeans } from "./sentiment-sums";
 
 export type NpsClass = "promoter" | "passive" | "detractor";
 
@@ -48,8 +48,7 @@ export function deriveTraits(profile: CustomerProfile, now: number): Traits {
   const first = days[0];
   const last = days.at(-1);
   const repeats = profile.purchaseDayAmounts.slice(1);
-  const averageSentiment = average(profile.sentimentSum, profile.sentimentSamples);
-  const recentSentiment = recentMeanValue(profile.recentSentiment);
+  const { average: averageSentiment, recent: recentSentiment } = sentimentMeans(profile.sentiment);
   return {
     recencyDays: last === undefined ? null : today - last,
     purchaseDays: days.length,

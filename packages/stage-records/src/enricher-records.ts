@@ -9,6 +9,9 @@ import {
   type LifecycleStage,
   lastSeenAt,
   rememberEvent,
+  type SentimentFields,
+  sentimentFields,
+  sentimentOfFields,
 } from "@cx/customer-profile";
 import type { ProfileSnapshot, StageChange } from "@cx/enrichment";
 import type { IdentityChangelogValue, IdentityEvent } from "@cx/identity";
@@ -27,22 +30,24 @@ export const enricherContracts = {
 
 /**
  * A customer's profile as the changelog and merge transfers carry it (ProfileState in
- * schemas/customer-profile): channels by name with first and last seen, where memory keeps one
- * list of numbers; and the touchpoint ids a record written before v3 remembered (a v3 record
+ * schemas/customer-profile): channels by name with first and last seen, and sentiment as three
+ * fields, where memory keeps a list of numbers for each; and the touchpoint ids a record written before v3 remembered (a v3 record
  * leaves them empty, the default, and remembers hashes as memory does).
  */
-export type ProfileStateRecord = Omit<CustomerProfile, "channelActivity"> & {
-  readonly firstSeenAt: number;
-  readonly lastSeenAt: number;
-  readonly channels: Partial<Record<Channel, ChannelActivity>>;
-  readonly recentEventIds?: readonly string[];
-};
+export type ProfileStateRecord = Omit<CustomerProfile, "channelActivity" | "sentiment"> &
+  SentimentFields & {
+    readonly firstSeenAt: number;
+    readonly lastSeenAt: number;
+    readonly channels: Partial<Record<Channel, ChannelActivity>>;
+    readonly recentEventIds?: readonly string[];
+  };
 
 /** The record of a profile, for the changelog or a merge transfer. */
 export function profileRecordOf(profile: CustomerProfile): ProfileStateRecord {
-  const { channelActivity, ...rest } = profile;
+  const { channelActivity, sentiment, ...rest } = profile;
   return {
     ...rest,
+    ...sentimentFields(sentiment),
     firstSeenAt: firstSeenAt(channelActivity),
     lastSeenAt: lastSeenAt(channelActivity),
     channels: channelsOf(channelActivity),
@@ -56,6 +61,9 @@ export function profileOfRecord(record: ProfileStateRecord): CustomerProfile {
     firstSeenAt: _first,
     lastSeenAt: _last,
     channels: byName,
+    sentimentSum,
+    sentimentSamples,
+    recentSentiment,
     ...profile
   } = record;
   let hashes = profile.recentEventHashes;
@@ -63,7 +71,12 @@ export function profileOfRecord(record: ProfileStateRecord): CustomerProfile {
     const hash = eventIdHash(eventId);
     if (!hashes.includes(hash)) hashes = rememberEvent(hashes, hash);
   }
-  return { ...profile, channelActivity: channelActivityOf(byName), recentEventHashes: hashes };
+  return {
+    ...profile,
+    channelActivity: channelActivityOf(byName),
+    sentiment: sentimentOfFields({ sentimentSum, sentimentSamples, recentSentiment }),
+    recentEventHashes: hashes,
+  };
 }
 
 /** Between the stages; exactly one of touchpoint, mergeOut and mergeIn is set. */
