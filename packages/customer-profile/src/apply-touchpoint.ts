@@ -1,6 +1,7 @@
 import { identifierKeys, type Touchpoint, type TouchpointType } from "@cx/contracts";
 import { touchChannel } from "./channel-activity";
 import { type CustomerProfile, emptyProfile } from "./profile";
+import { addPurchaseDay } from "./purchase-days";
 import { eventIdHash, rememberEvent } from "./recent-events";
 import { addSentiment } from "./sentiment-sums";
 
@@ -32,24 +33,6 @@ export function laterAnswer(
   return candidate.value > current.value ? candidate : current;
 }
 
-/** Adds a purchase day's amount, keeping days distinct and ascending (touchpoints can arrive late). */
-function withPurchaseDay(
-  profile: CustomerProfile,
-  day: number,
-  amount: number,
-): Pick<CustomerProfile, "purchaseDays" | "purchaseDayAmounts"> {
-  const days = profile.purchaseDays;
-  const amounts = profile.purchaseDayAmounts;
-  const index = days.findIndex((existing) => existing >= day);
-  if (days[index] === day)
-    return {
-      purchaseDays: days,
-      purchaseDayAmounts: amounts.with(index, (amounts[index] as number) + amount),
-    };
-  const at = index < 0 ? days.length : index;
-  return { purchaseDays: days.toSpliced(at, 0, day), purchaseDayAmounts: amounts.toSpliced(at, 0, amount) };
-}
-
 const serviceContactTypes: ReadonlySet<TouchpointType> = new Set([
   "service_request",
   "service_resolved",
@@ -75,9 +58,9 @@ export function applyTouchpoint(
   const { occurredAt: at, type, experience, sentiment } = touchpoint;
   const amount = touchpoint.amount && (type === "purchase" || type === "return") ? touchpoint.amount : null;
   const purchase = amount !== null && type === "purchase";
-  const days = purchase
-    ? withPurchaseDay(profile, Math.floor(at / dayMs), amount.minor)
-    : { purchaseDays: profile.purchaseDays, purchaseDayAmounts: profile.purchaseDayAmounts };
+  const purchaseDays = purchase
+    ? addPurchaseDay(profile.purchaseDays, Math.floor(at / dayMs), amount.minor)
+    : profile.purchaseDays;
   const complaint = type === "complaint";
   const serviceContact = serviceContactTypes.has(type);
   const nps =
@@ -89,8 +72,7 @@ export function applyTouchpoint(
     customerId: profile.customerId,
     identifiers: unionSorted(profile.identifiers, identifiers),
     channelActivity: touchChannel(profile.channelActivity, touchpoint.channel, at),
-    purchaseDays: days.purchaseDays,
-    purchaseDayAmounts: days.purchaseDayAmounts,
+    purchaseDays,
     grossPurchasesMinor: amount
       ? profile.grossPurchasesMinor + Math.max(amount.minor, 0)
       : profile.grossPurchasesMinor,

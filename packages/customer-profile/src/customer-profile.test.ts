@@ -10,6 +10,7 @@ import {
   deriveTraits,
   lastSeenAt,
   mergeProfiles,
+  purchaseDayFields,
   sentimentFields,
   ValueDistribution,
   valueTier,
@@ -41,8 +42,10 @@ describe("applyTouchpoint", () => {
       purchase(2, 1000),
       touch(12, { type: "return", amount: money(-1500) }),
     ]);
-    expect(profile.purchaseDays).toHaveLength(2);
-    expect(profile.purchaseDayAmounts).toEqual([1000, 5000]);
+    expect(purchaseDayFields(profile.purchaseDays)).toEqual({
+      purchaseDays: [Math.floor(start / day) + 2, Math.floor(start / day) + 10],
+      purchaseDayAmounts: [1000, 5000],
+    });
     const traits = deriveTraits(profile, start + 20 * day);
     expect(traits.netRevenueMinor).toBe(4500);
     expect(traits.returnRate).toBeCloseTo(1500 / 6000);

@@ -17,6 +17,12 @@ export {
 } from "./lifecycle";
 export { mergeProfiles } from "./merge-profiles";
 export { type CustomerProfile, emptyProfile } from "./profile";
+export {
+  type PurchaseDayFields,
+  type PurchaseDays,
+  purchaseDayFields,
+  purchaseDaysOfFields,
+} from "./purchase-days";
 export { eventIdHash, mergeIdHash, rememberEvent, rememberedEventIds } from "./recent-events";
 export {
   type SentimentFields,

@@ -1,22 +1,9 @@
 import { laterAnswer, unionSorted } from "./apply-touchpoint";
 import { mergeChannelActivity } from "./channel-activity";
 import type { CustomerProfile } from "./profile";
+import { mergePurchaseDays } from "./purchase-days";
 import { unionRecentEvents } from "./recent-events";
 import { mergeSentiment } from "./sentiment-sums";
-
-function mergePurchaseDays(
-  left: CustomerProfile,
-  right: CustomerProfile,
-): Pick<CustomerProfile, "purchaseDays" | "purchaseDayAmounts"> {
-  const byDay = new Map<number, number>();
-  for (const profile of [left, right]) {
-    for (const [i, day] of profile.purchaseDays.entries()) {
-      byDay.set(day, (byDay.get(day) ?? 0) + (profile.purchaseDayAmounts[i] ?? 0));
-    }
-  }
-  const days = [...byDay.keys()].sort((a, b) => a - b);
-  return { purchaseDays: days, purchaseDayAmounts: days.map((day) => byDay.get(day) ?? 0) };
-}
 
 const npsOf = (answer: { value: number | null; at: number | null }) => ({
   lastNps: answer.value,
@@ -34,7 +21,7 @@ export function mergeProfiles(survivor: CustomerProfile, merged: CustomerProfile
     customerId: survivor.customerId,
     identifiers: unionSorted(survivor.identifiers, merged.identifiers),
     channelActivity: mergeChannelActivity(survivor.channelActivity, merged.channelActivity),
-    ...mergePurchaseDays(survivor, merged),
+    purchaseDays: mergePurchaseDays(survivor.purchaseDays, merged.purchaseDays),
     grossPurchasesMinor: sum("grossPurchasesMinor"),
     returnsMinor: sum("returnsMinor"),
     discountMinor: sum("discountMinor"),

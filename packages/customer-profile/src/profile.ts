@@ -9,10 +9,8 @@ export interface CustomerProfile {
   readonly identifiers: string[];
   /** Per channel touched: index, first and last time, touchpoints (see ChannelActivityList). */
   readonly channelActivity: number[];
-  /** Distinct calendar days (UTC epoch days) with a purchase, ascending; one day counts once. */
+  /** Days with a purchase and the net amount of each (see PurchaseDays); one day counts once. */
   readonly purchaseDays: number[];
-  /** Net amount per purchase day, aligned with purchaseDays (minor units). */
-  readonly purchaseDayAmounts: number[];
   readonly grossPurchasesMinor: number;
   readonly returnsMinor: number;
   readonly discountMinor: number;
@@ -60,7 +58,6 @@ export function emptyProfile(customerId: string): CustomerProfile {
     identifiers: none,
     channelActivity: none,
     purchaseDays: none,
-    purchaseDayAmounts: none,
     grossPurchasesMinor: 0,
     returnsMinor: 0,
     discountMinor: 0,

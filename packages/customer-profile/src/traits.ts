@@ -1,5 +1,6 @@
 import type { PurchaseHistory } from "@cx/customer-value";
 import type { CustomerProfile } from "./profile";
+import { purchaseDay, purchaseDayCount, repeatAmounts } from "./purchase-days";
 import { sentimentMeans } from "./sentiment-sums";
 
 export type NpsClass = "promoter" | "passive" | "detractor";
@@ -45,21 +46,20 @@ export function npsClass(score: number): NpsClass {
 export function deriveTraits(profile: CustomerProfile, now: number): Traits {
   const today = Math.floor(now / dayMs);
   const days = profile.purchaseDays;
-  const first = days[0];
-  const last = days.at(-1);
-  const repeats = profile.purchaseDayAmounts.slice(1);
+  const count = purchaseDayCount(days);
+  const first = purchaseDay(days, 0);
+  const last = purchaseDay(days, -1);
+  const repeats = repeatAmounts(days);
   const { average: averageSentiment, recent: recentSentiment } = sentimentMeans(profile.sentiment);
   return {
     recencyDays: last === undefined ? null : today - last,
-    purchaseDays: days.length,
+    purchaseDays: count,
     netRevenueMinor: profile.grossPurchasesMinor - profile.returnsMinor,
     averageOrderMinor: profile.purchaseCount > 0 ? profile.grossPurchasesMinor / profile.purchaseCount : null,
     returnRate: ratio(profile.returnsMinor, profile.grossPurchasesMinor),
     discountShare: ratio(profile.discountMinor, profile.grossPurchasesMinor + profile.discountMinor),
     meanDaysBetweenPurchases:
-      first !== undefined && last !== undefined && days.length > 1
-        ? (last - first) / (days.length - 1)
-        : null,
+      first !== undefined && last !== undefined && count > 1 ? (last - first) / (count - 1) : null,
     averageWaitSeconds: average(profile.waitSecondsTotal, profile.waitSamples),
     averageHandleSeconds: average(profile.handleSecondsTotal, profile.handleSamples),
     resolutionRate: profile.serviceContacts > 0 ? profile.resolvedContacts / profile.serviceContacts : null,
@@ -71,7 +71,7 @@ export function deriveTraits(profile: CustomerProfile, now: number): Traits {
     history:
       first === undefined || last === undefined
         ? null
-        : { x: days.length - 1, tx: (last - first) / 7, T: Math.max(today - first, last - first) / 7 },
+        : { x: count - 1, tx: (last - first) / 7, T: Math.max(today - first, last - first) / 7 },
     meanRepeatSpend:
       repeats.length === 0 ? 0 : repeats.reduce((sum, amount) => sum + amount, 0) / repeats.length / 100,
     complaints: profile.complaints,

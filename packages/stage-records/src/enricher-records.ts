@@ -8,6 +8,9 @@ import {
   firstSeenAt,
   type LifecycleStage,
   lastSeenAt,
+  type PurchaseDayFields,
+  purchaseDayFields,
+  purchaseDaysOfFields,
   rememberEvent,
   type SentimentFields,
   sentimentFields,
@@ -30,11 +33,12 @@ export const enricherContracts = {
 
 /**
  * A customer's profile as the changelog and merge transfers carry it (ProfileState in
- * schemas/customer-profile): channels by name with first and last seen, and sentiment as three
- * fields, where memory keeps a list of numbers for each; and the touchpoint ids a record written before v3 remembered (a v3 record
+ * schemas/customer-profile): channels by name with first and last seen, purchase days and their
+ * amounts as two lists, sentiment as three fields, where memory keeps a list of numbers for each; and the touchpoint ids a record written before v3 remembered (a v3 record
  * leaves them empty, the default, and remembers hashes as memory does).
  */
-export type ProfileStateRecord = Omit<CustomerProfile, "channelActivity" | "sentiment"> &
+export type ProfileStateRecord = Omit<CustomerProfile, "channelActivity" | "purchaseDays" | "sentiment"> &
+  PurchaseDayFields &
   SentimentFields & {
     readonly firstSeenAt: number;
     readonly lastSeenAt: number;
@@ -44,9 +48,10 @@ export type ProfileStateRecord = Omit<CustomerProfile, "channelActivity" | "sent
 
 /** The record of a profile, for the changelog or a merge transfer. */
 export function profileRecordOf(profile: CustomerProfile): ProfileStateRecord {
-  const { channelActivity, sentiment, ...rest } = profile;
+  const { channelActivity, purchaseDays, sentiment, ...rest } = profile;
   return {
     ...rest,
+    ...purchaseDayFields(purchaseDays),
     ...sentimentFields(sentiment),
     firstSeenAt: firstSeenAt(channelActivity),
     lastSeenAt: lastSeenAt(channelActivity),
@@ -61,6 +66,8 @@ export function profileOfRecord(record: ProfileStateRecord): CustomerProfile {
     firstSeenAt: _first,
     lastSeenAt: _last,
     channels: byName,
+    purchaseDays,
+    purchaseDayAmounts,
     sentimentSum,
     sentimentSamples,
     recentSentiment,
@@ -74,6 +81,7 @@ export function profileOfRecord(record: ProfileStateRecord): CustomerProfile {
   return {
     ...profile,
     channelActivity: channelActivityOf(byName),
+    purchaseDays: purchaseDaysOfFields({ purchaseDays, purchaseDayAmounts }),
     sentiment: sentimentOfFields({ sentimentSum, sentimentSamples, recentSentiment }),
     recentEventHashes: hashes,
   };
