@@ -4,6 +4,7 @@ import { type CustomerProfile, emptyProfile } from "./profile";
 import { addPurchaseDay } from "./purchase-days";
 import { eventIdHash, rememberEvent } from "./recent-events";
 import { addSentiment } from "./sentiment-sums";
+import { addService, serviceOfTouchpoint } from "./service-sums";
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -84,19 +85,15 @@ export function applyTouchpoint(
     paymentFailures: type === "payment_failed" ? profile.paymentFailures + 1 : profile.paymentFailures,
     complaints: complaint ? profile.complaints + 1 : profile.complaints,
     lastComplaintAt: complaint ? Math.max(profile.lastComplaintAt ?? at, at) : profile.lastComplaintAt,
-    serviceContacts: serviceContact ? profile.serviceContacts + 1 : profile.serviceContacts,
-    resolvedContacts:
-      serviceContact && experience.resolved ? profile.resolvedContacts + 1 : profile.resolvedContacts,
-    waitSecondsTotal:
-      experience.waitSeconds === null
-        ? profile.waitSecondsTotal
-        : profile.waitSecondsTotal + experience.waitSeconds,
-    waitSamples: experience.waitSeconds === null ? profile.waitSamples : profile.waitSamples + 1,
-    handleSecondsTotal:
-      experience.handleSeconds === null
-        ? profile.handleSecondsTotal
-        : profile.handleSecondsTotal + experience.handleSeconds,
-    handleSamples: experience.handleSeconds === null ? profile.handleSamples : profile.handleSamples + 1,
+    service: addService(
+      profile.service,
+      serviceOfTouchpoint(
+        serviceContact,
+        experience.resolved === true,
+        experience.waitSeconds,
+        experience.handleSeconds,
+      ),
+    ),
     sentiment: sentiment === null ? profile.sentiment : addSentiment(profile.sentiment, sentiment, at),
     lastNps: nps ? nps.value : profile.lastNps,
     lastNpsAt: nps ? nps.at : profile.lastNpsAt,

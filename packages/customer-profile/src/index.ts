@@ -31,6 +31,7 @@ export {
   sentimentMeans,
   sentimentOfFields,
 } from "./sentiment-sums";
+export { type ServiceFields, type ServiceSums, serviceFields, serviceOfFields } from "./service-sums";
 export { deriveTraits, type NpsClass, npsClass, type Traits } from "./traits";
 export {
   assessValue,

@@ -4,6 +4,7 @@ import type { CustomerProfile } from "./profile";
 import { mergePurchaseDays } from "./purchase-days";
 import { unionRecentEvents } from "./recent-events";
 import { mergeSentiment } from "./sentiment-sums";
+import { addService } from "./service-sums";
 
 const npsOf = (answer: { value: number | null; at: number | null }) => ({
   lastNps: answer.value,
@@ -34,12 +35,7 @@ export function mergeProfiles(survivor: CustomerProfile, merged: CustomerProfile
       survivor.lastComplaintAt === null || merged.lastComplaintAt === null
         ? (survivor.lastComplaintAt ?? merged.lastComplaintAt)
         : Math.max(survivor.lastComplaintAt, merged.lastComplaintAt),
-    serviceContacts: sum("serviceContacts"),
-    resolvedContacts: sum("resolvedContacts"),
-    waitSecondsTotal: sum("waitSecondsTotal"),
-    waitSamples: sum("waitSamples"),
-    handleSecondsTotal: sum("handleSecondsTotal"),
-    handleSamples: sum("handleSamples"),
+    service: addService(survivor.service, merged.service),
     sentiment: mergeSentiment(survivor.sentiment, merged.sentiment),
     ...npsOf(
       laterAnswer(

@@ -20,12 +20,8 @@ export interface CustomerProfile {
   readonly paymentFailures: number;
   readonly complaints: number;
   readonly lastComplaintAt: number | null;
-  readonly serviceContacts: number;
-  readonly resolvedContacts: number;
-  readonly waitSecondsTotal: number;
-  readonly waitSamples: number;
-  readonly handleSecondsTotal: number;
-  readonly handleSamples: number;
+  /** Service contacts, resolutions, waiting and handling times as sums (see ServiceSums). */
+  readonly service: number[];
   /**
    * Sentiment as sums (see SentimentSums): the mean over all samples, and a recent mean whose
    * weights halve monthly; recent minus overall is the trend.
@@ -67,12 +63,7 @@ export function emptyProfile(customerId: string): CustomerProfile {
     paymentFailures: 0,
     complaints: 0,
     lastComplaintAt: null,
-    serviceContacts: 0,
-    resolvedContacts: 0,
-    waitSecondsTotal: 0,
-    waitSamples: 0,
-    handleSecondsTotal: 0,
-    handleSamples: 0,
+    service: none,
     sentiment: none,
     lastNps: null,
     lastNpsAt: null,

@@ -2,6 +2,7 @@ import type { PurchaseHistory } from "@cx/customer-value";
 import type { CustomerProfile } from "./profile";
 import { purchaseDay, purchaseDayCount, repeatAmounts } from "./purchase-days";
 import { sentimentMeans } from "./sentiment-sums";
+import { serviceFields } from "./service-sums";
 
 export type NpsClass = "promoter" | "passive" | "detractor";
 
@@ -51,6 +52,7 @@ export function deriveTraits(profile: CustomerProfile, now: number): Traits {
   const last = purchaseDay(days, -1);
   const repeats = repeatAmounts(days);
   const { average: averageSentiment, recent: recentSentiment } = sentimentMeans(profile.sentiment);
+  const service = serviceFields(profile.service);
   return {
     recencyDays: last === undefined ? null : today - last,
     purchaseDays: count,
@@ -60,9 +62,9 @@ export function deriveTraits(profile: CustomerProfile, now: number): Traits {
     discountShare: ratio(profile.discountMinor, profile.grossPurchasesMinor + profile.discountMinor),
     meanDaysBetweenPurchases:
       first !== undefined && last !== undefined && count > 1 ? (last - first) / (count - 1) : null,
-    averageWaitSeconds: average(profile.waitSecondsTotal, profile.waitSamples),
-    averageHandleSeconds: average(profile.handleSecondsTotal, profile.handleSamples),
-    resolutionRate: profile.serviceContacts > 0 ? profile.resolvedContacts / profile.serviceContacts : null,
+    averageWaitSeconds: average(service.waitSecondsTotal, service.waitSamples),
+    averageHandleSeconds: average(service.handleSecondsTotal, service.handleSamples),
+    resolutionRate: service.serviceContacts > 0 ? service.resolvedContacts / service.serviceContacts : null,
     averageSentiment,
     recentSentiment,
     sentimentTrend:

@@ -13,8 +13,11 @@ import {
   purchaseDaysOfFields,
   rememberEvent,
   type SentimentFields,
+  type ServiceFields,
   sentimentFields,
   sentimentOfFields,
+  serviceFields,
+  serviceOfFields,
 } from "@cx/customer-profile";
 import type { ProfileSnapshot, StageChange } from "@cx/enrichment";
 import type { IdentityChangelogValue, IdentityEvent } from "@cx/identity";
@@ -34,12 +37,17 @@ export const enricherContracts = {
 /**
  * A customer's profile as the changelog and merge transfers carry it (ProfileState in
  * schemas/customer-profile): channels by name with first and last seen, purchase days and their
- * amounts as two lists, sentiment as three fields, where memory keeps a list of numbers for each; and the touchpoint ids a record written before v3 remembered (a v3 record
+ * amounts as two lists, sentiment and service as fields, where memory keeps a list of numbers for
+ * each; and the touchpoint ids a record written before v3 remembered (a v3 record
  * leaves them empty, the default, and remembers hashes as memory does).
  */
-export type ProfileStateRecord = Omit<CustomerProfile, "channelActivity" | "purchaseDays" | "sentiment"> &
+export type ProfileStateRecord = Omit<
+  CustomerProfile,
+  "channelActivity" | "purchaseDays" | "sentiment" | "service"
+> &
   PurchaseDayFields &
-  SentimentFields & {
+  SentimentFields &
+  ServiceFields & {
     readonly firstSeenAt: number;
     readonly lastSeenAt: number;
     readonly channels: Partial<Record<Channel, ChannelActivity>>;
@@ -48,9 +56,10 @@ export type ProfileStateRecord = Omit<CustomerProfile, "channelActivity" | "purc
 
 /** The record of a profile, for the changelog or a merge transfer. */
 export function profileRecordOf(profile: CustomerProfile): ProfileStateRecord {
-  const { channelActivity, purchaseDays, sentiment, ...rest } = profile;
+  const { channelActivity, purchaseDays, sentiment, service, ...rest } = profile;
   return {
     ...rest,
+    ...serviceFields(service),
     ...purchaseDayFields(purchaseDays),
     ...sentimentFields(sentiment),
     firstSeenAt: firstSeenAt(channelActivity),
@@ -71,6 +80,12 @@ export function profileOfRecord(record: ProfileStateRecord): CustomerProfile {
     sentimentSum,
     sentimentSamples,
     recentSentiment,
+    serviceContacts,
+    resolvedContacts,
+    waitSecondsTotal,
+    waitSamples,
+    handleSecondsTotal,
+    handleSamples,
     ...profile
   } = record;
   let hashes = profile.recentEventHashes;
@@ -83,6 +98,14 @@ export function profileOfRecord(record: ProfileStateRecord): CustomerProfile {
     channelActivity: channelActivityOf(byName),
     purchaseDays: purchaseDaysOfFields({ purchaseDays, purchaseDayAmounts }),
     sentiment: sentimentOfFields({ sentimentSum, sentimentSamples, recentSentiment }),
+    service: serviceOfFields({
+      serviceContacts,
+      resolvedContacts,
+      waitSecondsTotal,
+      waitSamples,
+      handleSecondsTotal,
+      handleSamples,
+    }),
     recentEventHashes: hashes,
   };
 }
