@@ -99,7 +99,10 @@ export function channelActivityOf(byName: Partial<Record<Channel, ChannelActivit
   for (const [channel, { firstAt, lastAt, touchpoints }] of Object.entries(byName) as [
     Channel,
     ChannelActivity,
-  ][])
-    activity = addActivity(activity, channelIndex.get(channel) as number, firstAt, lastAt, touchpoints);
+  ][]) {
+    const index = channelIndex.get(channel);
+    if (index === undefined) throw new Error(`a profile record names an unknown channel '${channel}'`);
+    activity = addActivity(activity, index, firstAt, lastAt, touchpoints);
+  }
   return activity;
 }

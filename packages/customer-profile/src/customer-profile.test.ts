@@ -8,9 +8,12 @@ import {
   type CustomerProfile,
   channelsOf,
   deriveTraits,
+  eventIdHash,
   lastSeenAt,
+  mergeIdHash,
   mergeProfiles,
   purchaseDayFields,
+  rememberedEventIds,
   sentimentFields,
   ValueDistribution,
   valueTier,
@@ -259,5 +262,25 @@ describe("ValueDistribution", () => {
     expect(distribution.percentile(1)).toBeGreaterThan(800_000);
     for (let i = 1; i <= 50; i++) distribution.forget(bucketOf.get(i) as number);
     expect(distribution.tierLines().p80).toBeLessThanOrEqual(91_000);
+  });
+});
+
+describe("eventIdHash", () => {
+  it("gives each id its own 52-bit hash, the same on every call, and merges hashes apart from ids", () => {
+    const ids = Array.from({ length: 200_000 }, (_, index) => `people-9-${index}`);
+    const hashes = ids.map(eventIdHash);
+    expect(new Set(hashes).size).toBe(ids.length);
+    expect(hashes.every((hash) => Number.isSafeInteger(hash) && hash >= 0 && hash < 2 ** 52)).toBe(true);
+    expect(eventIdHash("people-9-7")).toBe(hashes[7]);
+    expect(mergeIdHash("merge_1")).not.toBe(eventIdHash("merge_1"));
+    expect(mergeIdHash("merge_1")).toBe(eventIdHash("merge:merge_1"));
+  });
+
+  it("makes a profile keep the newest 256, so the one before them counts again", () => {
+    const touchpoints = Array.from({ length: rememberedEventIds + 1 }, (_, index) => touch(index % 30));
+    const profile = fold(touchpoints);
+    expect(profile.recentEventHashes).toHaveLength(rememberedEventIds);
+    expect(applyTouchpoint(profile, "c", touchpoints.at(-1) as Touchpoint)).toBe(profile);
+    expect(applyTouchpoint(profile, "c", touchpoints[0] as Touchpoint)).not.toBe(profile);
   });
 });
