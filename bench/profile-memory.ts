@@ -37,7 +37,13 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+const canCollectGarbage = () => typeof (globalThis as { gc?: () => void }).gc === "function";
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && !canCollectGarbage()) {
+  // Run by hand (npx tsx bench/profile-memory.ts N): without --expose-gc the heap would still hold
+  // the run's garbage, so measure in the child that can collect it.
+  console.log(JSON.stringify(measureProfileMemory(Number(process.argv[2]))));
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const customers = Number(process.argv[2]);
   const touchpointsPerCustomer = 4;
   const before = heapAfterGc();

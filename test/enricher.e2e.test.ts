@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sendUndoMerge } from "@cx/cli";
-import type { CustomerProfile } from "@cx/customer-profile";
+import { type CustomerProfile, channelsOf } from "@cx/customer-profile";
 import { type EnricherEnv, enricherEnvSchema, startEnricher } from "@cx/enricher";
 import { CustomerEnricher } from "@cx/enrichment";
 import { createKafka, createSchemaRegistry, deadLetterHeaders, type Transport } from "@cx/kafka";
@@ -91,7 +91,7 @@ describe("the enricher on the real broker and registry", () => {
       const profiles = await latestProfiles(kafka, env);
       expect(profiles).toHaveLength(1);
       const [ann] = profiles as [CustomerProfile];
-      expect(Object.keys(ann.channels).sort()).toEqual(["phone", "store", "web"]);
+      expect(Object.keys(channelsOf(ann.channelActivity)).sort()).toEqual(["phone", "store", "web"]);
       expect(ann.identifiers).toEqual(
         ["device:cookie-ann", `email:${hash("ann")}`, "loyalty:L-ann", `phone:${hash("ann-phone")}`].sort(),
       );
@@ -210,8 +210,9 @@ describe("the enricher on the real broker and registry", () => {
     for (const touchpoint of stream) uninterrupted.process(touchpoint);
     const expected = byIdentifiers(
       [...uninterrupted.profiles.customerIds()].map((id) => uninterrupted.profileOf(id) as CustomerProfile),
+      stream,
     );
-    const actual = byIdentifiers(await latestProfiles(kafka, env));
+    const actual = byIdentifiers(await latestProfiles(kafka, env), stream);
     expect(Object.keys(actual).length).toBe(Object.keys(expected).length);
     expect(actual).toEqual(expected);
 

@@ -450,8 +450,9 @@ describe("fault injection on a private broker, with the services as processes", 
     for (const touchpoint of stream) uninterrupted.process(touchpoint);
     const expected = byIdentifiers(
       [...uninterrupted.profiles.customerIds()].map((id) => uninterrupted.profileOf(id) as CustomerProfile),
+      stream,
     );
-    const actual = byIdentifiers(await latestProfiles(kafka, env));
+    const actual = byIdentifiers(await latestProfiles(kafka, env), stream);
     expect(Object.keys(actual).length).toBe(Object.keys(expected).length);
     expect(actual).toEqual(expected);
 

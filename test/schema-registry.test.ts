@@ -56,6 +56,26 @@ describe("schema registry (Confluent API)", () => {
     },
   );
 
+  it("takes v3 of customer-profile (remembered hashes) after v1 and v2 on one subject, and reads a v2 record's ids", async () => {
+    const [v1, v2, v3] = loadSchemaVersions("customer-profile");
+    if (!v1 || !v2 || !v3) throw new Error("expected v1, v2 and v3 of customer-profile");
+    const registry = createSchemaRegistry(url());
+    const topic = uniqueName("customer-profile");
+    await createAvroCodec(registry, topic, v1.schema);
+    const old = await createAvroCodec<Record<string, unknown>>(registry, topic, v2.schema);
+    // FULL_TRANSITIVE: refused unless readers of v1 and v2 can read v3 and the other way round.
+    const next = await createAvroCodec<{ state: Record<string, unknown> | null }>(registry, topic, v3.schema);
+    // A random record, with a profile (random ones may be a merged-away customer's, without).
+    let random = v2.type.random() as unknown as { state: object | null };
+    while (random.state === null) random = v2.type.random() as unknown as { state: object | null };
+    const written = { ...random, state: { ...random.state, recentEventIds: ["e-1", "e-2"] } };
+    const read = await next.decode(await old.encode(written));
+    expect(read).toMatchObject({
+      ok: true,
+      value: { state: { recentEventIds: ["e-1", "e-2"], recentEventHashes: [] } },
+    });
+  });
+
   it("says why bytes cannot be decoded instead of throwing", async () => {
     const registry = createSchemaRegistry(url());
     const codec = await createAvroCodec(registry, uniqueName("touchpoints"), touchpointContract.schema);

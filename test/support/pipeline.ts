@@ -1,5 +1,5 @@
 import type { Touchpoint } from "@cx/contracts";
-import type { CustomerProfile } from "@cx/customer-profile";
+import { type CustomerProfile, eventIdHash } from "@cx/customer-profile";
 import {
   createAvroCodec,
   createSchemaRegistry,
@@ -12,7 +12,7 @@ import {
   waitUntilCaughtUp,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
-import { type CustomerProfileRecord, enricherContracts } from "@cx/stage-records";
+import { type CustomerProfileRecord, enricherContracts, profileOfRecord } from "@cx/stage-records";
 import type { PipelineTopicsEnv } from "@cx/topics";
 import { createTouchpointPublisher } from "@cx/workload-publisher";
 
@@ -87,20 +87,32 @@ export async function latestProfiles(kafka: Transport, env: Env): Promise<Custom
     enricherContracts.profile.schema,
   ))
     latest.set(key, value);
-  return [...latest.values()].flatMap((record) => (record?.state ? [record.state] : []));
+  return [...latest.values()].flatMap((record) => (record?.state ? [profileOfRecord(record.state)] : []));
 }
 
 /**
  * Profiles as run-independent values, keyed by their identifiers (not by which one named the
- * customer), merge markers and the order of remembered ids and the last float digits left out.
+ * customer), merge markers (any remembered hash but the touchpoints of `stream`), the order of
+ * remembered touchpoints and the last float digits left out.
  */
-export function byIdentifiers(profiles: Iterable<CustomerProfile>): Record<string, unknown> {
+export function byIdentifiers(
+  profiles: Iterable<CustomerProfile>,
+  stream: readonly Touchpoint[],
+): Record<string, unknown> {
+  const touchpoints = new Set(stream.map((touchpoint) => eventIdHash(touchpoint.eventId)));
   const normalised: Record<string, unknown> = {};
   for (const profile of profiles) {
-    const { customerId: _id, recentEventIds, ...rest } = profile;
+    const { customerId: _id, recentEventHashes, ...rest } = profile;
     normalised[profile.identifiers.join(" ")] = JSON.parse(
       JSON.stringify(
-        { ...rest, recentEventIds: recentEventIds.filter((id) => !id.startsWith("merge:")).sort() },
+        {
+          ...rest,
+          // As text: the replacer's rounding is for floats, not 52-bit hashes.
+          recentEventHashes: recentEventHashes
+            .filter((hash) => touchpoints.has(hash))
+            .sort((a, b) => a - b)
+            .map(String),
+        },
         (_k, v) => (typeof v === "number" ? Number(v.toPrecision(10)) : v),
       ),
     );

@@ -1,13 +1,11 @@
-import { type Channel, identifierKeys, type Touchpoint, type TouchpointType } from "@cx/contracts";
+import { identifierKeys, type Touchpoint, type TouchpointType } from "@cx/contracts";
+import { touchChannel } from "./channel-activity";
 import { type CustomerProfile, emptyProfile } from "./profile";
-import { addSample } from "./recent-mean";
+import { addPurchaseDay } from "./purchase-days";
+import { eventIdHash, rememberEvent } from "./recent-events";
+import { addSentiment } from "./sentiment-sums";
+import { addService, serviceOfTouchpoint } from "./service-sums";
 
-/**
- * How many touchpoint ids a profile remembers. Redelivery after a crash replays only what came
- * after the last commit, a few hundred records at most per customer, so this bounds both memory
- * and the window in which a duplicate could slip through.
- */
-export const rememberedEventIds = 256;
 const dayMs = 24 * 60 * 60 * 1000;
 
 /**
@@ -36,42 +34,6 @@ export function laterAnswer(
   return candidate.value > current.value ? candidate : current;
 }
 
-/** Adds a purchase day's amount, keeping days distinct and ascending (touchpoints can arrive late). */
-function withPurchaseDay(
-  profile: CustomerProfile,
-  day: number,
-  amount: number,
-): Pick<CustomerProfile, "purchaseDays" | "purchaseDayAmounts"> {
-  const days = profile.purchaseDays;
-  const amounts = profile.purchaseDayAmounts;
-  const index = days.findIndex((existing) => existing >= day);
-  if (days[index] === day)
-    return {
-      purchaseDays: days,
-      purchaseDayAmounts: amounts.with(index, (amounts[index] as number) + amount),
-    };
-  const at = index < 0 ? days.length : index;
-  return { purchaseDays: days.toSpliced(at, 0, day), purchaseDayAmounts: amounts.toSpliced(at, 0, amount) };
-}
-
-function withChannelTouch(
-  channels: CustomerProfile["channels"],
-  channel: Channel,
-  at: number,
-): CustomerProfile["channels"] {
-  const previous = channels[channel];
-  return {
-    ...channels,
-    [channel]: previous
-      ? {
-          firstAt: Math.min(previous.firstAt, at),
-          lastAt: Math.max(previous.lastAt, at),
-          touchpoints: previous.touchpoints + 1,
-        }
-      : { firstAt: at, lastAt: at, touchpoints: 1 },
-  };
-}
-
 const serviceContactTypes: ReadonlySet<TouchpointType> = new Set([
   "service_request",
   "service_resolved",
@@ -81,7 +43,7 @@ const serviceContactTypes: ReadonlySet<TouchpointType> = new Set([
 
 /**
  * Folds one touchpoint into the customer's profile. Pure and idempotent: applying a touchpoint
- * whose id the profile has seen returns the profile unchanged. `identifiers` are the touchpoint's
+ * whose id the profile has seen (by its hash) returns the profile unchanged. `identifiers` are the touchpoint's
  * identifier keys, if the caller has them already (the enricher shares them with the identity graph).
  * Builds the new profile in one object: this runs for every touchpoint.
  */
@@ -91,14 +53,15 @@ export function applyTouchpoint(
   touchpoint: Touchpoint,
   identifiers: readonly string[] = identifierKeys(touchpoint.identifiers),
 ): CustomerProfile {
-  const profile = current ?? emptyProfile(customerId, touchpoint.occurredAt);
-  if (profile.recentEventIds.includes(touchpoint.eventId)) return profile;
+  const profile = current ?? emptyProfile(customerId);
+  const eventHash = eventIdHash(touchpoint.eventId);
+  if (profile.recentEventHashes.includes(eventHash)) return profile;
   const { occurredAt: at, type, experience, sentiment } = touchpoint;
   const amount = touchpoint.amount && (type === "purchase" || type === "return") ? touchpoint.amount : null;
   const purchase = amount !== null && type === "purchase";
-  const days = purchase
-    ? withPurchaseDay(profile, Math.floor(at / dayMs), amount.minor)
-    : { purchaseDays: profile.purchaseDays, purchaseDayAmounts: profile.purchaseDayAmounts };
+  const purchaseDays = purchase
+    ? addPurchaseDay(profile.purchaseDays, Math.floor(at / dayMs), amount.minor)
+    : profile.purchaseDays;
   const complaint = type === "complaint";
   const serviceContact = serviceContactTypes.has(type);
   const nps =
@@ -109,11 +72,8 @@ export function applyTouchpoint(
   return {
     customerId: profile.customerId,
     identifiers: unionSorted(profile.identifiers, identifiers),
-    firstSeenAt: Math.min(profile.firstSeenAt, at),
-    lastSeenAt: Math.max(profile.lastSeenAt, at),
-    channels: withChannelTouch(profile.channels, touchpoint.channel, at),
-    purchaseDays: days.purchaseDays,
-    purchaseDayAmounts: days.purchaseDayAmounts,
+    channelActivity: touchChannel(profile.channelActivity, touchpoint.channel, at),
+    purchaseDays,
     grossPurchasesMinor: amount
       ? profile.grossPurchasesMinor + Math.max(amount.minor, 0)
       : profile.grossPurchasesMinor,
@@ -125,23 +85,16 @@ export function applyTouchpoint(
     paymentFailures: type === "payment_failed" ? profile.paymentFailures + 1 : profile.paymentFailures,
     complaints: complaint ? profile.complaints + 1 : profile.complaints,
     lastComplaintAt: complaint ? Math.max(profile.lastComplaintAt ?? at, at) : profile.lastComplaintAt,
-    serviceContacts: serviceContact ? profile.serviceContacts + 1 : profile.serviceContacts,
-    resolvedContacts:
-      serviceContact && experience.resolved ? profile.resolvedContacts + 1 : profile.resolvedContacts,
-    waitSecondsTotal:
-      experience.waitSeconds === null
-        ? profile.waitSecondsTotal
-        : profile.waitSecondsTotal + experience.waitSeconds,
-    waitSamples: experience.waitSeconds === null ? profile.waitSamples : profile.waitSamples + 1,
-    handleSecondsTotal:
-      experience.handleSeconds === null
-        ? profile.handleSecondsTotal
-        : profile.handleSecondsTotal + experience.handleSeconds,
-    handleSamples: experience.handleSeconds === null ? profile.handleSamples : profile.handleSamples + 1,
-    sentimentSum: sentiment === null ? profile.sentimentSum : profile.sentimentSum + sentiment,
-    sentimentSamples: sentiment === null ? profile.sentimentSamples : profile.sentimentSamples + 1,
-    recentSentiment:
-      sentiment === null ? profile.recentSentiment : addSample(profile.recentSentiment, sentiment, at),
+    service: addService(
+      profile.service,
+      serviceOfTouchpoint(
+        serviceContact,
+        experience.resolved === true,
+        experience.waitSeconds,
+        experience.handleSeconds,
+      ),
+    ),
+    sentiment: sentiment === null ? profile.sentiment : addSentiment(profile.sentiment, sentiment, at),
     lastNps: nps ? nps.value : profile.lastNps,
     lastNpsAt: nps ? nps.at : profile.lastNpsAt,
     referralsMade: referral ? profile.referralsMade + 1 : profile.referralsMade,
@@ -151,12 +104,6 @@ export function applyTouchpoint(
       ? Math.max(profile.socialReach, touchpoint.social.reach)
       : profile.socialReach,
     reviews: type === "review" ? profile.reviews + 1 : profile.reviews,
-    recentEventIds: rememberEventId(profile.recentEventIds, touchpoint.eventId),
+    recentEventHashes: rememberEvent(profile.recentEventHashes, eventHash),
   };
-}
-
-/** The ids remembered after one more: the newest `rememberedEventIds`, in arrival order. */
-function rememberEventId(ids: readonly string[], eventId: string): string[] {
-  const kept = ids.length < rememberedEventIds ? ids : ids.slice(ids.length - rememberedEventIds + 1);
-  return kept.concat(eventId);
 }

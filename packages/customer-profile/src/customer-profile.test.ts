@@ -6,8 +6,15 @@ import {
   assessLifecycle,
   assessValue,
   type CustomerProfile,
+  channelsOf,
   deriveTraits,
+  eventIdHash,
+  lastSeenAt,
+  mergeIdHash,
   mergeProfiles,
+  purchaseDayFields,
+  rememberedEventIds,
+  sentimentFields,
   ValueDistribution,
   valueTier,
 } from "./index";
@@ -38,8 +45,10 @@ describe("applyTouchpoint", () => {
       purchase(2, 1000),
       touch(12, { type: "return", amount: money(-1500) }),
     ]);
-    expect(profile.purchaseDays).toHaveLength(2);
-    expect(profile.purchaseDayAmounts).toEqual([1000, 5000]);
+    expect(purchaseDayFields(profile.purchaseDays)).toEqual({
+      purchaseDays: [Math.floor(start / day) + 2, Math.floor(start / day) + 10],
+      purchaseDayAmounts: [1000, 5000],
+    });
     const traits = deriveTraits(profile, start + 20 * day);
     expect(traits.netRevenueMinor).toBe(4500);
     expect(traits.returnRate).toBeCloseTo(1500 / 6000);
@@ -84,7 +93,7 @@ describe("applyTouchpoint", () => {
     expect(traits.resolutionRate).toBe(0.5);
     expect(traits.npsClass).toBe("detractor");
     expect(traits.sentimentTrend).toBeLessThan(0);
-    expect(profile.channels.phone?.touchpoints).toBe(2);
+    expect(channelsOf(profile.channelActivity).phone?.touchpoints).toBe(2);
   });
 });
 
@@ -197,15 +206,17 @@ describe("mergeProfiles", () => {
     ];
     const together = fold([...web, ...store]);
     for (const merged of [mergeProfiles(fold(web), fold(store)), mergeProfiles(fold(store), fold(web))]) {
-      const { recentEventIds, recentSentiment, ...rest } = merged;
-      const { recentEventIds: ids, recentSentiment: recent, ...expected } = together;
+      const { recentEventHashes, sentiment, ...rest } = merged;
+      const { recentEventHashes: hashes, sentiment: expectedSentiment, ...expected } = together;
       expect({ ...rest, customerId: expected.customerId }).toEqual(expected);
-      expect(recentEventIds.sort()).toEqual(ids.sort());
-      expect(recentSentiment?.weightedSum).toBeCloseTo(recent?.weightedSum as number, 12);
-      expect(recentSentiment?.weight).toBeCloseTo(recent?.weight as number, 12);
+      expect(recentEventHashes.toSorted()).toEqual(hashes.toSorted());
+      expect(sentiment).toHaveLength(5);
+      for (const [index, value] of sentiment.entries())
+        expect(value).toBeCloseTo(expectedSentiment[index] as number, 12);
     }
-    expect(together.channels.store?.touchpoints).toBe(6);
-    expect(together.sentimentSum).toBe(0);
+    expect(channelsOf(together.channelActivity).store?.touchpoints).toBe(6);
+    expect(sentimentFields(together.sentiment).sentimentSum).toBe(0);
+    expect(sentimentFields(together.sentiment).sentimentSamples).toBe(2);
   });
 
   it("does not depend on the order in which touchpoints arrive", () => {
@@ -218,13 +229,18 @@ describe("mergeProfiles", () => {
     const forwards = fold(history);
     const backwards = fold([...history].reverse());
     expect(backwards.lastNps).toBe(4);
-    expect(backwards.sentimentSum).toBeCloseTo(forwards.sentimentSum, 12);
-    expect(backwards.recentSentiment?.weightedSum).toBeCloseTo(
-      forwards.recentSentiment?.weightedSum as number,
+    const [forwardsSentiment, backwardsSentiment] = [forwards, backwards].map((profile) =>
+      sentimentFields(profile.sentiment),
+    );
+    expect(backwardsSentiment?.sentimentSum).toBeCloseTo(forwardsSentiment?.sentimentSum as number, 12);
+    expect(backwardsSentiment?.recentSentiment?.weightedSum).toBeCloseTo(
+      forwardsSentiment?.recentSentiment?.weightedSum as number,
       12,
     );
-    expect(deriveTraits(backwards, forwards.lastSeenAt).sentimentTrend).toBeCloseTo(
-      deriveTraits(forwards, forwards.lastSeenAt).sentimentTrend as number,
+    const now = lastSeenAt(forwards.channelActivity);
+    expect(lastSeenAt(backwards.channelActivity)).toBe(now);
+    expect(deriveTraits(backwards, now).sentimentTrend).toBeCloseTo(
+      deriveTraits(forwards, now).sentimentTrend as number,
       12,
     );
   });
@@ -233,17 +249,38 @@ describe("mergeProfiles", () => {
 describe("ValueDistribution", () => {
   it("places the 20/80 line among the top fifth and follows customers whose value moves", () => {
     const distribution = new ValueDistribution();
-    for (let i = 1; i <= 100; i++) distribution.record(`c${i}`, i * 1000);
+    const bucketOf = new Map<number, number>();
+    for (let i = 1; i <= 100; i++) bucketOf.set(i, distribution.record(i * 1000));
     const { p40, p80 } = distribution.tierLines();
     expect(p80).toBeGreaterThan(70_000);
     expect(p80).toBeLessThanOrEqual(81_000);
     expect(p40).toBeGreaterThan(30_000);
     expect(p40).toBeLessThanOrEqual(41_000);
-    for (let i = 1; i <= 50; i++) distribution.record(`c${i}`, 1_000_000);
+    for (let i = 1; i <= 50; i++) bucketOf.set(i, distribution.record(1_000_000, bucketOf.get(i)));
     expect(distribution.tierLines().p40).toBeGreaterThan(50_000);
-    distribution.forget("c100");
+    distribution.forget(bucketOf.get(100) as number);
     expect(distribution.percentile(1)).toBeGreaterThan(800_000);
-    for (let i = 1; i <= 50; i++) distribution.forget(`c${i}`);
+    for (let i = 1; i <= 50; i++) distribution.forget(bucketOf.get(i) as number);
     expect(distribution.tierLines().p80).toBeLessThanOrEqual(91_000);
+  });
+});
+
+describe("eventIdHash", () => {
+  it("gives each id its own 52-bit hash, the same on every call, and merges hashes apart from ids", () => {
+    const ids = Array.from({ length: 200_000 }, (_, index) => `people-9-${index}`);
+    const hashes = ids.map(eventIdHash);
+    expect(new Set(hashes).size).toBe(ids.length);
+    expect(hashes.every((hash) => Number.isSafeInteger(hash) && hash >= 0 && hash < 2 ** 52)).toBe(true);
+    expect(eventIdHash("people-9-7")).toBe(hashes[7]);
+    expect(mergeIdHash("merge_1")).not.toBe(eventIdHash("merge_1"));
+    expect(mergeIdHash("merge_1")).toBe(eventIdHash("merge:merge_1"));
+  });
+
+  it("makes a profile keep the newest 256, so the one before them counts again", () => {
+    const touchpoints = Array.from({ length: rememberedEventIds + 1 }, (_, index) => touch(index % 30));
+    const profile = fold(touchpoints);
+    expect(profile.recentEventHashes).toHaveLength(rememberedEventIds);
+    expect(applyTouchpoint(profile, "c", touchpoints.at(-1) as Touchpoint)).toBe(profile);
+    expect(applyTouchpoint(profile, "c", touchpoints[0] as Touchpoint)).not.toBe(profile);
   });
 });

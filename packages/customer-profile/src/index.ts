@@ -1,4 +1,12 @@
-export { applyTouchpoint, rememberedEventIds } from "./apply-touchpoint";
+export { applyTouchpoint } from "./apply-touchpoint";
+export {
+  type ChannelActivity,
+  type ChannelActivityList,
+  channelActivityOf,
+  channelsOf,
+  firstSeenAt,
+  lastSeenAt,
+} from "./channel-activity";
 export {
   assessLifecycle,
   defaultLifecycleRules,
@@ -8,7 +16,22 @@ export {
   lifecycleStages,
 } from "./lifecycle";
 export { mergeProfiles } from "./merge-profiles";
-export { type ChannelActivity, type CustomerProfile, emptyProfile } from "./profile";
+export { type CustomerProfile, emptyProfile } from "./profile";
+export {
+  type PurchaseDayFields,
+  type PurchaseDays,
+  purchaseDayFields,
+  purchaseDaysOfFields,
+} from "./purchase-days";
+export { eventIdHash, mergeIdHash, rememberEvent, rememberedEventIds } from "./recent-events";
+export {
+  type SentimentFields,
+  type SentimentSums,
+  sentimentFields,
+  sentimentMeans,
+  sentimentOfFields,
+} from "./sentiment-sums";
+export { type ServiceFields, type ServiceSums, serviceFields, serviceOfFields } from "./service-sums";
 export { deriveTraits, type NpsClass, npsClass, type Traits } from "./traits";
 export {
   assessValue,

@@ -1,39 +1,10 @@
-import type { Channel } from "@cx/contracts";
-import { laterAnswer, rememberedEventIds, unionSorted } from "./apply-touchpoint";
-import type { ChannelActivity, CustomerProfile } from "./profile";
-import { combineRecentMeans } from "./recent-mean";
-
-function mergeChannels(
-  left: CustomerProfile["channels"],
-  right: CustomerProfile["channels"],
-): CustomerProfile["channels"] {
-  const merged: Partial<Record<Channel, ChannelActivity>> = { ...left };
-  for (const [channel, activity] of Object.entries(right) as [Channel, ChannelActivity][]) {
-    const existing = merged[channel];
-    merged[channel] = existing
-      ? {
-          firstAt: Math.min(existing.firstAt, activity.firstAt),
-          lastAt: Math.max(existing.lastAt, activity.lastAt),
-          touchpoints: existing.touchpoints + activity.touchpoints,
-        }
-      : activity;
-  }
-  return merged;
-}
-
-function mergePurchaseDays(
-  left: CustomerProfile,
-  right: CustomerProfile,
-): Pick<CustomerProfile, "purchaseDays" | "purchaseDayAmounts"> {
-  const byDay = new Map<number, number>();
-  for (const profile of [left, right]) {
-    for (const [i, day] of profile.purchaseDays.entries()) {
-      byDay.set(day, (byDay.get(day) ?? 0) + (profile.purchaseDayAmounts[i] ?? 0));
-    }
-  }
-  const days = [...byDay.keys()].sort((a, b) => a - b);
-  return { purchaseDays: days, purchaseDayAmounts: days.map((day) => byDay.get(day) ?? 0) };
-}
+import { laterAnswer, unionSorted } from "./apply-touchpoint";
+import { mergeChannelActivity } from "./channel-activity";
+import type { CustomerProfile } from "./profile";
+import { mergePurchaseDays } from "./purchase-days";
+import { unionRecentEvents } from "./recent-events";
+import { mergeSentiment } from "./sentiment-sums";
+import { addService } from "./service-sums";
 
 const npsOf = (answer: { value: number | null; at: number | null }) => ({
   lastNps: answer.value,
@@ -50,10 +21,8 @@ export function mergeProfiles(survivor: CustomerProfile, merged: CustomerProfile
   return {
     customerId: survivor.customerId,
     identifiers: unionSorted(survivor.identifiers, merged.identifiers),
-    firstSeenAt: Math.min(survivor.firstSeenAt, merged.firstSeenAt),
-    lastSeenAt: Math.max(survivor.lastSeenAt, merged.lastSeenAt),
-    channels: mergeChannels(survivor.channels, merged.channels),
-    ...mergePurchaseDays(survivor, merged),
+    channelActivity: mergeChannelActivity(survivor.channelActivity, merged.channelActivity),
+    purchaseDays: mergePurchaseDays(survivor.purchaseDays, merged.purchaseDays),
     grossPurchasesMinor: sum("grossPurchasesMinor"),
     returnsMinor: sum("returnsMinor"),
     discountMinor: sum("discountMinor"),
@@ -66,15 +35,8 @@ export function mergeProfiles(survivor: CustomerProfile, merged: CustomerProfile
       survivor.lastComplaintAt === null || merged.lastComplaintAt === null
         ? (survivor.lastComplaintAt ?? merged.lastComplaintAt)
         : Math.max(survivor.lastComplaintAt, merged.lastComplaintAt),
-    serviceContacts: sum("serviceContacts"),
-    resolvedContacts: sum("resolvedContacts"),
-    waitSecondsTotal: sum("waitSecondsTotal"),
-    waitSamples: sum("waitSamples"),
-    handleSecondsTotal: sum("handleSecondsTotal"),
-    handleSamples: sum("handleSamples"),
-    sentimentSum: sum("sentimentSum"),
-    sentimentSamples: sum("sentimentSamples"),
-    recentSentiment: combineRecentMeans(survivor.recentSentiment, merged.recentSentiment),
+    service: addService(survivor.service, merged.service),
+    sentiment: mergeSentiment(survivor.sentiment, merged.sentiment),
     ...npsOf(
       laterAnswer(
         { value: survivor.lastNps, at: survivor.lastNpsAt },
@@ -85,8 +47,6 @@ export function mergeProfiles(survivor: CustomerProfile, merged: CustomerProfile
     referralsConverted: sum("referralsConverted"),
     socialReach: Math.max(survivor.socialReach, merged.socialReach),
     reviews: sum("reviews"),
-    recentEventIds: [...new Set([...survivor.recentEventIds, ...merged.recentEventIds])].slice(
-      -rememberedEventIds,
-    ),
+    recentEventHashes: unionRecentEvents(survivor.recentEventHashes, merged.recentEventHashes),
   };
 }

@@ -1,27 +1,16 @@
-import type { Channel } from "@cx/contracts";
-import type { RecentMean } from "./recent-mean";
-
-export interface ChannelActivity {
-  readonly firstAt: number;
-  readonly lastAt: number;
-  readonly touchpoints: number;
-}
-
 /**
  * Everything the pipeline keeps about one customer, folded from their touchpoints. Plain data
- * (JSON-safe) so it can be written to the changelog topic and read back as it was.
+ * (JSON-safe); the changelog carries it in its own shape (ProfileStateRecord in
+ * packages/stage-records: channels by name, first and last seen).
  */
 export interface CustomerProfile {
   readonly customerId: string;
   /** The customer's identifier keys ("kind:hash") seen on their touchpoints, sorted. */
   readonly identifiers: string[];
-  readonly firstSeenAt: number;
-  readonly lastSeenAt: number;
-  readonly channels: Partial<Record<Channel, ChannelActivity>>;
-  /** Distinct calendar days (UTC epoch days) with a purchase, ascending; one day counts once. */
+  /** Per channel touched: index, first and last time, touchpoints (see ChannelActivityList). */
+  readonly channelActivity: number[];
+  /** Days with a purchase and the net amount of each (see PurchaseDays); one day counts once. */
   readonly purchaseDays: number[];
-  /** Net amount per purchase day, aligned with purchaseDays (minor units). */
-  readonly purchaseDayAmounts: number[];
   readonly grossPurchasesMinor: number;
   readonly returnsMinor: number;
   readonly discountMinor: number;
@@ -31,20 +20,13 @@ export interface CustomerProfile {
   readonly paymentFailures: number;
   readonly complaints: number;
   readonly lastComplaintAt: number | null;
-  readonly serviceContacts: number;
-  readonly resolvedContacts: number;
-  readonly waitSecondsTotal: number;
-  readonly waitSamples: number;
-  readonly handleSecondsTotal: number;
-  readonly handleSamples: number;
+  /** Service contacts, resolutions, waiting and handling times as sums (see ServiceSums). */
+  readonly service: number[];
   /**
-   * Sentiment as sums, not running averages, so the profile does not depend on the order in which
-   * touchpoints arrive or customers merge: the mean over all samples, and a recent mean whose
+   * Sentiment as sums (see SentimentSums): the mean over all samples, and a recent mean whose
    * weights halve monthly; recent minus overall is the trend.
    */
-  readonly sentimentSum: number;
-  readonly sentimentSamples: number;
-  readonly recentSentiment: RecentMean | null;
+  readonly sentiment: number[];
   /** The latest NPS answer by the time it was given (not by arrival). */
   readonly lastNps: number | null;
   readonly lastNpsAt: number | null;
@@ -52,19 +34,26 @@ export interface CustomerProfile {
   readonly referralsConverted: number;
   readonly socialReach: number;
   readonly reviews: number;
-  /** Ids of the most recent touchpoints applied, so a redelivered one changes nothing. */
-  readonly recentEventIds: string[];
+  /**
+   * Hashes of the ids of the most recent touchpoints and merges applied (eventIdHash, mergeIdHash),
+   * so a redelivered or re-sent one changes nothing.
+   */
+  readonly recentEventHashes: number[];
 }
 
-export function emptyProfile(customerId: string, at: number): CustomerProfile {
+/**
+ * The empty lists every new profile starts with, shared: a profile replaces its lists instead of
+ * changing them, and an empty array of its own would cost each customer 32 bytes per list. Frozen,
+ * so a change in place would fail loudly instead of reaching every profile.
+ */
+const none: never[] = Object.freeze([]) as never[];
+
+export function emptyProfile(customerId: string): CustomerProfile {
   return {
     customerId,
-    identifiers: [],
-    firstSeenAt: at,
-    lastSeenAt: at,
-    channels: {},
-    purchaseDays: [],
-    purchaseDayAmounts: [],
+    identifiers: none,
+    channelActivity: none,
+    purchaseDays: none,
     grossPurchasesMinor: 0,
     returnsMinor: 0,
     discountMinor: 0,
@@ -74,21 +63,14 @@ export function emptyProfile(customerId: string, at: number): CustomerProfile {
     paymentFailures: 0,
     complaints: 0,
     lastComplaintAt: null,
-    serviceContacts: 0,
-    resolvedContacts: 0,
-    waitSecondsTotal: 0,
-    waitSamples: 0,
-    handleSecondsTotal: 0,
-    handleSamples: 0,
-    sentimentSum: 0,
-    sentimentSamples: 0,
-    recentSentiment: null,
+    service: none,
+    sentiment: none,
     lastNps: null,
     lastNpsAt: null,
     referralsMade: 0,
     referralsConverted: 0,
     socialReach: 0,
     reviews: 0,
-    recentEventIds: [],
+    recentEventHashes: none,
   };
 }

@@ -1,6 +1,8 @@
 import type { PurchaseHistory } from "@cx/customer-value";
 import type { CustomerProfile } from "./profile";
-import { recentMeanValue } from "./recent-mean";
+import { purchaseDay, purchaseDayCount, repeatAmounts } from "./purchase-days";
+import { sentimentMeans } from "./sentiment-sums";
+import { serviceFields } from "./service-sums";
 
 export type NpsClass = "promoter" | "passive" | "detractor";
 
@@ -45,25 +47,24 @@ export function npsClass(score: number): NpsClass {
 export function deriveTraits(profile: CustomerProfile, now: number): Traits {
   const today = Math.floor(now / dayMs);
   const days = profile.purchaseDays;
-  const first = days[0];
-  const last = days.at(-1);
-  const repeats = profile.purchaseDayAmounts.slice(1);
-  const averageSentiment = average(profile.sentimentSum, profile.sentimentSamples);
-  const recentSentiment = recentMeanValue(profile.recentSentiment);
+  const count = purchaseDayCount(days);
+  const first = purchaseDay(days, 0);
+  const last = purchaseDay(days, -1);
+  const repeats = repeatAmounts(days);
+  const { average: averageSentiment, recent: recentSentiment } = sentimentMeans(profile.sentiment);
+  const service = serviceFields(profile.service);
   return {
     recencyDays: last === undefined ? null : today - last,
-    purchaseDays: days.length,
+    purchaseDays: count,
     netRevenueMinor: profile.grossPurchasesMinor - profile.returnsMinor,
     averageOrderMinor: profile.purchaseCount > 0 ? profile.grossPurchasesMinor / profile.purchaseCount : null,
     returnRate: ratio(profile.returnsMinor, profile.grossPurchasesMinor),
     discountShare: ratio(profile.discountMinor, profile.grossPurchasesMinor + profile.discountMinor),
     meanDaysBetweenPurchases:
-      first !== undefined && last !== undefined && days.length > 1
-        ? (last - first) / (days.length - 1)
-        : null,
-    averageWaitSeconds: average(profile.waitSecondsTotal, profile.waitSamples),
-    averageHandleSeconds: average(profile.handleSecondsTotal, profile.handleSamples),
-    resolutionRate: profile.serviceContacts > 0 ? profile.resolvedContacts / profile.serviceContacts : null,
+      first !== undefined && last !== undefined && count > 1 ? (last - first) / (count - 1) : null,
+    averageWaitSeconds: average(service.waitSecondsTotal, service.waitSamples),
+    averageHandleSeconds: average(service.handleSecondsTotal, service.handleSamples),
+    resolutionRate: service.serviceContacts > 0 ? service.resolvedContacts / service.serviceContacts : null,
     averageSentiment,
     recentSentiment,
     sentimentTrend:
@@ -72,7 +73,7 @@ export function deriveTraits(profile: CustomerProfile, now: number): Traits {
     history:
       first === undefined || last === undefined
         ? null
-        : { x: days.length - 1, tx: (last - first) / 7, T: Math.max(today - first, last - first) / 7 },
+        : { x: count - 1, tx: (last - first) / 7, T: Math.max(today - first, last - first) / 7 },
     meanRepeatSpend:
       repeats.length === 0 ? 0 : repeats.reduce((sum, amount) => sum + amount, 0) / repeats.length / 100,
     complaints: profile.complaints,

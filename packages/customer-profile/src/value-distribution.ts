@@ -1,11 +1,12 @@
 /**
  * The population's distribution of customer value, kept as counts in log-spaced buckets so that
  * percentiles (the 20/80 tier lines) follow the population as values move, in constant memory and
- * deterministically. Each customer is counted once, in the bucket of their latest value.
+ * deterministically. Each customer is counted once, in the bucket of their latest value: the caller
+ * keeps each customer's bucket with the rest of what it holds of them (a map of its own here would
+ * cost every customer an entry).
  */
 export class ValueDistribution {
   private readonly counts: number[];
-  private readonly bucketOf = new Map<string, number>();
   private total = 0;
   /** The tier lines of the current counts, until they change; most touchpoints move no customer's bucket. */
   private lines: { p40: number; p80: number } | null = null;
@@ -27,23 +28,24 @@ export class ValueDistribution {
     return bucket === 0 ? 0 : 10 ** ((bucket - 1) / this.perDecade);
   }
 
-  record(customerId: string, value: number): void {
-    const previous = this.bucketOf.get(customerId);
+  /**
+   * Counts a customer's value, moving them from `previous` (the bucket this returned for them
+   * before, if it did); returns their bucket now.
+   */
+  record(value: number, previous?: number): number {
     const bucket = this.bucket(value);
-    if (previous === bucket) return;
+    if (previous === bucket) return bucket;
     this.lines = null;
     if (previous !== undefined) this.counts[previous] = (this.counts[previous] ?? 0) - 1;
     else this.total++;
     this.counts[bucket] = (this.counts[bucket] ?? 0) + 1;
-    this.bucketOf.set(customerId, bucket);
+    return bucket;
   }
 
-  forget(customerId: string): void {
-    const previous = this.bucketOf.get(customerId);
-    if (previous === undefined) return;
+  /** Stops counting a customer, given the bucket record returned for them last. */
+  forget(bucket: number): void {
     this.lines = null;
-    this.counts[previous] = (this.counts[previous] ?? 0) - 1;
-    this.bucketOf.delete(customerId);
+    this.counts[bucket] = (this.counts[bucket] ?? 0) - 1;
     this.total--;
   }
 

@@ -5,6 +5,7 @@ import {
   ValueForecaster,
 } from "@cx/customer-value";
 import type { CustomerProfile } from "./profile";
+import { serviceFields } from "./service-sums";
 import type { Traits } from "./traits";
 
 export interface ValueModels {
@@ -53,7 +54,8 @@ function costFlags(profile: CustomerProfile, traits: Traits): CostFlag[] {
   if (profile.returnCount >= 2 && traits.returnRate > 0.4) flags.push("heavy_returner");
   if (profile.purchaseCount >= 3 && traits.discountShare > 0.5) flags.push("bargain_hunter");
   if (profile.paymentFailures >= 2) flags.push("bad_payer");
-  if (profile.serviceContacts >= 6 && profile.complaints >= 3) flags.push("costly_service");
+  if (serviceFields(profile.service).serviceContacts >= 6 && profile.complaints >= 3)
+    flags.push("costly_service");
   return flags;
 }
 

@@ -1,4 +1,5 @@
 import type { Touchpoint } from "@cx/contracts";
+import { channelsOf } from "@cx/customer-profile";
 import { seededRandom } from "@cx/random";
 import { cdnowModels, purchaseOf, touchpointOnDay } from "@cx/testing";
 import { describe, expect, it } from "vitest";
@@ -30,7 +31,7 @@ describe("CustomerEnricher", () => {
     expect(new Set([web, store, phone].map((result) => result.snapshot.customerId)).size).toBe(1);
     expect(enricher.customers).toBe(1);
     const profile = enricher.profileOf(web.snapshot.customerId);
-    expect(Object.keys(profile?.channels ?? {}).sort()).toEqual(["phone", "store", "web"]);
+    expect(Object.keys(channelsOf(profile?.channelActivity ?? [])).sort()).toEqual(["phone", "store", "web"]);
     expect(phone.snapshot.traits.netRevenueMinor).toBe(4000);
     expect(phone.snapshot.lifecycle.stage).toBe("new");
   });

@@ -10,9 +10,11 @@ import {
   type LifecycleAssessment,
   type LifecycleRules,
   type LifecycleStage,
+  lastSeenAt,
+  mergeIdHash,
   mergeProfiles,
   rankingValue,
-  rememberedEventIds,
+  rememberEvent,
   type Traits,
   ValueDistribution,
   type ValueModels,
@@ -51,6 +53,11 @@ export interface CustomerState {
   readonly stage: LifecycleStage | null;
 }
 
+/** What the store holds per customer: their state and the bucket the value distribution counts them in. */
+interface HeldCustomer extends CustomerState {
+  valueBucket: number;
+}
+
 export interface ProfileUpdate {
   readonly snapshot: ProfileSnapshot;
   readonly stageChange: StageChange | null;
@@ -72,15 +79,13 @@ export type ProfileChange =
       readonly lastSeenAt: number | null;
     };
 
-const mergeMarker = (mergeId: string) => `merge:${mergeId}`;
-
 /**
  * The live profiles of the customers one enricher instance owns: folds touchpoints and merges into
  * them and judges value, tier and lifecycle as of the event's own time, so a replay gives the same
  * snapshots. Remembers what changed for the changelog.
  */
 export class ProfileStore {
-  private readonly states = new Map<string, CustomerState>();
+  private readonly states = new Map<string, HeldCustomer>();
   private readonly distribution = new ValueDistribution();
   private readonly dirty = new Map<string, ProfileSnapshot | null>();
   /**
@@ -120,17 +125,17 @@ export class ProfileStore {
   }
 
   /**
-   * Takes in the profile of a customer merged into `survivorId`. Idempotent: the merge id is
-   * remembered with the touchpoint ids, so a redelivered transfer adds nothing twice.
+   * Takes in the profile of a customer merged into `survivorId`. Idempotent: the merge is
+   * remembered with the touchpoints (by its hash), so a redelivered transfer adds nothing twice.
    */
   absorb(survivorId: string, merged: CustomerProfile, mergeId: string): ProfileUpdate {
     const before = this.states.get(survivorId);
-    const marker = mergeMarker(mergeId);
+    const marker = mergeIdHash(mergeId);
     const combined = before ? mergeProfiles(before.profile, merged) : { ...merged, customerId: survivorId };
-    const profile = before?.profile.recentEventIds.includes(marker)
+    const profile = before?.profile.recentEventHashes.includes(marker)
       ? before.profile
-      : { ...combined, recentEventIds: [...combined.recentEventIds, marker].slice(-rememberedEventIds) };
-    return this.update(before, profile, profile.lastSeenAt, mergeId);
+      : { ...combined, recentEventHashes: rememberEvent(combined.recentEventHashes, marker) };
+    return this.update(before, profile, lastSeenAt(profile.channelActivity), mergeId);
   }
 
   /**
@@ -141,10 +146,10 @@ export class ProfileStore {
     const state = this.states.get(customerId);
     if (!state) return undefined;
     this.states.delete(customerId);
-    this.distribution.forget(customerId);
+    this.distribution.forget(state.valueBucket);
     if (survivorId) this.forwards.set(customerId, survivorId);
     if (this.changelog.keepChangelog !== false)
-      this.releasedLastSeen.set(customerId, state.profile.lastSeenAt);
+      this.releasedLastSeen.set(customerId, lastSeenAt(state.profile.channelActivity));
     this.markChanged(customerId, null);
     return state.profile;
   }
@@ -158,9 +163,9 @@ export class ProfileStore {
     this.release(customerId);
     this.forwards.delete(customerId);
     this.markChanged(customerId, null);
-    const blank = this.snapshot(applyTouchpoint(undefined, customerId, request), null, request.occurredAt);
-    this.distribution.forget(customerId);
-    return blank;
+    const blank = this.judge(applyTouchpoint(undefined, customerId, request), null, request.occurredAt);
+    this.distribution.forget(blank.valueBucket);
+    return blank.snapshot;
   }
 
   /** The customer a merged-away customer now lives on as, if they have no profile here any more. */
@@ -177,17 +182,20 @@ export class ProfileStore {
    * that was written beside it, the value distribution comes back exactly as it was.
    */
   restore(state: CustomerState, snapshot?: ProfileSnapshot): void {
-    this.states.set(state.profile.customerId, state);
-    if (snapshot) this.distribution.record(state.profile.customerId, rankingValue(snapshot.value));
-    else this.snapshot(state.profile, state.stage, state.profile.lastSeenAt);
+    const { profile, stage } = state;
+    const previous = this.states.get(profile.customerId)?.valueBucket;
+    const valueBucket = snapshot
+      ? this.distribution.record(rankingValue(snapshot.value), previous)
+      : this.judge(profile, stage, lastSeenAt(profile.channelActivity), previous).valueBucket;
+    this.states.set(profile.customerId, { profile, stage, valueBucket });
   }
 
   /** Forgets customers another instance now owns (their partition moved); no changelog entry. */
   dropWhere(owned: (customerId: string) => boolean): void {
-    for (const customerId of [...this.states.keys()]) {
+    for (const [customerId, held] of [...this.states]) {
       if (owned(customerId)) continue;
       this.states.delete(customerId);
-      this.distribution.forget(customerId);
+      this.distribution.forget(held.valueBucket);
       this.dirty.delete(customerId);
     }
     for (const customerId of [...this.forwards.keys()])
@@ -220,16 +228,20 @@ export class ProfileStore {
   }
 
   private update(
-    before: CustomerState | undefined,
+    before: HeldCustomer | undefined,
     profile: CustomerProfile,
     at: number,
     eventId: string,
   ): ProfileUpdate {
     const previousStage = before?.stage ?? null;
-    const snapshot = this.snapshot(profile, previousStage, at);
-    if (before && profile === before.profile) return { snapshot, stageChange: null, changed: false };
+    const { snapshot, valueBucket } = this.judge(profile, previousStage, at, before?.valueBucket);
+    if (before && profile === before.profile) {
+      // Judged at a later time, the same profile can be worth another bucket.
+      before.valueBucket = valueBucket;
+      return { snapshot, stageChange: null, changed: false };
+    }
     const stage = snapshot.lifecycle.stage;
-    this.states.set(profile.customerId, { profile, stage });
+    this.states.set(profile.customerId, { profile, stage, valueBucket });
     this.forwards.delete(profile.customerId); // back again after an operator undid a merge
     this.markChanged(profile.customerId, snapshot);
     return {
@@ -242,17 +254,22 @@ export class ProfileStore {
     };
   }
 
-  private snapshot(
+  /**
+   * The snapshot of a profile as of `now`, after counting its value in the distribution (moved
+   * from `previousBucket`, where it was counted before), and the bucket it is counted in now.
+   */
+  private judge(
     profile: CustomerProfile,
     previousStage: LifecycleStage | null,
     now: number,
-  ): ProfileSnapshot {
+    previousBucket?: number,
+  ): { snapshot: ProfileSnapshot; valueBucket: number } {
     const { models, lifecycleRules, indirectValueWeights } = this.options;
     const traits = deriveTraits(profile, now);
     const value = assessValue(profile, traits, models, indirectValueWeights);
-    this.distribution.record(profile.customerId, rankingValue(value));
+    const valueBucket = this.distribution.record(rankingValue(value), previousBucket);
     const tier = valueTier(value, this.distribution.tierLines());
     const lifecycle = assessLifecycle(traits, value, tier, previousStage, models?.bgnbd, lifecycleRules);
-    return { customerId: profile.customerId, traits, value, tier, lifecycle };
+    return { snapshot: { customerId: profile.customerId, traits, value, tier, lifecycle }, valueBucket };
   }
 }

@@ -60,9 +60,18 @@ const noEntry: IdentityChangelogValue = {
   sharedIdentifier: null,
 };
 
+/**
+ * `prefix` and the first `bytes` of the SHA-256 of `text` in hex, as one flat string: a slice of the
+ * whole digest's hex would keep the digest alive, and `+` a rope over both, in every id the graph
+ * and the profiles hold.
+ */
+function hashedId(prefix: string, text: string, bytes: number): string {
+  return [prefix, createHash("sha256").update(text).digest().toString("hex", 0, bytes)].join("");
+}
+
 /** A customer id derived from the identifier that created it: the same on every run and instance. */
 export function customerIdFor(identifier: string): string {
-  return `cus_${createHash("sha256").update(identifier).digest("hex").slice(0, 20)}`;
+  return hashedId("cus_", identifier, 10);
 }
 
 /** The first in sort order (what sort()[0] gives), without sorting a copy. */
@@ -416,7 +425,7 @@ export class IdentityGraph {
     this.customers.delete(merged.id);
     this.markChanged(`customer:${survivor.id}`);
     this.markChanged(`customer:${merged.id}`);
-    const mergeId = `merge_${createHash("sha256").update(`${survivor.id}|${merged.id}|${eventId}`).digest("hex").slice(0, 16)}`;
+    const mergeId = hashedId("merge_", `${survivor.id}|${merged.id}|${eventId}`, 8);
     this.merges.set(mergeId, {
       survivorId: survivor.id,
       mergedId: merged.id,

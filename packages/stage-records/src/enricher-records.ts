@@ -1,5 +1,24 @@
-import { loadContract, type Touchpoint } from "@cx/contracts";
-import type { CustomerProfile, LifecycleStage } from "@cx/customer-profile";
+import { type Channel, loadContract, type Touchpoint } from "@cx/contracts";
+import {
+  type ChannelActivity,
+  type CustomerProfile,
+  channelActivityOf,
+  channelsOf,
+  eventIdHash,
+  firstSeenAt,
+  type LifecycleStage,
+  lastSeenAt,
+  type PurchaseDayFields,
+  purchaseDayFields,
+  purchaseDaysOfFields,
+  rememberEvent,
+  type SentimentFields,
+  type ServiceFields,
+  sentimentFields,
+  sentimentOfFields,
+  serviceFields,
+  serviceOfFields,
+} from "@cx/customer-profile";
 import type { ProfileSnapshot, StageChange } from "@cx/enrichment";
 import type { IdentityChangelogValue, IdentityEvent } from "@cx/identity";
 import type { KeyedRecord } from "@cx/kafka";
@@ -15,6 +34,82 @@ export const enricherContracts = {
   identityCommand: loadContract("identity-command"),
 };
 
+/**
+ * A customer's profile as the changelog and merge transfers carry it (ProfileState in
+ * schemas/customer-profile): channels by name with first and last seen, purchase days and their
+ * amounts as two lists, sentiment and service as fields, where memory keeps a list of numbers for
+ * each; and the touchpoint ids a record written before v3 remembered (a v3 record
+ * leaves them empty, the default, and remembers hashes as memory does).
+ */
+export type ProfileStateRecord = Omit<
+  CustomerProfile,
+  "channelActivity" | "purchaseDays" | "sentiment" | "service"
+> &
+  PurchaseDayFields &
+  SentimentFields &
+  ServiceFields & {
+    readonly firstSeenAt: number;
+    readonly lastSeenAt: number;
+    readonly channels: Partial<Record<Channel, ChannelActivity>>;
+    readonly recentEventIds?: readonly string[];
+  };
+
+/** The record of a profile, for the changelog or a merge transfer. */
+export function profileRecordOf(profile: CustomerProfile): ProfileStateRecord {
+  const { channelActivity, purchaseDays, sentiment, service, ...rest } = profile;
+  return {
+    ...rest,
+    ...serviceFields(service),
+    ...purchaseDayFields(purchaseDays),
+    ...sentimentFields(sentiment),
+    firstSeenAt: firstSeenAt(channelActivity),
+    lastSeenAt: lastSeenAt(channelActivity),
+    channels: channelsOf(channelActivity),
+  };
+}
+
+/** The profile of a record read back: ids an older record remembered become hashes, as if applied. */
+export function profileOfRecord(record: ProfileStateRecord): CustomerProfile {
+  const {
+    recentEventIds = [],
+    firstSeenAt: _first,
+    lastSeenAt: _last,
+    channels: byName,
+    purchaseDays,
+    purchaseDayAmounts,
+    sentimentSum,
+    sentimentSamples,
+    recentSentiment,
+    serviceContacts,
+    resolvedContacts,
+    waitSecondsTotal,
+    waitSamples,
+    handleSecondsTotal,
+    handleSamples,
+    ...profile
+  } = record;
+  let hashes = profile.recentEventHashes;
+  for (const eventId of recentEventIds) {
+    const hash = eventIdHash(eventId);
+    if (!hashes.includes(hash)) hashes = rememberEvent(hashes, hash);
+  }
+  return {
+    ...profile,
+    channelActivity: channelActivityOf(byName),
+    purchaseDays: purchaseDaysOfFields({ purchaseDays, purchaseDayAmounts }),
+    sentiment: sentimentOfFields({ sentimentSum, sentimentSamples, recentSentiment }),
+    service: serviceOfFields({
+      serviceContacts,
+      resolvedContacts,
+      waitSecondsTotal,
+      waitSamples,
+      handleSecondsTotal,
+      handleSamples,
+    }),
+    recentEventHashes: hashes,
+  };
+}
+
 /** Between the stages; exactly one of touchpoint, mergeOut and mergeIn is set. */
 export interface IdentifiedRecord {
   readonly customerId: string;
@@ -24,7 +119,7 @@ export interface IdentifiedRecord {
   readonly mergeIn: {
     readonly mergeId: string;
     readonly mergedId: string;
-    readonly profile: CustomerProfile;
+    readonly profile: ProfileStateRecord;
   } | null;
 }
 
@@ -42,7 +137,7 @@ export interface CustomerProfileRecord {
   readonly updatedAt: number;
   readonly mergedInto: string | null;
   readonly snapshot: ProfileSnapshot | null;
-  readonly state: CustomerProfile | null;
+  readonly state: ProfileStateRecord | null;
   /** In the offer engine's universal holdout (care, no marketing); false when read from a v1 record. */
   readonly holdout: boolean;
 }

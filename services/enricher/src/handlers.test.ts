@@ -1,11 +1,16 @@
 import type { Touchpoint } from "@cx/contracts";
-import type { CustomerProfile } from "@cx/customer-profile";
+import { type CustomerProfile, channelsOf } from "@cx/customer-profile";
 import { CustomerEnricher, ProfileStore } from "@cx/enrichment";
 import { IdentityGraph } from "@cx/identity";
 import type { KeyedRecord } from "@cx/kafka";
 import { type HoldoutSettings, isHeldOut } from "@cx/offers";
 import { seededRandom } from "@cx/random";
-import { type EnrichedTouchpointRecord, enricherContracts, type IdentifiedRecord } from "@cx/stage-records";
+import {
+  type EnrichedTouchpointRecord,
+  enricherContracts,
+  type IdentifiedRecord,
+  profileOfRecord,
+} from "@cx/stage-records";
 import { cdnowModels } from "@cx/testing";
 import { peopleTouchpoints } from "@cx/workload";
 import type { Type } from "avsc";
@@ -65,7 +70,7 @@ function runStages(stream: Touchpoint[], holdout: HoldoutSettings = { percent: 5
     for (const entry of profileChangelog(store, 0, holdout)) {
       const value = entry.value ? throughAvro(enricherContracts.profile.type, entry.value) : null;
       if (value) holdoutFlags.push({ customerId: value.customerId, holdout: value.holdout });
-      profiles.set(entry.key, value?.state ?? null);
+      profiles.set(entry.key, value?.state ? profileOfRecord(value.state) : null);
       if (value) tombstones.delete(entry.key);
       else tombstones.add(entry.key);
     }
@@ -92,8 +97,9 @@ function runStages(stream: Touchpoint[], holdout: HoldoutSettings = { percent: 5
 /** Order of remembered ids and the last float digits are the only things arrival order may change. */
 const comparable = (profile: CustomerProfile) =>
   JSON.parse(
-    JSON.stringify({ ...profile, recentEventIds: [...profile.recentEventIds].sort() }, (_key, value) =>
-      typeof value === "number" ? Number(value.toPrecision(10)) : value,
+    JSON.stringify(
+      { ...profile, recentEventHashes: profile.recentEventHashes.map(String).sort() },
+      (_key, value) => (typeof value === "number" ? Number(value.toPrecision(10)) : value),
     ),
   );
 
@@ -104,7 +110,9 @@ describe("enricher stages", () => {
     const single = new CustomerEnricher({ models: cdnowModels });
     for (const touchpoint of stream) single.process(touchpoint);
     expect(staged.size).toBe(single.customers);
-    const stitched = [...staged.values()].filter((profile) => Object.keys(profile.channels).length >= 3);
+    const stitched = [...staged.values()].filter(
+      (profile) => Object.keys(channelsOf(profile.channelActivity)).length >= 3,
+    );
     expect(stitched.length).toBeGreaterThan(30);
     for (const [customerId, profile] of staged) {
       const expected = single.profileOf(customerId);
@@ -133,7 +141,7 @@ describe("enricher stages", () => {
     const stream = peopleTouchpoints({ people: 30, touchpoints: 600, seed: 5 });
     const before = runStages(stream);
     const [customerId, profile] = [...before.profiles].find(
-      ([, candidate]) => Object.keys(candidate.channels).length >= 3,
+      ([, candidate]) => Object.keys(channelsOf(candidate.channelActivity)).length >= 3,
     ) as [string, CustomerProfile];
     const identifiers = before.graph.identifiersOf(customerId);
     const last = stream.at(-1) as Touchpoint;

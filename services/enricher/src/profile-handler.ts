@@ -7,7 +7,7 @@ import type {
   IdentifiedRecord,
   StageChangeRecord,
 } from "@cx/stage-records";
-import { stageChangeRecord } from "@cx/stage-records";
+import { profileOfRecord, profileRecordOf, stageChangeRecord } from "@cx/stage-records";
 
 export interface ProfileOutputs {
   readonly enriched: KeyedRecord<EnrichedTouchpointRecord>[];
@@ -59,7 +59,7 @@ export function handleIdentified(
         customerId: mergeOut.survivorId,
         touchpoint: null,
         mergeOut: null,
-        mergeIn: { mergeId: mergeOut.mergeId, mergedId: customerId, profile },
+        mergeIn: { mergeId: mergeOut.mergeId, mergedId: customerId, profile: profileRecordOf(profile) },
       },
     });
   } else if (mergeIn) {
@@ -73,7 +73,10 @@ export function handleIdentified(
     // always has a profile before a transfer reaches it: its earlier touchpoints come first on its
     // partition). The merged customer is erased too, so the profile goes nowhere.
     if (!store.get(customerId)) return;
-    addStageChange(out, store.absorb(customerId, mergeIn.profile, mergeIn.mergeId).stageChange);
+    addStageChange(
+      out,
+      store.absorb(customerId, profileOfRecord(mergeIn.profile), mergeIn.mergeId).stageChange,
+    );
   }
 }
 
@@ -90,14 +93,15 @@ export function profileChangelog(
   return store.takeChanges().map((change) => {
     const heldOut = isHeldOut(change.customerId, holdout);
     if (change.state !== null) {
+      const state = profileRecordOf(change.state.profile);
       return {
         key: change.customerId,
         value: {
           customerId: change.customerId,
-          updatedAt: change.state.profile.lastSeenAt,
+          updatedAt: state.lastSeenAt,
           mergedInto: null,
           snapshot: change.snapshot,
-          state: change.state.profile,
+          state,
           holdout: heldOut,
         },
       };

@@ -2,7 +2,7 @@ import type { ProfileOptions } from "@cx/enrichment";
 import { ProfileStore } from "@cx/enrichment";
 import { encodeRecords, startStage } from "@cx/kafka";
 import { holdoutSettings } from "@cx/offers";
-import type { CustomerProfileRecord, IdentifiedRecord } from "@cx/stage-records";
+import { type CustomerProfileRecord, type IdentifiedRecord, profileOfRecord } from "@cx/stage-records";
 import { pipelineTopics, topicCodec } from "@cx/topics";
 import type { RunningStage, StageDeps } from "./identity-stage";
 import { handleIdentified, noProfileOutputs, profileChangelog } from "./profile-handler";
@@ -43,7 +43,10 @@ export async function startProfileStage(
         const store = new ProfileStore(options);
         for (const record of latest.values()) {
           if (record?.state && record.snapshot)
-            store.restore({ profile: record.state, stage: record.snapshot.lifecycle.stage }, record.snapshot);
+            store.restore(
+              { profile: profileOfRecord(record.state), stage: record.snapshot.lifecycle.stage },
+              record.snapshot,
+            );
           else if (record?.mergedInto) store.restoreForward(record.customerId, record.mergedInto);
         }
         return store;
