@@ -167,7 +167,7 @@ export const trueResponseParameters: TrueResponseParameters = {
         unhappy: 1,
       },
     },
-    // Happy customers write reviews; the unhappy ones are not asked (the catalog's sentiment rule).
+    // Happy customers write reviews; who complained is not asked (the catalog rule: no complaints).
     "review-request": { byKind: { promoter: 1.2, new: 1.2, loyal: 1, bargain_hunter: 0.5, drifting: 0.6 } },
   },
 };
