@@ -13,8 +13,9 @@ import {
 } from "@cx/offers";
 import { offerSettings, offersEnvSchema } from "@cx/offers-service";
 import {
+  fitsOrderAnyway,
+  isMoneyOff,
   kindBehaviours,
-  moneyOffKinds,
   nextOrganicPurchase,
   offerPurchaseMinor,
   trueResponse,
@@ -29,9 +30,12 @@ import {
  * accepted value (care first after a problem, as the engine does). Not a policy anyone could run:
  * a ceiling for `cx simulate`'s "engine accepted value ≥ 1.5 × random's".
  *
- *   npx tsx bench/offer-ceiling.ts [seed=1] [customers=1000] [days=84]
+ * With `minWorth` (major units), a marketing action goes out only if its true expected accepted
+ * value is at least that: the ceiling for a policy that sends less (as the contact check asks).
+ *
+ *   npx tsx bench/offer-ceiling.ts [seed=1] [customers=1000] [days=84] [minWorth=0]
  */
-const [seed = 1, customers = 1000, days = 84] = process.argv.slice(2).map(Number);
+const [seed = 1, customers = 1000, days = 84, minWorth = 0] = process.argv.slice(2).map(Number);
 const env = offersEnvSchema.parse(process.env);
 const { engine, learner } = offerSettings(env);
 const catalog: OfferCatalog = env.OFFERS_CATALOG_FILE;
@@ -57,6 +61,7 @@ const knowsTheTruth: Arbiter = (offers, state, request, _learner, settings) => {
       const truth = trueResponse({
         kind,
         offerKind: offer.kind,
+        offerId: offer.id,
         stage: request.customer.lifecycle.stage,
         channel,
         hour: new Date(request.at).getUTCHours(),
@@ -64,9 +69,12 @@ const knowsTheTruth: Arbiter = (offers, state, request, _learner, settings) => {
         hasProblem,
       });
       const validDays = Math.max(1, Math.floor(offer.validForHours / 24));
-      const anyway = moneyOffKinds.has(offer.kind)
-        ? nextOrganicPurchase(seed, index, kind, day + 1, day + validDays)
-        : null;
+      const decisionId = decisionIdFor(request.customerId, request.eventId, request.trigger);
+      const decisionSeed = Number.parseInt(decisionId.slice(4, 12), 16);
+      const anyway =
+        isMoneyOff(offer) && fitsOrderAnyway(seed, index, decisionSeed, offer)
+          ? nextOrganicPurchase(seed, index, kind, day + 1, day + validDays)
+          : null;
       const accept = anyway
         ? Math.max(truth.accept, trueResponseParameters.redeemAnywayAtLeast)
         : truth.accept;
@@ -75,8 +83,8 @@ const knowsTheTruth: Arbiter = (offers, state, request, _learner, settings) => {
         : offerPurchaseMinor(meanBasket, offer.businessValueMinor);
       // Recovery after a problem before anything; other care only when nothing sells.
       const worth = recoveryKinds.includes(offer.kind) ? 1e12 : care ? 0 : accept * purchase;
+      if (!care && worth < minWorth * 100) continue;
       if (best && worth <= best.worth) continue;
-      const decisionId = decisionIdFor(request.customerId, request.eventId, request.trigger);
       const context = `${request.customer.lifecycle.stage}|${request.customer.tier}|${channel}`;
       best = {
         worth,

@@ -21,10 +21,11 @@ import {
   basketMinor,
   churnHazard,
   churnThreshold,
+  fitsOrderAnyway,
   isMarketingKind,
+  isMoneyOff,
   kindBehaviours,
   mix32,
-  moneyOffKinds,
   nextOrganicPurchase,
   type OrganicEvent,
   optOutChance,
@@ -179,14 +180,15 @@ export function runMarket(setup: MarketSetup): MarketTotals {
     const marketing = isMarketingKind(offer.kind);
     const window = trueResponseParameters.fatigueWindowDays * dayMs;
     const recentContacts = life.marketingSent.filter((sentAt) => sentAt > at - window && sentAt <= at).length;
-    const respond = (offerKind: string, on: string) =>
+    const respond = (candidate: { id: string; kind: string }, on: string) =>
       trueResponse({
         kind,
-        offerKind,
+        offerKind: candidate.kind,
+        offerId: candidate.id,
         stage: view.lifecycle.stage,
         channel: on,
         hour: new Date(at).getUTCHours(),
-        recentContacts: isMarketingKind(offerKind) ? recentContacts : 0,
+        recentContacts: isMarketingKind(candidate.kind) ? recentContacts : 0,
         hasProblem: life.lastProblemDay !== null && dayOf(at) - life.lastProblemDay <= problemDays,
       });
     if (setup.measureRegret && life.offers) {
@@ -198,7 +200,7 @@ export function runMarket(setup: MarketSetup): MarketTotals {
       const choices = isHeldOut(life.customer.id, setup.engine.holdout) ? careCatalog(catalog) : catalog;
       const regret = decisionRegret(decision, choices, stateBefore, setup.engine, (candidate, on) => {
         const value = Math.max(0, candidate.businessValueMinor - candidate.costMinor) * candidate.lever;
-        return respond(candidate.kind, on).accept * value;
+        return respond(candidate, on).accept * value;
       });
       totals.regrets.push({ week: Math.floor(dayOf(at) / 7), regret });
     }
@@ -211,10 +213,10 @@ export function runMarket(setup: MarketSetup): MarketTotals {
     const day = dayOf(at);
     const validDays = Math.max(1, Math.floor(offer.validForHours / 24));
     const anyway =
-      moneyOffKinds.has(offer.kind) && !life.churned
+      isMoneyOff(offer) && !life.churned && fitsOrderAnyway(seed, index, seedOf(decision.decisionId), offer)
         ? nextOrganicPurchase(seed, index, kind, day + 1, day + validDays)
         : null;
-    const truth = respond(offer.kind, channel);
+    const truth = respond(offer, channel);
     const accept = anyway ? Math.max(truth.accept, trueResponseParameters.redeemAnywayAtLeast) : truth.accept;
     const roll = random();
     const optOut = marketing && random() < optOutChance(kindBehaviours[kind].optOut, recentContacts);

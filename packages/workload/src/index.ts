@@ -17,8 +17,11 @@ export {
 } from "./simulated/organic-life";
 export {
   type AcceptedOfferEffect,
+  type ActionTruth,
   acceptedOfferEffect,
+  fitsOrderAnyway,
   isMarketingKind,
+  isMoneyOff,
   moneyOffKinds,
   type OfferContext,
   offerPurchaseMinor,

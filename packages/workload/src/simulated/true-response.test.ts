@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { acceptedOfferEffect, optOutChance, trueResponse, trueResponseParameters } from "./true-response";
+import {
+  acceptedOfferEffect,
+  fitsOrderAnyway,
+  isMoneyOff,
+  optOutChance,
+  trueResponse,
+  trueResponseParameters,
+} from "./true-response";
 
 const context = {
   kind: "loyal",
@@ -63,5 +70,34 @@ describe("the simulated customers' true response", () => {
       null,
     );
     expect(care).toEqual({ purchaseMinor: 0, newPurchase: false, incrementalMinor: -3000 });
+  });
+
+  it("tells actions of one kind apart by their own truth: acceptance per customer kind, money off, fit", () => {
+    const asKind = { ...context, offerKind: "discount" };
+    const nudge = { ...asKind, offerId: "cart-nudge" };
+    const multiplier = (kind: "loyal" | "bargain_hunter") =>
+      trueResponseParameters.actions["cart-nudge"]?.byKind[kind] ?? 1;
+    expect(multiplier("loyal")).toBeGreaterThan(1);
+    expect(multiplier("bargain_hunter")).toBeLessThan(1);
+    expect(trueResponse(nudge).accept).toBeCloseTo(trueResponse(asKind).accept * multiplier("loyal"), 10);
+    const bargain = { kind: "bargain_hunter" } as const;
+    expect(trueResponse({ ...nudge, ...bargain }).accept).toBeCloseTo(
+      trueResponse({ ...asKind, ...bargain }).accept * multiplier("bargain_hunter"),
+      10,
+    );
+    // An action the world has no entry for is answered as its kind.
+    expect(trueResponse({ ...asKind, offerId: "no-such-action" }).accept).toBe(trueResponse(asKind).accept);
+
+    expect(isMoneyOff({ id: "cart-nudge", kind: "discount" })).toBe(false);
+    expect(isMoneyOff({ id: "cart-reminder-10", kind: "discount" })).toBe(true);
+    expect(isMoneyOff({ id: "lead-user-panel", kind: "co_creation" })).toBe(false);
+
+    const share = (id: string) =>
+      Array.from({ length: 4000 }, (_, decision) => fitsOrderAnyway(3, 7, decision, { id })).filter(Boolean)
+        .length / 4000;
+    expect(share("cart-reminder-10")).toBe(1);
+    const fits = trueResponseParameters.actions["accessory-bundle"]?.fitsAnyway ?? 1;
+    expect(fits).toBeLessThan(1);
+    expect(share("accessory-bundle")).toBeCloseTo(fits, 1);
   });
 });

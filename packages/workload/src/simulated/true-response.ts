@@ -1,5 +1,7 @@
+import { seededRandom } from "@cx/random";
 import type { CustomerKind } from "../kinds";
 import { responseOdds } from "../offer-response";
+import { mix32 } from "../person";
 
 /**
  * The simulated world's hidden truth about offers: how likely a customer is to accept or decline,
@@ -23,13 +25,32 @@ export interface TrueResponseParameters {
   readonly optOutScale: number;
   /**
    * Money-off kinds (discount, win_back): a customer who would buy anyway within the offer's
-   * validity takes it at least this often (free money), on the purchase they were making anyway.
+   * validity, on an order it fits, takes it at least this often (free money), on the purchase they
+   * were making anyway.
    */
   readonly redeemAnywayAtLeast: number;
   /** Recovery kinds (service_recovery, free_replacement) with no problem to put right: acceptance × this. */
   readonly recoveryWithoutProblem: number;
   /** An accepted selling offer's purchase is the customer's usual basket × the offer's business value / this. */
   readonly referenceBasketMinor: number;
+  /**
+   * How a catalog action differs from others of its kind, by action id (an action not listed is
+   * answered as its kind): two discounts of a catalog are not taken alike by the same customers.
+   */
+  readonly actions: Readonly<Record<string, ActionTruth>>;
+}
+
+/** What sets one action apart from others of its kind in the world's truth. */
+export interface ActionTruth {
+  /** Acceptance multiplier by customer kind (missing = 1). */
+  readonly byKind: Readonly<Partial<Record<CustomerKind, number>>>;
+  /** Whether its acceptance redeems money off a purchase (missing = as its kind: discount, win_back). */
+  readonly moneyOff?: boolean;
+  /**
+   * Money off: the share of the purchases a customer makes anyway that it can be redeemed on
+   * (missing = 1: any order). 15 % off accessories fits only orders with accessories in them.
+   */
+  readonly fitsAnyway?: number;
 }
 
 export const trueResponseParameters: TrueResponseParameters = {
@@ -51,6 +72,104 @@ export const trueResponseParameters: TrueResponseParameters = {
   redeemAnywayAtLeast: 0.6,
   recoveryWithoutProblem: 0.1,
   referenceBasketMinor: 4000,
+  actions: {
+    // A reminder without money off: those who meant to buy come back for it; bargain hunters wait for a discount.
+    "cart-nudge": {
+      byKind: {
+        loyal: 1.5,
+        promoter: 1.5,
+        new: 1.3,
+        heavy_returner: 0.8,
+        drifting: 0.6,
+        unhappy: 0.6,
+        bargain_hunter: 0.15,
+      },
+      moneyOff: false,
+    },
+    // Free delivery above a threshold: what stops occasional and new customers at the checkout; loyal ones have it already.
+    "free-shipping-cart": {
+      fitsAnyway: 0.5,
+      byKind: {
+        occasional: 1.4,
+        new: 1.3,
+        heavy_returner: 1.2,
+        bargain_hunter: 0.8,
+        loyal: 0.6,
+        promoter: 0.6,
+        drifting: 0.8,
+        unhappy: 0.5,
+      },
+    },
+    // What goes with what they just bought: new and occasional customers have not got it yet; returners send it back.
+    "accessory-bundle": {
+      fitsAnyway: 0.3,
+      byKind: {
+        new: 1.5,
+        occasional: 1.3,
+        promoter: 1.2,
+        bargain_hunter: 0.8,
+        drifting: 0.6,
+        heavy_returner: 0.4,
+        unhappy: 0.4,
+      },
+    },
+    // Points matter to those who collect them: loyal customers and promoters; little to everyone else.
+    "points-booster": {
+      byKind: {
+        loyal: 2,
+        promoter: 1.8,
+        heavy_returner: 0.8,
+        occasional: 0.6,
+        new: 0.6,
+        bargain_hunter: 0.5,
+        drifting: 0.4,
+        unhappy: 0.3,
+      },
+    },
+    // A second order is what a new customer has not made yet.
+    "welcome-bundle": {
+      byKind: {
+        new: 1.6,
+        bargain_hunter: 1,
+        occasional: 0.8,
+        loyal: 0.8,
+        promoter: 0.8,
+        heavy_returner: 0.8,
+        drifting: 0.8,
+        unhappy: 0.6,
+      },
+    },
+    // The deeper cut: bargain hunters and drifting customers take it more readily than 15 %.
+    "winback-25": {
+      byKind: { bargain_hunter: 1.4, drifting: 1.3, occasional: 1.2, loyal: 0.9, promoter: 0.9 },
+    },
+    // Someone who listens: the unhappy take a personal call where a coupon leaves them cold; bargain hunters want the coupon.
+    "personal-call": {
+      byKind: {
+        unhappy: 3,
+        loyal: 1.3,
+        promoter: 1.3,
+        heavy_returner: 1.2,
+        occasional: 0.8,
+        bargain_hunter: 0.4,
+      },
+    },
+    // Promoters recommend us anyway; a bonus for both sides moves bargain hunters and newcomers too, a little.
+    "referral-invite": {
+      byKind: {
+        promoter: 1,
+        loyal: 0.8,
+        new: 2,
+        occasional: 1.5,
+        heavy_returner: 1.5,
+        bargain_hunter: 3,
+        drifting: 1,
+        unhappy: 1,
+      },
+    },
+    // Happy customers write reviews; who complained is not asked (the catalog rule: no complaints).
+    "review-request": { byKind: { promoter: 1.2, new: 1.2, loyal: 1, bargain_hunter: 0.5, drifting: 0.6 } },
+  },
 };
 
 /** Kinds that sell: a purchase comes with their acceptance. The others fix, ask or teach. */
@@ -63,6 +182,29 @@ export const trueSellingKinds: ReadonlySet<string> = new Set([
 ]);
 /** Kinds whose acceptance redeems money off a purchase (the customer may have bought anyway). */
 export const moneyOffKinds: ReadonlySet<string> = new Set(["discount", "win_back"]);
+
+/**
+ * Whether this money-off action fits the order the customer makes anyway (ActionTruth.fitsAnyway):
+ * a draw of its own per decision, so that it leaves the answer's draws as they were.
+ */
+export function fitsOrderAnyway(
+  seed: number,
+  customerIndex: number,
+  decisionSeed: number,
+  offer: { readonly id: string },
+  parameters: TrueResponseParameters = trueResponseParameters,
+): boolean {
+  const share = parameters.actions[offer.id]?.fitsAnyway ?? 1;
+  return seededRandom(mix32(seed, customerIndex, decisionSeed, 13))() < share;
+}
+
+/** Whether accepting this action redeems money off a purchase: the action's own truth, else its kind's. */
+export function isMoneyOff(
+  offer: { readonly id: string; readonly kind: string },
+  parameters: TrueResponseParameters = trueResponseParameters,
+): boolean {
+  return parameters.actions[offer.id]?.moneyOff ?? moneyOffKinds.has(offer.kind);
+}
 /** Kinds that are marketing (they tire and can drive opt-outs); care never does. */
 const recoveryKinds: ReadonlySet<string> = new Set(["service_recovery", "free_replacement"]);
 const careKinds: ReadonlySet<string> = new Set([...recoveryKinds, "survey", "education"]);
@@ -71,6 +213,8 @@ export const isMarketingKind = (offerKind: string) => !careKinds.has(offerKind);
 export interface OfferContext {
   readonly kind: CustomerKind;
   readonly offerKind: string;
+  /** The catalog action, if the world knows more of it than its kind (TrueResponseParameters.actions). */
+  readonly offerId?: string;
   /** The customer's true lifecycle stage as the pipeline sees it. */
   readonly stage: string;
   readonly channel: string;
@@ -112,6 +256,7 @@ export function trueResponse(
     : 1;
   const lift =
     (parameters.stageLift[context.stage]?.[context.offerKind] ?? 1) *
+    (parameters.actions[context.offerId ?? ""]?.byKind[context.kind] ?? 1) *
     (parameters.channelLift[context.channel] ?? 1) *
     hourLift(context.channel, context.hour, parameters) *
     fatigue *
