@@ -1,5 +1,5 @@
 import type { Touchpoint } from "@cx/contracts";
-import type { LifecycleStage } from "@cx/customer-profile";
+import { eventIdHash, type LifecycleStage, rememberEvent } from "@cx/customer-profile";
 import type { DeliveryChannel, OfferKind, Trigger } from "./catalog";
 import { deliveryChannels } from "./catalog";
 
@@ -39,11 +39,10 @@ export interface CustomerOfferState {
   readonly followUps: FollowUp[];
   readonly erased: boolean;
   readonly timeZone: string | null;
-  /** Touchpoints already applied: a redelivered one changes nothing and decides nothing. */
-  readonly seenEventIds: string[];
+  /** Hashes of the touchpoints already applied (eventIdHash): a redelivered one changes and decides nothing. */
+  readonly seenEventHashes: number[];
 }
 
-export const rememberedOfferEvents = 256;
 /** Sent offers older than this are forgotten (caps and decline windows are shorter). */
 export const offerHistoryDays = 90;
 const dayMs = 86_400_000;
@@ -60,7 +59,7 @@ export function emptyOfferState(customerId: string): CustomerOfferState {
     followUps: [],
     erased: false,
     timeZone: null,
-    seenEventIds: [],
+    seenEventHashes: [],
   };
 }
 
@@ -69,7 +68,7 @@ export function observeTouchpoint(state: CustomerOfferState, touchpoint: Touchpo
   const at = touchpoint.occurredAt;
   let next: CustomerOfferState = {
     ...state,
-    seenEventIds: [...state.seenEventIds, touchpoint.eventId].slice(-rememberedOfferEvents),
+    seenEventHashes: rememberEvent(state.seenEventHashes, eventIdHash(touchpoint.eventId)),
     sent: state.sent.filter((offer) => offer.at > at - offerHistoryDays * dayMs),
   };
   const timeZone = touchpoint.attributes.timeZone;

@@ -1,4 +1,5 @@
 import type { Touchpoint } from "@cx/contracts";
+import { eventIdHash } from "@cx/customer-profile";
 import { type Arbiter, bestAction, withHoldout } from "./arbiter";
 import {
   type ArbitrationSettings,
@@ -127,7 +128,7 @@ export class OfferEngine {
   ): EngineResult & { view: CustomerView } {
     const before = customer?.state ?? emptyOfferState(customerId);
     // A redelivered touchpoint changes nothing; after an erasure request nothing is kept or decided.
-    if (before.erased || before.seenEventIds.includes(touchpoint.eventId))
+    if (before.erased || before.seenEventHashes.includes(eventIdHash(touchpoint.eventId)))
       return { state: before, decisions: [], outcomes: [], view };
     let state = observeTouchpoint(before, touchpoint);
     const outcomes: OfferOutcomeRecord[] = [];

@@ -1,5 +1,5 @@
 import { loadContract } from "@cx/contracts";
-import type { LifecycleStage, ValueTier } from "@cx/customer-profile";
+import { eventIdHash, type LifecycleStage, rememberedEventIds, type ValueTier } from "@cx/customer-profile";
 import type { KeyedRecord } from "@cx/kafka";
 import type {
   CustomerOfferState,
@@ -49,8 +49,11 @@ interface ViewRecord {
   readonly traits: Record<string, number | null>;
 }
 
+/** The v1 ids beside the v2 hashes: a record written before v2 remembers ids only. */
+type CustomerStateFields = CustomerOfferState & { readonly seenEventIds: readonly string[] };
+
 export interface OfferStateRecord {
-  readonly customer: (CustomerOfferState & { view: ViewRecord | null }) | null;
+  readonly customer: (CustomerStateFields & { view: ViewRecord | null }) | null;
   readonly learner: LearnerState | null;
 }
 
@@ -106,6 +109,7 @@ export function customerStateRecord({ state, view }: OfferCustomer): OfferStateR
   return {
     customer: {
       ...state,
+      seenEventIds: [],
       view: view
         ? {
             tier: view.tier,
@@ -120,9 +124,18 @@ export function customerStateRecord({ state, view }: OfferCustomer): OfferStateR
 }
 
 export function customerFromRecord(customer: NonNullable<OfferStateRecord["customer"]>): OfferCustomer {
-  const { view, ...state } = customer;
+  const { view, seenEventIds, ...state } = customer;
   return {
-    state,
+    state:
+      seenEventIds.length === 0
+        ? state
+        : {
+            ...state,
+            seenEventHashes: seenEventIds
+              .map(eventIdHash)
+              .concat(state.seenEventHashes)
+              .slice(-rememberedEventIds),
+          },
     view: view
       ? {
           tier: view.tier as ValueTier,

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { loadSchemaVersions } from "@cx/contracts";
+import { eventIdHash } from "@cx/customer-profile";
 import { CustomerEnricher } from "@cx/enrichment";
 import { parseCatalog } from "@cx/offers";
 import { customerFromRecord, customerStateRecord, decisionRecords, offerContracts } from "@cx/stage-records";
@@ -53,6 +55,38 @@ describe("offer records", () => {
         JSON.parse(JSON.stringify(customer)),
       );
     }
+  });
+
+  it("read a v1 state record's remembered touchpoint ids as the hashes v2 remembers", () => {
+    const enricher = new CustomerEnricher();
+    const offers = PartitionOffers.create(catalog, defaultSettings);
+    const out = { decisions: [] as never[], outcomes: [] as never[] } as Parameters<
+      PartitionOffers["handle"]
+    >[3];
+    const cart = touchpointOnDay(1, { type: "cart", channel: "web" });
+    const { snapshot } = enricher.process(cart);
+    offers.handle(snapshot.customerId, cart, snapshot, out);
+    const [change] = offers.takeChanges().customers;
+    const customer = change?.[1];
+    if (!customer) return expect.fail("the cart changed no customer's state");
+    const written = customerStateRecord(customer);
+    expect(written.customer?.seenEventIds).toEqual([]);
+    expect(written.customer?.seenEventHashes).toEqual([eventIdHash(cart.eventId)]);
+    // As v1 wrote it: the ids, no hashes.
+    const [v1] = loadSchemaVersions("offer-state");
+    const v1Record = {
+      ...written,
+      customer: { ...written.customer, seenEventIds: ["earlier", cart.eventId] },
+    };
+    const bytes = (v1 as typeof v1 & object).type.toBuffer(v1Record);
+    const v2 = offerContracts.state.type;
+    const read = v2.fromBuffer(
+      bytes,
+      v2.createResolver((v1 as NonNullable<typeof v1>).type),
+    ) as typeof written;
+    expect(
+      customerFromRecord(read.customer as NonNullable<typeof read.customer>).state.seenEventHashes,
+    ).toEqual([eventIdHash("earlier"), eventIdHash(cart.eventId)]);
   });
 
   it("tombstone an erased customer's state, and decide nothing on a redelivered request", () => {
