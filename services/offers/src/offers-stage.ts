@@ -90,7 +90,7 @@ export async function startOffersService({
         );
         for (const record of latest.values())
           if (record?.customer)
-            offers.customers.set(record.customer.customerId, customerFromRecord(record.customer));
+            offers.restore(record.customer.customerId, customerFromRecord(record.customer));
         return offers;
       },
     },

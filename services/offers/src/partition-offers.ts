@@ -24,7 +24,12 @@ export interface PartitionOutputs {
  * changelog write. Pure (no I/O); the service owns one per assigned partition.
  */
 export class PartitionOffers {
-  readonly customers = new Map<string, OfferCustomer>();
+  private readonly held = new Map<string, OfferCustomer>();
+  /**
+   * When each customer next has something due (a follow-up, an unanswered offer's expiry): a tick
+   * visits these customers only, not every customer of the partition.
+   */
+  private readonly nextDue = new Map<string, number>();
   readonly learner: PropensityLearner;
   private readonly changed = new Set<string>();
   private learnerChanged = false;
@@ -43,6 +48,16 @@ export class PartitionOffers {
     learner?: LearnerState,
   ) {
     return new PartitionOffers(new OfferEngine(catalog, settings.engine), settings.learner, learner);
+  }
+
+  get customers(): ReadonlyMap<string, OfferCustomer> {
+    return this.held;
+  }
+
+  /** A customer's state as the changelog kept it (a partition's restore). */
+  restore(customerId: string, customer: OfferCustomer): void {
+    this.held.set(customerId, customer);
+    this.scheduleNextDue(customerId, customer);
   }
 
   /** An enriched touchpoint: first what its time makes due for the customer, then the touchpoint itself. */
@@ -73,7 +88,8 @@ export class PartitionOffers {
 
   /** Due follow-ups and expiries of every customer by `now` (the wall-clock tick). */
   tick(now: number, out: PartitionOutputs): void {
-    for (const customerId of this.customers.keys()) this.advance(customerId, now, out);
+    const due = [...this.nextDue].filter(([, at]) => at <= now);
+    for (const [customerId] of due) this.advance(customerId, now, out);
   }
 
   /** The changed customers (and whether the learner changed) since the last call. */
@@ -90,7 +106,7 @@ export class PartitionOffers {
   }
 
   private advance(customerId: string, now: number, out: PartitionOutputs): void {
-    const customer = this.customers.get(customerId);
+    const customer = this.held.get(customerId);
     if (!customer) return;
     const due =
       customer.state.followUps.some((followUp) => followUp.dueAt <= now) ||
@@ -106,13 +122,23 @@ export class PartitionOffers {
     result: PartitionOutputs,
     out: PartitionOutputs,
   ): void {
-    if (this.customers.get(customerId)?.state === customer.state) return;
+    if (this.held.get(customerId)?.state === customer.state) return;
     // An erasure request leaves nothing behind; a redelivered one erases nothing more.
-    if (customer.state.erased) this.customers.delete(customerId);
-    else this.customers.set(customerId, customer);
+    if (customer.state.erased) {
+      this.held.delete(customerId);
+      this.nextDue.delete(customerId);
+    } else this.restore(customerId, customer);
     this.changed.add(customerId);
     if (result.outcomes.length > 0) this.learnerChanged = true;
     out.decisions.push(...result.decisions);
     out.outcomes.push(...result.outcomes);
+  }
+
+  private scheduleNextDue(customerId: string, { state }: OfferCustomer): void {
+    let next = Number.POSITIVE_INFINITY;
+    for (const followUp of state.followUps) next = Math.min(next, followUp.dueAt);
+    for (const sent of state.sent) if (sent.outcome === null) next = Math.min(next, sent.expiresAt);
+    if (next === Number.POSITIVE_INFINITY) this.nextDue.delete(customerId);
+    else this.nextDue.set(customerId, next);
   }
 }
