@@ -41,6 +41,8 @@ export type LearnerState = Record<string, { accepted: number; refused: number }>
  */
 export class PropensityLearner {
   private readonly evidence = new Map<string, { accepted: number; refused: number }>();
+  /** Cells taught since the last `takeChangedCells`: what a changelog has to write again. */
+  private readonly changed = new Set<string>();
 
   constructor(
     private readonly settings: LearnerSettings = defaultLearnerSettings,
@@ -119,10 +121,21 @@ export class PropensityLearner {
         accepted: old.accepted * decay + (accepted ? 1 : 0),
         refused: old.refused * decay + (accepted ? 0 : 1),
       });
+      this.changed.add(key);
     }
   }
 
   state(): LearnerState {
     return Object.fromEntries([...this.evidence].map(([key, counts]) => [key, { ...counts }]));
+  }
+
+  /**
+   * The cells taught since the last call, with their counts (empty: none): a cell's counts depend
+   * on its own outcomes only, so writing the changed cells keeps a changelog of the whole learner.
+   */
+  takeChangedCells(): LearnerState {
+    const cells = Object.fromEntries([...this.changed].map((key) => [key, { ...this.counts(key) }]));
+    this.changed.clear();
+    return cells;
   }
 }

@@ -1,6 +1,6 @@
 import { type AvroCodec, encodeRecords, type Message, type StageWrites } from "@cx/kafka";
 import type { Logger } from "@cx/logging";
-import type { OfferOutcomeRecord } from "@cx/offers";
+import type { LearnerState, OfferOutcomeRecord } from "@cx/offers";
 import {
   customerStateRecord,
   decisionRecords,
@@ -13,8 +13,13 @@ import type { OffersEnv } from "./config";
 import { countDecisions, decisionLog } from "./decision-metrics";
 import type { PartitionOffers, PartitionOutputs } from "./partition-offers";
 
-/** The changelog key of a partition's learner (customers are keyed by their id). */
+/**
+ * Changelog keys of a partition's learner (customers are keyed by their id): one record per cell
+ * (`learner.<partition>.<cell>`), written when the cell learns; releases before held the whole
+ * learner in one record under `learner.<partition>`, which a restore still reads first.
+ */
 export const learnerKey = (partition: number) => `learner.${partition}`;
+export const learnerCellKey = (partition: number, cell: string) => `${learnerKey(partition)}.${cell}`;
 
 export interface OfferWriteOptions {
   readonly codecs: {
@@ -47,11 +52,13 @@ export function offerWrites({ codecs, env, catalogVersion, log }: OfferWriteOpti
           value: customer && customerStateRecord(customer),
         })),
       ),
-      ...(changes.learner
-        ? encodeRecords(codecs.state, [
-            { key: learnerKey(partition), value: { customer: null, learner: changes.learner } },
-          ])
-        : []),
+      ...encodeRecords(
+        codecs.state,
+        Object.entries(changes.learnerCells).map(([cell, counts]) => ({
+          key: learnerCellKey(partition, cell),
+          value: { customer: null, learner: { [cell]: counts } },
+        })),
+      ),
     ].map((message) => ({ ...message, partition }));
     const offered = decided.flatMap((entry) => entry.offers);
     const suppressed = decided.flatMap((entry) => entry.suppressed);
@@ -81,4 +88,18 @@ export function offerWrites({ codecs, env, catalogVersion, log }: OfferWriteOpti
       },
     };
   };
+}
+
+/** A partition's learner from its changelog records: an older release's whole learner, then each cell's latest. */
+export function restoredLearner(
+  latest: ReadonlyMap<string, OfferStateRecord | null>,
+  partition: number,
+): LearnerState {
+  const cellPrefix = `${learnerKey(partition)}.`;
+  const cells = [...latest].filter(([key]) => key.startsWith(cellPrefix));
+  return Object.assign(
+    {},
+    latest.get(learnerKey(partition))?.learner,
+    ...cells.map(([, record]) => record?.learner),
+  ) as LearnerState;
 }

@@ -11,7 +11,7 @@ import { type OfferResponseRecord, reportedOutcome, responseProblem } from "@cx/
 import { customerFromRecord, type EnrichedTouchpointRecord, type OfferStateRecord } from "@cx/stage-records";
 import { ensurePipelineTopics, pipelineTopics, topicCodec } from "@cx/topics";
 import { type OffersEnv, offerSettings } from "./config";
-import { learnerKey, offerWrites } from "./offer-writes";
+import { offerWrites, restoredLearner } from "./offer-writes";
 import { PartitionOffers, type PartitionOutputs } from "./partition-offers";
 
 export interface OffersDeps {
@@ -83,11 +83,7 @@ export async function startOffersService({
       layout: "per-partition",
       changelog: { topic: env.OFFER_STATE_TOPIC, codec: codecs.state },
       restore(latest, partition) {
-        const offers = PartitionOffers.create(
-          catalog,
-          settings,
-          latest.get(learnerKey(partition))?.learner ?? undefined,
-        );
+        const offers = PartitionOffers.create(catalog, settings, restoredLearner(latest, partition));
         for (const record of latest.values())
           if (record?.customer)
             offers.restore(record.customer.customerId, customerFromRecord(record.customer));

@@ -32,7 +32,6 @@ export class PartitionOffers {
   private readonly nextDue = new Map<string, number>();
   readonly learner: PropensityLearner;
   private readonly changed = new Set<string>();
-  private learnerChanged = false;
 
   constructor(
     private readonly engine: OfferEngine,
@@ -92,17 +91,16 @@ export class PartitionOffers {
     for (const [customerId] of due) this.advance(customerId, now, out);
   }
 
-  /** The changed customers (and whether the learner changed) since the last call. */
-  takeChanges(): { customers: [string, OfferCustomer | null][]; learner: LearnerState | null } {
+  /** The customers and the learner's cells changed since the last call. */
+  takeChanges(): { customers: [string, OfferCustomer | null][]; learnerCells: LearnerState } {
     // A changed customer no longer held was erased: null, a tombstone in the changelog.
     const customers = [...this.changed].map((id): [string, OfferCustomer | null] => [
       id,
       this.customers.get(id) ?? null,
     ]);
-    const learner = this.learnerChanged ? this.learner.state() : null;
+    const learnerCells = this.learner.takeChangedCells();
     this.changed.clear();
-    this.learnerChanged = false;
-    return { customers, learner };
+    return { customers, learnerCells };
   }
 
   private advance(customerId: string, now: number, out: PartitionOutputs): void {
@@ -129,7 +127,6 @@ export class PartitionOffers {
       this.nextDue.delete(customerId);
     } else this.restore(customerId, customer);
     this.changed.add(customerId);
-    if (result.outcomes.length > 0) this.learnerChanged = true;
     out.decisions.push(...result.decisions);
     out.outcomes.push(...result.outcomes);
   }
