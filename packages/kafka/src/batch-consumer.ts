@@ -56,9 +56,16 @@ export interface BatchConsumerOptions<T> {
   readonly partitionsConsumedConcurrently?: number;
   /**
    * How long a fetch may wait for how much data (kafkajs' maxWaitTimeInMs and minBytes; default:
-   * back with the first record, or after 5 s): a stage that writes in bulk lets records gather.
+   * back with the first record, or after 5 s): a stage that writes in bulk lets records gather. A
+   * stage whose cost is per round trip rather than per record may take more per fetch (maxBytes,
+   * maxBytesPerPartition; default 10 MiB and 1 MiB).
    */
-  readonly fetch?: { readonly minBytes: number; readonly maxWaitTimeInMs: number };
+  readonly fetch?: {
+    readonly minBytes: number;
+    readonly maxWaitTimeInMs: number;
+    readonly maxBytes?: number;
+    readonly maxBytesPerPartition?: number;
+  };
 }
 
 /**

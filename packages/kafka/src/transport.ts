@@ -140,6 +140,8 @@ export interface ConsumerConfig {
   assignment?: AssignmentStrategy;
   minBytes?: number;
   maxBytes?: number;
+  /** The most a fetch brings of one partition (kafkajs' default: 1 MiB). */
+  maxBytesPerPartition?: number;
   maxWaitTimeInMs?: number;
   /** Whether records of open (and aborted) transactions are read too; false by default. */
   readUncommitted?: boolean;

@@ -19,7 +19,9 @@ let memberCount = 0;
 /** A group member. One process needs no assignor: the newest running member owns every partition of the
  *  group's topics, whatever the strategy; the one it replaces gets none and its batch in hand is stale. */
 export function createConsumer(broker: Broker, config: K.ConsumerConfig): K.Consumer {
-  const { groupId, maxBytes = defaultBatchBytes } = config;
+  const { groupId } = config;
+  // One partition's batch is all this transport fetches at a time: its bound is the per-partition one.
+  const maxBytes = config.maxBytesPerPartition ?? config.maxBytes ?? defaultBatchBytes;
   const [emitter, memberId] = [new EventEmitter(), `member-${++memberCount}`];
   const [topics, paused, inFlight] = [new Set<string>(), new Set<string>(), new Map<string, Promise<void>>()];
   let [assigned, fromBeginning, fetchScheduled] = [new Map<string, Owned>(), false, false];

@@ -37,6 +37,12 @@ export interface Sink {
 
 /** How much a fetch waits for (up to SINK_BATCH_MAX_WAIT_MS): thousands of rows, worth one insert. */
 const lingerBytes = 1024 * 1024;
+/**
+ * How much one fetch may bring: kafkajs fetches again only once every batch of the last fetch is
+ * handled, so each fetch costs a round trip plus an insert's wait; a backlog comes in a few large
+ * fetches (tens of thousands of rows a partition) instead of many of 1 MiB a partition.
+ */
+const fetchBytes = { maxBytes: 32 * 1024 * 1024, maxBytesPerPartition: 4 * 1024 * 1024 };
 
 /**
  * Pipeline topics → ClickHouse tables, a topic per table. The batches of every partition and topic
@@ -116,7 +122,7 @@ export async function startSink(deps: SinkDeps): Promise<Sink> {
     // Every partition's batch of a fetch at once, so that they share inserts.
     partitionsConsumedConcurrently: byTopic.size * env.KAFKA_PARTITIONS,
     // Under light traffic the broker holds a fetch until it has a batch worth an insert, or the wait is over.
-    fetch: { minBytes: lingerBytes, maxWaitTimeInMs: env.SINK_BATCH_MAX_WAIT_MS },
+    fetch: { minBytes: lingerBytes, maxWaitTimeInMs: env.SINK_BATCH_MAX_WAIT_MS, ...fetchBytes },
     // Another instance may have written since: read the stored offsets again.
     onAssignment: () => stored.clear(),
     handleBatch: (batch, context) =>

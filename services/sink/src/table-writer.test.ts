@@ -111,6 +111,20 @@ describe("writing the runs of several partitions", () => {
     expect(await count()).toBe(69);
   });
 
+  it("finds stored events however many look-ups a large insert's identities take", async () => {
+    const inParts = createTableWriter({
+      clickhouse,
+      deadLetters: { publish: async () => undefined } as unknown as DeadLetterPublisher,
+      logger,
+      erasedBefore: () => false,
+      lookUpMaxRows: 7,
+    });
+    // Events 0-29 of partition 0 are stored (first test); the same events again, and 15 new ones.
+    const outcomes = await inParts([touchpointRun(0, 45)]);
+    expect(outcomes).toEqual([{ ok: true, value: { rows: 15, repeated: 30, rejected: 0, erasedBefore: 0 } }]);
+    expect(await count()).toBe(84);
+  });
+
   it("names a run alone by its range and several by a digest of theirs", () => {
     expect(runsToken("touchpoints", [{ range: "t/0/5-9" }])).toBe("t/0/5-9");
     const two = runsToken("touchpoints", [{ range: "t/0/5-9" }, { range: "t/1/0-3" }]);

@@ -34,7 +34,16 @@ export interface TableWriterDeps {
   readonly logger: Logger;
   /** Whether a row is about a customer erased after its time (such rows are not written). */
   readonly erasedBefore: (about: { customerId: string; at: string }) => boolean;
+  /** Identities per "which of these does the table hold" query (default 20,000). */
+  readonly lookUpMaxRows?: number;
 }
+
+/**
+ * Identities asked about per look-up: the embedded engine answered 40,000 in a fraction of a second
+ * but took 30 s and more for 50,000 against a table of 100,000 rows (measured), so a large insert's
+ * look-up goes in parts.
+ */
+const defaultLookUpMaxRows = 20_000;
 
 interface Candidate {
   readonly run: number;
@@ -51,7 +60,7 @@ interface Candidate {
  * and rows ClickHouse refuses are dead-lettered.
  */
 export function createTableWriter(deps: TableWriterDeps) {
-  const { clickhouse, deadLetters, logger } = deps;
+  const { clickhouse, deadLetters, logger, lookUpMaxRows = defaultLookUpMaxRows } = deps;
 
   async function insertRows(table: string, rows: readonly object[], token: string): Promise<void> {
     // Arrays under a column list: the keys are not repeated per row, which halves what ClickHouse parses.
@@ -71,9 +80,12 @@ export function createTableWriter(deps: TableWriterDeps) {
     identity: RowIdentity<never>,
   ): Promise<Candidate[]> {
     const rows = candidates.map((candidate) => candidate.row as never);
-    const { query, params } = identity.stored(table, rows);
-    const result = await clickhouse.client.query({ query, query_params: params, format: "JSONEachRow" });
-    const held = new Set((await result.json<{ key: string }>()).map((row) => row.key));
+    const held = new Set<string>();
+    for (let from = 0; from < rows.length; from += lookUpMaxRows) {
+      const { query, params } = identity.stored(table, rows.slice(from, from + lookUpMaxRows));
+      const result = await clickhouse.client.query({ query, query_params: params, format: "JSONEachRow" });
+      for (const row of await result.json<{ key: string }>()) held.add(row.key);
+    }
     return newRows(rows, identity, held).map((index) => candidates[index] as Candidate);
   }
 
