@@ -32,7 +32,6 @@ import {
   enricherContracts,
   type OfferRecord,
   offerContracts,
-  type SuppressedRecord,
 } from "@cx/stage-records";
 import { cdnowModels, offerStoryVariables, uniqueName, waitFor } from "@cx/testing";
 import { ensurePipelineTopics, pipelineTopicsEnvSchema } from "@cx/topics";
@@ -43,6 +42,7 @@ import {
   byIdentifiers,
   latestProfiles,
   readAvroTopic,
+  readDecisions,
   readWholeTopic,
   waitForGroups,
 } from "./support/pipeline";
@@ -460,24 +460,15 @@ describe("fault injection on a private broker, with the services as processes", 
     expect(new Set(enrichedIds).size).toBe(stream.length);
 
     // No decision twice: on the offers topic (committed transactions only) and in ClickHouse.
-    const offers = (
-      await readAvroTopic<OfferRecord>(kafka, env, env.OFFERS_TOPIC, offerContracts.offer.schema)
-    ).map((record) => (record.value as OfferRecord).decisionId);
+    const decisions = await readDecisions(kafka, env);
+    const offers = decisions.offers.map((offer) => offer.decisionId);
     expect(offers.length).toBeGreaterThan(0);
     expect(repeats(offers)).toEqual({});
     expect(repeats(stored.offers)).toEqual({});
     expect([...stored.offers].sort()).toEqual([...offers].sort());
-    const suppressed = (
-      await readAvroTopic<SuppressedRecord>(
-        kafka,
-        env,
-        env.SUPPRESSED_TOPIC,
-        offerContracts.suppressed.schema,
-      )
-    ).map((record) => {
-      const value = record.value as SuppressedRecord;
-      return `${value.decisionId}/${value.offerId}/${value.channel}`;
-    });
+    const suppressed = decisions.suppressed.map(
+      (value) => `${value.decisionId}/${value.offerId}/${value.channel}`,
+    );
     expect(repeats(suppressed)).toEqual({});
 
     // The dead-letter topic holds the poison records, each from both stages that read touchpoints

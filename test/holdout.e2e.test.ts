@@ -6,7 +6,6 @@ import { createLogger } from "@cx/logging";
 import { careKinds, holdoutSettings, isHeldOut, recoveryKinds } from "@cx/offers";
 import { offersEnvSchema, startOffersService } from "@cx/offers-service";
 import { sinkEnvSchema, startSink } from "@cx/sink";
-import { type OfferRecord, offerContracts, type SuppressedRecord } from "@cx/stage-records";
 import {
   freshClickHouse,
   offerStoryVariables,
@@ -18,7 +17,7 @@ import {
   wholeDaysOf,
 } from "@cx/testing";
 import { describe, expect, it } from "vitest";
-import { publishTouchpoints, readAvroTopic, waitForGroups } from "./support/pipeline";
+import { publishTouchpoints, readDecisions, waitForGroups } from "./support/pipeline";
 
 const logger = createLogger("holdout-e2e", process.env.TEST_LOG_LEVEL ?? "warn");
 
@@ -95,18 +94,7 @@ describe("the universal holdout on the real broker and registry", () => {
           topic,
         })),
       ]);
-      const sent = (
-        await readAvroTopic<OfferRecord>(kafka, env, env.OFFERS_TOPIC, offerContracts.offer.schema, registry)
-      ).map((record) => record.value as OfferRecord);
-      const suppressed = (
-        await readAvroTopic<SuppressedRecord>(
-          kafka,
-          env,
-          env.SUPPRESSED_TOPIC,
-          offerContracts.suppressed.schema,
-          registry,
-        )
-      ).map((record) => record.value as SuppressedRecord);
+      const { offers: sent, suppressed } = await readDecisions(kafka, env, registry);
       const kindOf = (offerId: string) =>
         env.OFFERS_CATALOG_FILE.offers.find((offer) => offer.id === offerId)?.kind;
 

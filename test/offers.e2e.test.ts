@@ -10,7 +10,7 @@ import { sinkEnvSchema, startSink } from "@cx/sink";
 import { type OfferRecord, offerContracts, type SuppressedRecord } from "@cx/stage-records";
 import { freshClickHouse, offerStoryVariables, touchpointOnDay } from "@cx/testing";
 import { describe, expect, it } from "vitest";
-import { publishTouchpoints, readAvroTopic, waitForGroups } from "./support/pipeline";
+import { publishTouchpoints, readAvroTopic, readDecisions, waitForGroups } from "./support/pipeline";
 
 const logger = createLogger("offers-e2e", process.env.TEST_LOG_LEVEL ?? "warn");
 
@@ -260,24 +260,13 @@ describe.each(transports)("next-best offers on $name", ({ open }) => {
         { groupId: env.OFFERS_GROUP_ID, topic: env.ENRICHED_TOPIC },
         { groupId: sinkEnv.SINK_GROUP_ID, topic: sinkEnv.ENRICHED_TOPIC },
       ]);
-      const sent = (
-        await readAvroTopic<OfferRecord>(kafka, env, env.OFFERS_TOPIC, offerContracts.offer.schema, registry)
-      ).map((record) => record.value as OfferRecord);
+      const { offers: sent, suppressed: heldBack } = await readDecisions(kafka, env, registry);
       // Care reaches the customer (recovery after the complaint), marketing never does.
       const afterComplaint = sent.filter((offer) => offer.trigger === "complaint");
       expect(afterComplaint).toHaveLength(1);
       expect(recoveryKinds).toContain(afterComplaint[0]?.kind);
       for (const offer of sent) expect(careKinds as readonly string[], offer.offerId).toContain(offer.kind);
       // What marketing would have sent is recorded, with reason holdout.
-      const heldBack = (
-        await readAvroTopic<SuppressedRecord>(
-          kafka,
-          env,
-          env.SUPPRESSED_TOPIC,
-          offerContracts.suppressed.schema,
-          registry,
-        )
-      ).map((record) => record.value as SuppressedRecord);
       const heldOut = heldBack.filter((entry) => entry.reason === "holdout");
       expect(heldOut).not.toHaveLength(0);
       const kindOf = (offerId: string) =>

@@ -12,7 +12,14 @@ import {
   waitUntilCaughtUp,
 } from "@cx/kafka";
 import { createLogger } from "@cx/logging";
-import { type CustomerProfileRecord, enricherContracts, profileOfRecord } from "@cx/stage-records";
+import {
+  type CustomerProfileRecord,
+  enricherContracts,
+  type OfferRecord,
+  offerContracts,
+  profileOfRecord,
+  type SuppressedRecord,
+} from "@cx/stage-records";
 import type { PipelineTopicsEnv } from "@cx/topics";
 import { createTouchpointPublisher } from "@cx/workload-publisher";
 
@@ -75,6 +82,29 @@ export async function readAvroTopic<T>(
     decoded.push({ key, value: result.value });
   }
   return decoded;
+}
+
+/** Every decision record on the offers and suppressed-decisions topics (committed transactions only). */
+export async function readDecisions(
+  kafka: Transport,
+  env: Env,
+  registry?: SchemaRegistryClient,
+): Promise<{ offers: OfferRecord[]; suppressed: SuppressedRecord[] }> {
+  const values = <T>(records: { value: T | null }[]) => records.map((record) => record.value as T);
+  return {
+    offers: values(
+      await readAvroTopic<OfferRecord>(kafka, env, env.OFFERS_TOPIC, offerContracts.offer.schema, registry),
+    ),
+    suppressed: values(
+      await readAvroTopic<SuppressedRecord>(
+        kafka,
+        env,
+        env.SUPPRESSED_TOPIC,
+        offerContracts.suppressed.schema,
+        registry,
+      ),
+    ),
+  };
 }
 
 /** The latest profile per customer on the compacted profile topic; merged-away and erased customers left out. */
