@@ -73,4 +73,17 @@ describe("the learner's changelog", () => {
       both: { accepted: 3, refused: 1 },
     });
   });
+
+  it("restores a learner of more cells than a function call takes arguments", () => {
+    const cells = 300_000;
+    const latest = new Map<string, OfferStateRecord | null>(
+      Array.from({ length: cells }, (_, index) => [
+        `${learnerKey(2)}.cell-${index}`,
+        { customer: null, learner: { [`cell-${index}`]: { accepted: index, refused: 1 } } },
+      ]),
+    );
+    const learner = restoredLearner(latest, 2);
+    expect(Object.keys(learner)).toHaveLength(cells);
+    expect(learner[`cell-${cells - 1}`]).toEqual({ accepted: cells - 1, refused: 1 });
+  });
 });

@@ -96,10 +96,9 @@ export function restoredLearner(
   partition: number,
 ): LearnerState {
   const cellPrefix = `${learnerKey(partition)}.`;
-  const cells = [...latest].filter(([key]) => key.startsWith(cellPrefix));
-  return Object.assign(
-    {},
-    latest.get(learnerKey(partition))?.learner,
-    ...cells.map(([, record]) => record?.learner),
-  ) as LearnerState;
+  // A loop, not a spread into Object.assign: a learner may hold more cells than a call takes arguments.
+  const learner: LearnerState = { ...latest.get(learnerKey(partition))?.learner };
+  for (const [key, record] of latest)
+    if (key.startsWith(cellPrefix) && record?.learner) Object.assign(learner, record.learner);
+  return learner;
 }
