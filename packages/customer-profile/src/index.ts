@@ -23,7 +23,13 @@ export {
   purchaseDayFields,
   purchaseDaysOfFields,
 } from "./purchase-days";
-export { eventIdHash, mergeIdHash, rememberEvent, rememberedEventIds } from "./recent-events";
+export {
+  eventIdHash,
+  mergeIdHash,
+  rememberEvent,
+  rememberedEventIds,
+  withRememberedIds,
+} from "./recent-events";
 export {
   type SentimentFields,
   type SentimentSums,

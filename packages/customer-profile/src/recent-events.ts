@@ -46,3 +46,11 @@ export function rememberEvent(hashes: readonly number[], hash: number): number[]
 export function unionRecentEvents(left: readonly number[], right: readonly number[]): number[] {
   return left.concat(right.filter((hash) => !left.includes(hash))).slice(-rememberedEventIds);
 }
+
+/**
+ * Remembered hashes with the ids a record written before hashes remembered (older than any hash:
+ * such a record has ids only), each once, the newest `rememberedEventIds`.
+ */
+export function withRememberedIds(hashes: number[], ids: readonly string[]): number[] {
+  return ids.length === 0 ? hashes : unionRecentEvents(ids.map(eventIdHash), hashes);
+}

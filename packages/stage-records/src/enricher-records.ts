@@ -4,20 +4,19 @@ import {
   type CustomerProfile,
   channelActivityOf,
   channelsOf,
-  eventIdHash,
   firstSeenAt,
   type LifecycleStage,
   lastSeenAt,
   type PurchaseDayFields,
   purchaseDayFields,
   purchaseDaysOfFields,
-  rememberEvent,
   type SentimentFields,
   type ServiceFields,
   sentimentFields,
   sentimentOfFields,
   serviceFields,
   serviceOfFields,
+  withRememberedIds,
 } from "@cx/customer-profile";
 import type { ProfileSnapshot, StageChange } from "@cx/enrichment";
 import type { IdentityChangelogValue, IdentityEvent } from "@cx/identity";
@@ -88,11 +87,6 @@ export function profileOfRecord(record: ProfileStateRecord): CustomerProfile {
     handleSamples,
     ...profile
   } = record;
-  let hashes = profile.recentEventHashes;
-  for (const eventId of recentEventIds) {
-    const hash = eventIdHash(eventId);
-    if (!hashes.includes(hash)) hashes = rememberEvent(hashes, hash);
-  }
   return {
     ...profile,
     channelActivity: channelActivityOf(byName),
@@ -106,7 +100,7 @@ export function profileOfRecord(record: ProfileStateRecord): CustomerProfile {
       handleSecondsTotal,
       handleSamples,
     }),
-    recentEventHashes: hashes,
+    recentEventHashes: withRememberedIds(profile.recentEventHashes, recentEventIds),
   };
 }
 

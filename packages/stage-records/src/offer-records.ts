@@ -1,5 +1,5 @@
 import { loadContract } from "@cx/contracts";
-import { eventIdHash, type LifecycleStage, rememberedEventIds, type ValueTier } from "@cx/customer-profile";
+import { type LifecycleStage, type ValueTier, withRememberedIds } from "@cx/customer-profile";
 import type { KeyedRecord } from "@cx/kafka";
 import type {
   CustomerOfferState,
@@ -126,16 +126,7 @@ export function customerStateRecord({ state, view }: OfferCustomer): OfferStateR
 export function customerFromRecord(customer: NonNullable<OfferStateRecord["customer"]>): OfferCustomer {
   const { view, seenEventIds, ...state } = customer;
   return {
-    state:
-      seenEventIds.length === 0
-        ? state
-        : {
-            ...state,
-            seenEventHashes: seenEventIds
-              .map(eventIdHash)
-              .concat(state.seenEventHashes)
-              .slice(-rememberedEventIds),
-          },
+    state: { ...state, seenEventHashes: withRememberedIds(state.seenEventHashes, seenEventIds) },
     view: view
       ? {
           tier: view.tier as ValueTier,

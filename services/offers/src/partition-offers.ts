@@ -105,11 +105,7 @@ export class PartitionOffers {
 
   private advance(customerId: string, now: number, out: PartitionOutputs): void {
     const customer = this.held.get(customerId);
-    if (!customer) return;
-    const due =
-      customer.state.followUps.some((followUp) => followUp.dueAt <= now) ||
-      customer.state.sent.some((sent) => sent.outcome === null && sent.expiresAt <= now);
-    if (!due) return;
+    if (!customer || (this.nextDue.get(customerId) ?? Number.POSITIVE_INFINITY) > now) return;
     const result = this.engine.handleTime(customer, now, this.learner);
     this.keep(customerId, { state: result.state, view: customer.view }, result, out);
   }
