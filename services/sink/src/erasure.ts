@@ -157,16 +157,15 @@ async function insertClosingRows(
   rows: readonly { customerId: string; at: number; reason: string; nets: [string, number][] }[],
   token: string,
 ): Promise<void> {
-  await clickhouse.client.insert({
+  await clickhouse.insertRows({
     table: clickhouse.table("closed_customers"),
-    values: rows.map((row) => ({
+    rows: rows.map((row) => ({
       customer_id: row.customerId,
       closed_at: iso(row.at),
       reason: row.reason,
       stage_nets: row.nets.map(([stage, net]) => ({ stage, net })),
     })),
-    format: "JSONEachRow",
-    clickhouse_settings: { insert_deduplication_token: token },
+    token,
   });
 }
 

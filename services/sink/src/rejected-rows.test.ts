@@ -18,14 +18,7 @@ describe("rows ClickHouse rejects", () => {
       ];
       const rejected = await insertIsolatingRejects(
         rows,
-        async (values, token) => {
-          await clickhouse.client.insert({
-            table,
-            values: [...values],
-            format: "JSONEachRow",
-            clickhouse_settings: { insert_deduplication_token: token },
-          });
-        },
+        (values, token) => clickhouse.insertRows({ table, rows: values, token }),
         "batch",
         (index) => `row-${index}`,
       );

@@ -59,13 +59,14 @@ describe("writing the runs of several partitions", () => {
   beforeAll(async () => {
     clickhouse = freshClickHouse("table_writer");
     await migrate(clickhouse, logger);
-    const insert = clickhouse.client.insert.bind(clickhouse.client);
-    clickhouse.client.insert = ((params: Parameters<typeof insert>[0]) => {
-      inserts.push((params.values as unknown[]).length);
-      return insert(params);
-    }) as typeof insert;
     writeTables = createTableWriter({
-      clickhouse,
+      clickhouse: {
+        ...clickhouse,
+        insertRows: (insert) => {
+          inserts.push(insert.rows.length);
+          return clickhouse.insertRows(insert);
+        },
+      },
       deadLetters: {
         publish: async (letters: readonly DeadLetter[]) => void deadLetters.push(...letters),
       } as DeadLetterPublisher,

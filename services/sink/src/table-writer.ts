@@ -62,18 +62,6 @@ interface Candidate {
 export function createTableWriter(deps: TableWriterDeps) {
   const { clickhouse, deadLetters, logger, lookUpMaxRows = defaultLookUpMaxRows } = deps;
 
-  async function insertRows(table: string, rows: readonly object[], token: string): Promise<void> {
-    // Arrays under a column list: the keys are not repeated per row, which halves what ClickHouse parses.
-    const columns = Object.keys(rows[0] ?? {}) as [string, ...string[]];
-    await clickhouse.client.insert({
-      table,
-      columns,
-      values: rows.map((row) => columns.map((column) => (row as Record<string, unknown>)[column])),
-      format: "JSONCompactEachRow",
-      clickhouse_settings: { insert_deduplication_token: token },
-    });
-  }
-
   async function withoutStoredEvents(
     table: string,
     candidates: Candidate[],
@@ -127,7 +115,7 @@ export function createTableWriter(deps: TableWriterDeps) {
   async function insertRun(table: string, run: TableRows, candidates: readonly Candidate[]): Promise<number> {
     const rejected = await insertIsolatingRejects(
       candidates.map((candidate) => candidate.row),
-      (values, token) => insertRows(table, values, token),
+      (values, token) => clickhouse.insertRows({ table, rows: values, token }),
       run.range,
       (index) => `${run.origin}/${candidates[index]?.record.offset}`,
     );
@@ -173,7 +161,7 @@ export function createTableWriter(deps: TableWriterDeps) {
     if (feed.table === "lifecycle_stage_changes") await cancelLateStageChanges(keptRows, token);
     if (keptRows.length === 0) return written.map((value) => ({ ok: true, value }));
     try {
-      await insertRows(table, keptRows, token);
+      await clickhouse.insertRows({ table, rows: keptRows, token });
       for (const [run, ofRun] of byRun.entries()) (written[run] as RowsWritten).rows = ofRun.length;
       return written.map((value) => ({ ok: true, value }));
     } catch (error) {

@@ -16,11 +16,10 @@ await runService(
     let sink: Awaited<ReturnType<typeof startSink>>;
     try {
       await migrate(clickhouse, logger);
-      timeInserts(clickhouse);
       sink = await startSink({
         kafka: createKafka(env, logger),
         registry: createSchemaRegistry(env.SCHEMA_REGISTRY_URL),
-        clickhouse,
+        clickhouse: timeInserts(clickhouse),
         logger,
         env,
       });
