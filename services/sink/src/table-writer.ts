@@ -45,6 +45,12 @@ export interface TableWriterDeps {
  */
 const defaultLookUpMaxRows = 20_000;
 
+/**
+ * Closing customers merged away reads the stage changes written before, and a late stage change
+ * reads the closings: these keep the order in which their runs came.
+ */
+const tablesWrittenInTurn = new Set(["customer_profiles", "lifecycle_stage_changes"]);
+
 interface Candidate {
   readonly run: number;
   readonly record: DecodedRecord<unknown>;
@@ -52,12 +58,10 @@ interface Candidate {
 }
 
 /**
- * Writes runs of many partitions and topics with one insert per table, the tables one after another
- * (closing merged customers reads the stage changes, and late stage changes read the closings, as
- * when batches came one at a time). A table's insert is named by a hash of its runs' ranges, so a
- * retried flush of the same runs writes nothing twice. If it fails for any reason but an outage,
- * each run is inserted alone (with its own range as token) so that only the run at fault fails,
- * and rows ClickHouse refuses are dead-lettered.
+ * Writes runs of many partitions and topics with one insert per table. A table's insert is named by
+ * a hash of its runs' ranges, so a retried flush of the same runs writes nothing twice. If it fails
+ * for any reason but an outage, each run is inserted alone (with its own range as token) so that
+ * only the run at fault fails, and rows ClickHouse refuses are dead-lettered.
  */
 export function createTableWriter(deps: TableWriterDeps) {
   const { clickhouse, deadLetters, logger, lookUpMaxRows = defaultLookUpMaxRows } = deps;
@@ -183,7 +187,11 @@ export function createTableWriter(deps: TableWriterDeps) {
     return outcomes;
   }
 
-  /** One flush: each table's runs in one insert, tables in the order they first appear. */
+  /**
+   * One flush: each table's runs in one insert. The tables whose writes read each other's rows go
+   * one after another, in the order they first appear; every other table is written side by side
+   * with them (the embedded engine inserts on threads of its own, so they overlap).
+   */
   return async function writeTables(runs: readonly TableRows[]): Promise<ItemOutcome<RowsWritten>[]> {
     const byTable = new Map<string, number[]>();
     for (const [index, run] of runs.entries()) {
@@ -192,7 +200,7 @@ export function createTableWriter(deps: TableWriterDeps) {
       byTable.set(run.feed.table, indexes);
     }
     const outcomes: ItemOutcome<RowsWritten>[] = [];
-    for (const indexes of byTable.values()) {
+    const writeOne = async (indexes: readonly number[]) => {
       let ofTable: ItemOutcome<RowsWritten>[];
       try {
         ofTable = await writeTable(indexes.map((index) => runs[index] as TableRows));
@@ -201,7 +209,15 @@ export function createTableWriter(deps: TableWriterDeps) {
       }
       for (const [position, index] of indexes.entries())
         outcomes[index] = ofTable[position] as ItemOutcome<RowsWritten>;
-    }
+    };
+    const inTurn = [...byTable].filter(([table]) => tablesWrittenInTurn.has(table));
+    const apart = [...byTable].filter(([table]) => !tablesWrittenInTurn.has(table));
+    await Promise.all([
+      (async () => {
+        for (const [, indexes] of inTurn) await writeOne(indexes);
+      })(),
+      ...apart.map(([, indexes]) => writeOne(indexes)),
+    ]);
     return outcomes;
   };
 }
