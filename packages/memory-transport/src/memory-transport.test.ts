@@ -46,6 +46,18 @@ describe("PartitionLog", () => {
     expect(contents()).toEqual(["b=2", "c=3", "d=3", "e=3"]);
     expect(log.offsets()).toEqual({ offset: "6", high: "6", low: "2" });
   });
+
+  it("gives a record that survives a compaction bytes of its own, not a view of a shared pool", () => {
+    const log = new PartitionLog(true);
+    const pooled = (text: string) => Buffer.from(text); // small: a view of Node's 8 KiB pool
+    expect(pooled("x").buffer.byteLength).toBeGreaterThan(1);
+    for (const key of ["a", "a", "b"]) log.append({ key: pooled(key), value: pooled(`${key}-value`) });
+    expect(log.messages.map(({ key, value }) => `${key}=${value}`)).toEqual(["a=a-value", "b=b-value"]);
+    for (const { key, value } of log.messages) {
+      expect(key?.buffer.byteLength).toBe(key?.length);
+      expect(value?.buffer.byteLength).toBe(value?.length);
+    }
+  });
 });
 
 describe("createInMemoryTransport", () => {
