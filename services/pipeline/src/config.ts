@@ -8,6 +8,16 @@ export const pipelineEnvSchema = z.object({
   ...enricherEnvSchema.shape,
   ...offersEnvSchema.shape,
   ...sinkEnvSchema.shape,
+  /**
+   * The demo runs follow-ups and expiries on its simulated clock, day by day. A wall-clock tick
+   * would run them as of today, past every simulated day: pending offers would expire, and how
+   * many depended on how many seconds the run took.
+   */
+  OFFERS_TICK_MS: z.coerce
+    .number()
+    .int()
+    .refine((value) => value === 0, "must be 0 for the demo, which ticks on its simulated clock")
+    .default(0),
   /** The webhook dispatcher's group (services/dispatcher), which runs as its own service only. */
   DISPATCHER_GROUP_ID: z.string().min(1).default("cx-dispatcher"),
   /** The demo workload: how many customers at the start (referrals add more), over how many days. */
