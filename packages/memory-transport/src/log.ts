@@ -18,6 +18,7 @@ function ownBytes(message: KafkaMessage): KafkaMessage {
   const [key, value] = [own(message.key), own(message.value)];
   return key === message.key && value === message.value ? message : { ...message, key, value };
 }
+
 const offsetOf = (message: KafkaMessage) => Number(message.offset);
 const bytesOf = (message: KafkaMessage) => (message.key?.length ?? 0) + (message.value?.length ?? 0);
 

@@ -45,12 +45,6 @@ export interface TableWriterDeps {
  */
 const defaultLookUpMaxRows = 20_000;
 
-/**
- * Closing customers merged away reads the stage changes written before, and a late stage change
- * reads the closings: these keep the order in which their runs came.
- */
-const tablesWrittenInTurn = new Set(["customer_profiles", "lifecycle_stage_changes"]);
-
 interface Candidate {
   readonly run: number;
   readonly record: DecodedRecord<unknown>;
@@ -115,6 +109,16 @@ export function createTableWriter(deps: TableWriterDeps) {
     );
   }
 
+  /**
+   * What a table's insert does first, reading rows of other tables: closing customers merged away
+   * reads the stage changes written before, and a late stage change reads the closings. These
+   * tables are written in turn (see writeTables).
+   */
+  const stepsBeforeInsert = new Map<string, (rows: readonly object[], token: string) => Promise<void>>([
+    ["customer_profiles", closeMergedAway],
+    ["lifecycle_stage_changes", cancelLateStageChanges],
+  ]);
+
   /** Inserts one run alone; rows ClickHouse refuses go to the dead-letter topic with its reason. */
   async function insertRun(table: string, run: TableRows, candidates: readonly Candidate[]): Promise<number> {
     const rejected = await insertIsolatingRejects(
@@ -161,8 +165,7 @@ export function createTableWriter(deps: TableWriterDeps) {
     }
     const token = runsToken(feed.table, runs);
     const keptRows = kept.map((candidate) => candidate.row);
-    if (feed.table === "customer_profiles") await closeMergedAway(keptRows, token);
-    if (feed.table === "lifecycle_stage_changes") await cancelLateStageChanges(keptRows, token);
+    await stepsBeforeInsert.get(feed.table)?.(keptRows, token);
     if (keptRows.length === 0) return written.map((value) => ({ ok: true, value }));
     try {
       await clickhouse.insertRows({ table, rows: keptRows, token });
@@ -188,8 +191,8 @@ export function createTableWriter(deps: TableWriterDeps) {
   }
 
   /**
-   * One flush: each table's runs in one insert. The tables whose writes read each other's rows go
-   * one after another, in the order they first appear; every other table is written side by side
+   * One flush: each table's runs in one insert. The tables whose inserts read other tables first
+   * (stepsBeforeInsert) go one after another, in the order they first appear; every other table is written side by side
    * with them (the embedded engine inserts on threads of its own, so they overlap).
    */
   return async function writeTables(runs: readonly TableRows[]): Promise<ItemOutcome<RowsWritten>[]> {
@@ -210,13 +213,16 @@ export function createTableWriter(deps: TableWriterDeps) {
       for (const [position, index] of indexes.entries())
         outcomes[index] = ofTable[position] as ItemOutcome<RowsWritten>;
     };
-    const inTurn = [...byTable].filter(([table]) => tablesWrittenInTurn.has(table));
-    const apart = [...byTable].filter(([table]) => !tablesWrittenInTurn.has(table));
+    const inTurn: (readonly number[])[] = [];
+    const apart: Promise<void>[] = [];
+    for (const [table, indexes] of byTable)
+      if (stepsBeforeInsert.has(table)) inTurn.push(indexes);
+      else apart.push(writeOne(indexes));
     await Promise.all([
       (async () => {
-        for (const [, indexes] of inTurn) await writeOne(indexes);
+        for (const indexes of inTurn) await writeOne(indexes);
       })(),
-      ...apart.map(([, indexes]) => writeOne(indexes)),
+      ...apart,
     ]);
     return outcomes;
   };
