@@ -2,7 +2,6 @@ import kafkajs, { type ICustomPartitioner, type Kafka, type PartitionAssigner } 
 import { keyPartition } from "../murmur2";
 import type { Admin, AssignmentStrategy, Consumer, Producer, Transport } from "../transport";
 import { coPartitionedAssigner } from "./co-partitioned-assigner";
-import { keepCoordinatorLookups } from "./coordinator-cache";
 import { singleOwnerAssigner } from "./single-owner-assigner";
 
 // kafkajs is CommonJS: its enums are on the default export, not named ESM exports.
@@ -45,7 +44,6 @@ export interface KafkajsTransport extends Transport {
  * Java client would put it and co-partitioned topics stay aligned.
  */
 export function kafkajsTransport(kafka: Kafka): KafkajsTransport {
-  keepCoordinatorLookups();
   // One start time per process: a member recreated after a crash keeps its place as the first-joined
   // owner instead of handing the graph to a standby.
   const startedAt = Date.now();
