@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { createIdempotentProducer, createKafka } from "@cx/kafka";
+import { createIdempotentProducer, createKafka, kafkaEnvSchema } from "@cx/kafka";
 import { acquireServers } from "@cx/local-servers";
 import { createLogger } from "@cx/logging";
 
@@ -13,10 +13,8 @@ const { values } = parseArgs({ options: { sends: { type: "string", default: "100
 const logger = createLogger("bench", process.env.LOG_LEVEL ?? "warn");
 const servers = await acquireServers(process.env, logger);
 try {
-  const kafka = createKafka(
-    { KAFKA_BROKERS: servers.kafkaBrokers.split(","), KAFKA_CLIENT_ID: "bench.produce" },
-    logger,
-  );
+  const env = kafkaEnvSchema.parse({ KAFKA_BROKERS: servers.kafkaBrokers, KAFKA_CLIENT_ID: "bench.produce" });
+  const kafka = createKafka(env, logger);
   const admin = kafka.admin();
   await admin.connect();
   const topic = `bench.produce.${Date.now().toString(36)}`;

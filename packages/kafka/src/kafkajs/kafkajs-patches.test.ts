@@ -15,6 +15,13 @@ const Encoder = require("kafkajs/src/protocol/encoder.js") as {
   sizeOfVarLong(value: number | bigint): number;
 };
 
+const groupMessagesPerPartition = require("kafkajs/src/producer/groupMessagesPerPartition.js") as (args: {
+  topic: string;
+  partitionMetadata: { partitionId: number }[];
+  messages: { value: string; partition: number }[];
+  partitioner: (args: { message: { partition: number } }) => number;
+}) => Record<number, { value: string }[]>;
+
 /** The zig-zag LEB128 bytes of a 64-bit value, as the Kafka protocol defines them. */
 function zigZagVarLong(value: number | bigint): number[] {
   const wide = BigInt(value);
@@ -27,12 +34,6 @@ function zigZagVarLong(value: number | bigint): number[] {
   bytes.push(Number(rest));
   return bytes;
 }
-const groupMessagesPerPartition = require("kafkajs/src/producer/groupMessagesPerPartition.js") as (args: {
-  topic: string;
-  partitionMetadata: { partitionId: number }[];
-  messages: { value: string; partition: number }[];
-  partitioner: (args: { message: { partition: number } }) => number;
-}) => Record<number, { value: string }[]>;
 
 describe("kafkajs, as patched", () => {
   it("encodes requests in Node's shared buffer pool instead of a zero-filled buffer each", () => {
