@@ -90,10 +90,15 @@ export class Broker implements InMemoryTransport, K.Admin {
     for (const groupId of groupIds) this.groups.delete(groupId);
     return groupIds.map((groupId) => ({ groupId, errorCode: 0 }));
   }
+  /** Called for every record written: no closure is made unless the topic is new (see log.ts). */
   topic(name: string, partitions = this.options.defaultPartitions ?? 6, compacted = false): Topic {
-    const logs = () => Array.from({ length: partitions }, () => new PartitionLog(compacted));
-    if (!this.topics.has(name)) this.topics.set(name, { logs: logs(), compacted, unkeyed: 0 });
-    return this.topics.get(name) as Topic;
+    const known = this.topics.get(name);
+    if (known) return known;
+    const created = { logs: [] as PartitionLog[], compacted, unkeyed: 0 };
+    for (let partition = 0; partition < partitions; partition++)
+      created.logs.push(new PartitionLog(compacted));
+    this.topics.set(name, created);
+    return created;
   }
   group(id: string): Group {
     if (!this.groups.has(id)) this.groups.set(id, { committed: new Map(), topics: new Set(), members: [] });
