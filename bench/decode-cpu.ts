@@ -3,13 +3,13 @@ import { type Touchpoint, touchpointContract } from "@cx/contracts";
 import { createAvroCodec } from "@cx/kafka";
 import { createInMemorySchemaRegistry } from "@cx/memory-transport";
 import { peopleTouchpoints } from "@cx/workload";
+import { reportCpuRounds } from "./cpu-rounds";
 
 /**
  * `npx tsx bench/decode-cpu.ts [--rounds N]`: CPU per touchpoint record decoded by a stage's codec
  * (wire header, the bounds walk over the writer's schema, avsc's decode), over 20,000 realistic
- * touchpoints; the median of N rounds after two of warm-up, as one JSON line. Every stage decodes
- * every record it reads this way (six reads a touchpoint end to end), so a change to the codec is
- * judged by this rather than by the pipeline's rates, which move far more between runs.
+ * touchpoints decoded ten times a round. Every stage decodes every record it reads this way (six
+ * reads a touchpoint end to end).
  */
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "7" } } });
 const codec = await createAvroCodec<Touchpoint>(
@@ -26,24 +26,18 @@ const records = peopleTouchpoints({
 }).map((touchpoint) => codec.encode(touchpoint));
 // The first record of a schema fetches the writer's schema; every later one decodes synchronously.
 await codec.decode(records[0] as Buffer);
-const round = () => {
-  const started = process.cpuUsage();
-  for (let pass = 0; pass < 10; pass++)
-    for (const record of records) {
-      const result = codec.decode(record);
-      if (result instanceof Promise || !result.ok) throw new Error("a bench record did not decode");
-    }
-  const used = process.cpuUsage(started);
-  return (used.user + used.system) / (records.length * 10);
-};
-round();
-round();
-const microseconds = Array.from({ length: Number(values.rounds) }, round).sort((a, b) => a - b);
-console.log(
-  JSON.stringify({
-    decodeMicrosecondsPerRecord: Number((microseconds[microseconds.length >> 1] as number).toFixed(3)),
-    rounds: microseconds.map((value) => Number(value.toFixed(3))),
+await reportCpuRounds(
+  "decodeMicrosecondsPerRecord",
+  { rounds: Number(values.rounds), warmUps: 2, units: records.length * 10 },
+  () => {
+    for (let pass = 0; pass < 10; pass++)
+      for (const record of records) {
+        const result = codec.decode(record);
+        if (result instanceof Promise || !result.ok) throw new Error("a bench record did not decode");
+      }
+  },
+  {
     records: records.length,
     averageRecordBytes: Math.round(records.reduce((sum, record) => sum + record.length, 0) / records.length),
-  }),
+  },
 );
