@@ -33,6 +33,14 @@ export const defaultLearnerSettings: LearnerSettings = {
  */
 export type LearnerState = Record<string, { accepted: number; refused: number }>;
 
+/** A cell of evidence and the most its prior may be worth. */
+interface Cell {
+  readonly key: string;
+  readonly strength: number;
+}
+
+const maxRememberedAsks = 100_000;
+
 /**
  * Propensity per action and context learned online: Beta-Bernoulli posteriors with Thompson
  * sampling, so actions whose value is still uncertain get tried; hierarchical priors (see
@@ -43,6 +51,13 @@ export class PropensityLearner {
   private readonly evidence = new Map<string, { accepted: number; refused: number }>();
   /** Cells taught since the last `takeChangedCells`: what a changelog has to write again. */
   private readonly changed = new Set<string>();
+  /**
+   * The cells of each action in each context asked about, built once: every decision asks about
+   * every action in the customer's context, and joining and hashing their keys anew each time was
+   * most of the learner's CPU. Contexts are a handful of coarse features, so this stays small; it
+   * is emptied if it ever grows past its bound.
+   */
+  private readonly cellsByAsk = new Map<string, readonly Cell[]>();
 
   constructor(
     private readonly settings: LearnerSettings = defaultLearnerSettings,
@@ -55,32 +70,15 @@ export class PropensityLearner {
     return this.evidence.get(key) ?? { accepted: 0, refused: 0 };
   }
 
-  /**
-   * The cells an outcome teaches, widest first, each with the most its prior may be worth. A
-   * context reads "stage|tier|channel|moment|…" (arbitration's decisionContext; older contexts
-   * stop after the channel). How well a channel works is much the same for every action of a
-   * family (a call is answered more often than an email), so the family comes first, then the
-   * family on the channel; then the action on the channel, which starts from its family there but
-   * only with the flat prior's weight (actions of a family still differ); then the action at the
-   * moment of day, for the stage, the tier and each further feature in turn, each starting from
-   * the cell before it with up to `pooling` outcomes' weight.
-   */
-  private cells(offerId: string, context: string, family: string | undefined) {
-    const { priorAccepted, priorRefused, pooling = 0 } = this.settings;
-    const flat = priorAccepted + priorRefused;
-    if (!pooling) return [{ key: `${offerId}|${context}`, strength: flat }];
-    const [stage = "*", tier = "*", channel = "*", ...rest] = context.split("|");
-    const path = [channel, ...rest.slice(0, 1), stage, tier, ...rest.slice(1)];
-    const action = path.map((_, index) => ({
-      key: `${offerId}|${path.slice(0, index + 1).join("|")}`,
-      strength: index === 0 ? flat : pooling,
-    }));
-    if (family === undefined) return action;
-    return [
-      { key: `#${family}`, strength: flat },
-      { key: `#${family}|${channel}`, strength: pooling },
-      ...action,
-    ];
+  /** The cells an outcome teaches (see cellsOf), remembered per action and context. */
+  private cells(offerId: string, context: string, family: string | undefined): readonly Cell[] {
+    const ask = `${offerId}\n${context}\n${family ?? ""}`;
+    const known = this.cellsByAsk.get(ask);
+    if (known) return known;
+    if (this.cellsByAsk.size >= maxRememberedAsks) this.cellsByAsk.clear();
+    const cells = cellsOf(this.settings, offerId, context, family);
+    this.cellsByAsk.set(ask, cells);
+    return cells;
   }
 
   /**
@@ -138,4 +136,37 @@ export class PropensityLearner {
     this.changed.clear();
     return cells;
   }
+}
+
+/**
+ * The cells an outcome teaches, widest first, each with the most its prior may be worth. A
+ * context reads "stage|tier|channel|moment|…" (arbitration's decisionContext; older contexts
+ * stop after the channel). How well a channel works is much the same for every action of a
+ * family (a call is answered more often than an email), so the family comes first, then the
+ * family on the channel; then the action on the channel, which starts from its family there but
+ * only with the flat prior's weight (actions of a family still differ); then the action at the
+ * moment of day, for the stage, the tier and each further feature in turn, each starting from
+ * the cell before it with up to `pooling` outcomes' weight.
+ */
+function cellsOf(
+  settings: LearnerSettings,
+  offerId: string,
+  context: string,
+  family: string | undefined,
+): Cell[] {
+  const { priorAccepted, priorRefused, pooling = 0 } = settings;
+  const flat = priorAccepted + priorRefused;
+  if (!pooling) return [{ key: `${offerId}|${context}`, strength: flat }];
+  const [stage = "*", tier = "*", channel = "*", ...rest] = context.split("|");
+  const path = [channel, ...rest.slice(0, 1), stage, tier, ...rest.slice(1)];
+  const action = path.map((_, index) => ({
+    key: `${offerId}|${path.slice(0, index + 1).join("|")}`,
+    strength: index === 0 ? flat : pooling,
+  }));
+  if (family === undefined) return action;
+  return [
+    { key: `#${family}`, strength: flat },
+    { key: `#${family}|${channel}`, strength: pooling },
+    ...action,
+  ];
 }
