@@ -72,7 +72,8 @@ export class PropensityLearner {
 
   /** The cells an outcome teaches (see cellsOf), remembered per action and context. */
   private cells(offerId: string, context: string, family: string | undefined): readonly Cell[] {
-    const ask = `${offerId}\n${context}\n${family ?? ""}`;
+    // NUL separates the parts (offer ids and contexts never hold one); no family, one part fewer.
+    const ask = family === undefined ? `${offerId}\0${context}` : `${family}\0${offerId}\0${context}`;
     const known = this.cellsByAsk.get(ask);
     if (known) return known;
     if (this.cellsByAsk.size >= maxRememberedAsks) this.cellsByAsk.clear();
