@@ -69,6 +69,15 @@ describe("avroBoundsProblem", () => {
     expect(avroBoundsProblem(avro.Type.forSchema("string"), longString, 0)).toMatch(
       /declared length 1000000/,
     );
+    // One-byte varints (most lengths and indexes) are read apart: negative ones and indexes too.
+    expect(avroBoundsProblem(avro.Type.forSchema("string"), varint(-1), 0)).toMatch(/declared length -1/);
+    const optional = avro.Type.forSchema(["null", "string"]);
+    expect(avroBoundsProblem(optional, varint(0), 0)).toBeUndefined();
+    expect(
+      avroBoundsProblem(optional, Buffer.concat([varint(1), varint(2), Buffer.from("ok")]), 0),
+    ).toBeUndefined();
+    expect(avroBoundsProblem(optional, varint(2), 0)).toMatch(/union branch 2 out of range/);
+    expect(avroBoundsProblem(optional, varint(-1), 0)).toMatch(/union branch -1 out of range/);
   });
 });
 
