@@ -87,11 +87,13 @@ export function createConsumer(broker: Broker, config: K.ConsumerConfig): K.Cons
     }
     const [isEmpty, firstOffset, lastOffset] = [() => false, () => messages[0]?.offset ?? null, () => last];
     const pausing = [{ topic, partitions: [partition] }];
+    let resolved = false;
     const payload: K.EachBatchPayload = {
       batch: { topic, partition, highWatermark, messages, isEmpty, firstOffset, lastOffset },
       // A stale batch moves a detached Owned: the new assignment starts from the group's commits.
       resolveOffset: (offset) => {
         owned.next = Math.max(owned.next, Number(offset) + 1);
+        resolved = true;
       },
       heartbeat: async () => {},
       pause: () => {
@@ -105,6 +107,10 @@ export function createConsumer(broker: Broker, config: K.ConsumerConfig): K.Cons
       try {
         await run?.eachBatch(payload);
         if (run?.eachBatchAutoResolve ?? true) payload.resolveOffset(last);
+        // As kafkajs with autoCommit (its default): what the batch resolved is committed after it, so
+        // a reader that never commits by hand does not hold every record it read (dropConsumed).
+        if ((run?.autoCommit ?? true) && resolved && assignment === generation)
+          broker.commit(groupId, topic, [{ partition, offset: `${owned.next}` }]);
         ended(messages.length);
       } catch (error) {
         // As kafkajs when it does not restart: the member leaves its group, the batch uncommitted.

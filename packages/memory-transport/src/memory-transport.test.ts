@@ -11,13 +11,14 @@ async function offsets(kafka: InMemoryTransport, topic: string) {
   }));
 }
 
-/** Runs a consumer that records every message and resolves and commits each batch. */
+/** Runs a consumer that records every message and resolves each batch, and commits it if asked. */
 async function consume(kafka: InMemoryTransport, groupId: string, topic: string, commit = true) {
   const consumer = kafka.consumer({ groupId });
   const seen: KafkaMessage[] = [];
   const batches: number[] = [];
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
+    autoCommit: false,
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset }: EachBatchPayload) => {
       seen.push(...batch.messages);
@@ -123,6 +124,38 @@ describe("createInMemoryTransport", () => {
       Array.from({ length: 20 }, (_, i) => 30 + i),
     );
     await late.consumer.disconnect();
+  });
+
+  it("commits what a batch resolved when autoCommit is on (kafkajs' default), and only then", async () => {
+    const kafka = createInMemoryTransport({ dropConsumed: true, defaultPartitions: 1 });
+    const reader = (groupId: string, autoCommit?: boolean) => {
+      const consumer = kafka.consumer({ groupId });
+      return consumer
+        .subscribe({ topics: ["events"], fromBeginning: true })
+        .then(() =>
+          consumer.run({
+            ...(autoCommit === undefined ? {} : { autoCommit }),
+            eachBatch: async () => undefined,
+          }),
+        )
+        .then(() => consumer);
+    };
+    const [automatic, manual] = [await reader("automatic"), await reader("manual", false)];
+    await kafka.producer().send({
+      topic: "events",
+      messages: Array.from({ length: 20 }, (_, i) => ({ value: `${i}` })),
+    });
+    await kafka.idle();
+    const committed = async (groupId: string) =>
+      (await kafka.admin().fetchOffsets({ groupId, topics: ["events"] }))[0]?.partitions[0]?.offset;
+    expect(await committed("automatic")).toBe("20");
+    expect(await committed("manual")).toBe("-1");
+    // The manual group holds the records until it commits; then both have read them and they go.
+    expect(await offsets(kafka, "events")).toEqual([{ low: 0, high: 20 }]);
+    await manual.commitOffsets([{ topic: "events", partition: 0, offset: "20" }]);
+    expect(await offsets(kafka, "events")).toEqual([{ low: 20, high: 20 }]);
+    await automatic.disconnect();
+    await manual.disconnect();
   });
 
   it("keeps compacted topics whole under dropConsumed", async () => {
