@@ -109,7 +109,7 @@ export function createConsumer(broker: Broker, config: K.ConsumerConfig): K.Cons
         if (run?.eachBatchAutoResolve ?? true) payload.resolveOffset(last);
         // As kafkajs with autoCommit (its default): what the batch resolved is committed after it, so
         // a reader that never commits by hand does not hold every record it read (dropConsumed).
-        if ((run?.autoCommit ?? true) && resolved && assignment === generation)
+        if ((run?.autoCommit ?? true) && resolved && !payload.isStale())
           broker.commit(groupId, topic, [{ partition, offset: `${owned.next}` }]);
         ended(messages.length);
       } catch (error) {

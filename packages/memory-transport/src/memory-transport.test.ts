@@ -128,17 +128,14 @@ describe("createInMemoryTransport", () => {
 
   it("commits what a batch resolved when autoCommit is on (kafkajs' default), and only then", async () => {
     const kafka = createInMemoryTransport({ dropConsumed: true, defaultPartitions: 1 });
-    const reader = (groupId: string, autoCommit?: boolean) => {
+    const reader = async (groupId: string, autoCommit?: boolean) => {
       const consumer = kafka.consumer({ groupId });
-      return consumer
-        .subscribe({ topics: ["events"], fromBeginning: true })
-        .then(() =>
-          consumer.run({
-            ...(autoCommit === undefined ? {} : { autoCommit }),
-            eachBatch: async () => undefined,
-          }),
-        )
-        .then(() => consumer);
+      await consumer.subscribe({ topics: ["events"], fromBeginning: true });
+      await consumer.run({
+        ...(autoCommit === undefined ? {} : { autoCommit }),
+        eachBatch: async () => undefined,
+      });
+      return consumer;
     };
     const [automatic, manual] = [await reader("automatic"), await reader("manual", false)];
     await kafka.producer().send({
