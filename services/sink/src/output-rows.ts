@@ -7,10 +7,10 @@ import type {
   StageChangeRecord,
   SuppressedRecord,
 } from "@cx/stage-records";
+import { isoTime as iso } from "./iso-time";
 
 /** Rows of the tables for the enricher's and offer service's topics (migration 0003, holdout: 0008). */
 
-const iso = (at: number) => new Date(at).toISOString();
 export interface RowSource {
   /** The Kafka cluster id: offsets are only comparable within one cluster. */
   readonly cluster: string;

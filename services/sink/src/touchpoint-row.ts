@@ -1,4 +1,5 @@
 import { noIdentifiers, type Touchpoint } from "@cx/contracts";
+import { isoTime } from "./iso-time";
 
 /** One row of the touchpoints table, in the shape ClickHouse's JSONEachRow expects. */
 export interface TouchpointRow {
@@ -52,8 +53,8 @@ export function touchpointRow(
   const ids = touchpoint.type === "erasure_request" ? noIdentifiers : touchpoint.identifiers;
   return {
     event_id: touchpoint.eventId,
-    occurred_at: new Date(touchpoint.occurredAt).toISOString(),
-    received_at: new Date(touchpoint.receivedAt).toISOString(),
+    occurred_at: isoTime(touchpoint.occurredAt),
+    received_at: isoTime(touchpoint.receivedAt),
     ingested_at: ingestedAt,
     channel: touchpoint.channel,
     type: touchpoint.type,
