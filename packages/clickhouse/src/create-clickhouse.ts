@@ -111,6 +111,16 @@ function valuesOf(row: object, columns: readonly string[]): unknown[] {
     : columns.map((column) => (row as Record<string, unknown>)[column]);
 }
 
+/** Rows of one shape as `JSONCompactEachRow` text, the bytes the embedded engine is handed. */
+export function jsonCompactLines(rows: readonly object[]): {
+  columns: [string, ...string[]];
+  values: Buffer;
+} {
+  const columns = columnsOf(rows);
+  const lines = rows.map((row) => JSON.stringify(valuesOf(row, columns)));
+  return { columns, values: Buffer.from(lines.join("\n")) };
+}
+
 /**
  * The embedded engine is handed the encoded rows as bytes, which its parser reads on several
  * threads: through the client's connection the rows are spliced into the statement's text and
@@ -119,13 +129,12 @@ function valuesOf(row: object, columns: readonly string[]): unknown[] {
  */
 async function insertIntoEngine(engine: ChdbExtension, { table, rows, token }: RowsInsert): Promise<void> {
   if (rows.length === 0) return;
-  const columns = columnsOf(rows);
-  const lines = rows.map((row) => JSON.stringify(valuesOf(row, columns)));
+  const { columns, values } = jsonCompactLines(rows);
   try {
     await engine.rawInsert({
       table,
       columns,
-      values: Buffer.from(lines.join("\n")),
+      values,
       format: "JSONCompactEachRow",
       settings: {
         date_time_input_format: dateTimeInputFormat,
