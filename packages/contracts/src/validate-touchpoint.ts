@@ -1,5 +1,5 @@
+import { z } from "zod";
 import { type Touchpoint, touchpointSchema } from "./touchpoint";
-import { zodAcceptor } from "./zod-acceptor";
 
 export interface ValidationIssue {
   /** Dotted path of the offending field, e.g. "amount.currency"; "" for the whole record. */
@@ -15,11 +15,19 @@ export type TouchpointValidation =
 export const maxFutureSkewMs = 24 * 60 * 60 * 1000;
 
 /**
+ * The schema compiled by zod into one generated function with the same results and issues (zod's
+ * `z.compile`; a value it refuses is parsed again by the runtime for the issues). Every stage that
+ * reads touchpoints checks each one: 1.3–1.4 µs a touchpoint instead of 6.2 on this machine
+ * (`npx tsx bench/validate-cpu.ts`).
+ */
+export const compiledTouchpointSchema = z.compile(touchpointSchema);
+
+/**
  * Every rule a canonical touchpoint must pass, wherever it enters (the gateway, a direct Kafka
  * producer read by the sink): structure and ranges from the zod schema, then the time rules.
  */
 export function checkTouchpoint(input: unknown, now: number = Date.now()): TouchpointValidation {
-  const parsed = touchpointSchema.safeParse(input);
+  const parsed = compiledTouchpointSchema.safeParse(input);
   if (!parsed.success) {
     return {
       ok: false,
@@ -30,11 +38,6 @@ export function checkTouchpoint(input: unknown, now: number = Date.now()): Touch
     };
   }
   const touchpoint = parsed.data;
-  const issues = timeIssues(touchpoint, now);
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, touchpoint };
-}
-
-function timeIssues(touchpoint: Touchpoint, now: number): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   if (touchpoint.occurredAt > now + maxFutureSkewMs) {
     issues.push({ path: "occurredAt", message: "is more than a day in the future" });
@@ -42,7 +45,7 @@ function timeIssues(touchpoint: Touchpoint, now: number): ValidationIssue[] {
   if (touchpoint.receivedAt + maxFutureSkewMs < touchpoint.occurredAt) {
     issues.push({ path: "receivedAt", message: "is before occurredAt" });
   }
-  return issues;
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, touchpoint };
 }
 
 /** "path: message; path: message" — the reason a dead letter carries. */
@@ -50,12 +53,8 @@ export function describeIssues(issues: readonly ValidationIssue[]): string {
   return issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join("; ");
 }
 
-/** Every stage reading touchpoints asks this of each one: most are valid, and say so fast. */
-const certainlyValidShape = zodAcceptor(touchpointSchema);
-
 /** The reason a touchpoint is unusable, or undefined when it is fine. */
 export function validateTouchpoint(input: unknown, now: number = Date.now()): string | undefined {
-  if (certainlyValidShape(input) && timeIssues(input as Touchpoint, now).length === 0) return undefined;
   const result = checkTouchpoint(input, now);
   return result.ok ? undefined : describeIssues(result.issues);
 }
