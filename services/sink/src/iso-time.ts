@@ -25,7 +25,12 @@ export function isoTime(ms: number): string {
   }
   const inDay = ms - day * dayMs;
   const seconds = Math.floor(inDay / 1000);
-  return `${prefix}${twoDigits[Math.floor(seconds / 3600)]}:${twoDigits[Math.floor(seconds / 60) % 60]}:${
+  const text = `${prefix}${twoDigits[Math.floor(seconds / 3600)]}:${twoDigits[Math.floor(seconds / 60) % 60]}:${
     twoDigits[seconds % 60]
   }.${threeDigits[inDay % 1000]}Z`;
+  // A string joined from pieces stays a tree of them until read (264 bytes against 47 measured
+  // here), and rows wait for their insert in hundreds of thousands; reading one character makes V8
+  // store it flat.
+  text.charCodeAt(0);
+  return text;
 }
