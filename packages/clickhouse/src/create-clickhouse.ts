@@ -102,13 +102,14 @@ function columnsOf(rows: readonly object[]): [string, ...string[]] {
  */
 function valuesOf(row: object, columns: readonly string[]): unknown[] {
   let index = 0;
-  for (const key in row)
-    if (key !== columns[index++]) return columns.map((column) => (row as Record<string, unknown>)[column]);
-  const values = index === columns.length ? Object.values(row) : [];
+  for (const key in row) if (key !== columns[index++]) return valuesByName(row, columns);
   // Equal lengths: every key walked was the row's own (a prototype's keys come after its own).
-  return values.length === columns.length
-    ? values
-    : columns.map((column) => (row as Record<string, unknown>)[column]);
+  const values = Object.values(row);
+  return index === columns.length && values.length === columns.length ? values : valuesByName(row, columns);
+}
+
+function valuesByName(row: object, columns: readonly string[]): unknown[] {
+  return columns.map((column) => (row as Record<string, unknown>)[column]);
 }
 
 /** Rows of one shape as `JSONCompactEachRow` text, the bytes the embedded engine is handed. */
