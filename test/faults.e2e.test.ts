@@ -522,11 +522,24 @@ describe("fault injection on a private broker, with the services as processes", 
     const services = pipelineServices(variables, "sigterm");
     for (const service of Object.values(services)) service.start();
     const exits: Exit[] = [];
+    const began = Date.now();
+    // Printed as it happens: a run that hits the test's timeout still shows how far it came.
+    const note = (what: string) =>
+      console.info(`sigterm ${((Date.now() - began) / 1000).toFixed(1)}s ${what} (logs in ${dir})`);
+    const stop = async (name: ServiceName) => {
+      await services[name].begun().then(
+        () => note(`${name} begun; SIGTERM`),
+        (error: Error) => note(`${error.message}; SIGTERM`),
+      );
+      const exit = await services[name].kill("SIGTERM");
+      note(`${name} exited (code ${exit.code}, signal ${exit.signal})`);
+      exits.push(exit);
+    };
     // A stop at any moment from the service's first line (before it, no program holds a signal).
     const stopAndRestart = async (name: ServiceName) => {
-      await services[name].begun();
-      exits.push(await services[name].kill("SIGTERM"));
+      await stop(name);
       services[name].start();
+      note(`${name} restarted`);
     };
     try {
       await Promise.all([
@@ -538,19 +551,18 @@ describe("fault injection on a private broker, with the services as processes", 
           }
         })(),
       ]);
+      note("stream sent");
       await waitForGroups(kafka, pipelineGroups(variables), 240_000);
+      note("every group caught up");
     } finally {
-      for (const name of ["enricher", "offers", "sink"] as const) {
-        await services[name].begun().catch(() => undefined);
-        exits.push(await services[name].kill("SIGTERM"));
-      }
+      for (const name of ["enricher", "offers", "sink"] as const) await stop(name);
     }
     expect(Object.values(services).flatMap((service) => service.unexpectedExits)).toEqual([]);
     // Mid-stream and at the end: every stop finished or handed back its work and exited 0.
     expect(exits).toEqual(Array.from({ length: 6 }, () => ({ code: 0, signal: null })));
 
     await expectEachTouchpointOnce({ variables, env, kafka, stream });
-  }, 420_000);
+  }, 600_000);
 
   it("recovers by itself from a broker paused for 30 s and for 120 s under a steady stream: not ready meanwhile, then ready, nothing lost or repeated", async () => {
     const { variables, env, kafka, codec } = await openPipeline("pause");

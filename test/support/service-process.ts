@@ -84,11 +84,27 @@ export class ServiceProcess {
     }
   }
 
-  /** Sends `signal` and resolves with how the process ended. */
-  async kill(signal: NodeJS.Signals): Promise<Exit> {
+  /**
+   * Sends `signal` and resolves with how the process ended. A process still there `graceMs` later
+   * is killed (SIGKILL) and named in `unexpectedExits`: a stop that hangs fails the test with its
+   * name instead of running into the test's timeout without a word.
+   */
+  async kill(signal: NodeJS.Signals, graceMs = 120_000): Promise<Exit> {
     if (!this.running) return this.exit;
     this.killing = true;
-    this.child?.kill(signal);
+    const child = this.child;
+    child?.kill(signal);
+    const graceOver = new AbortController();
+    const outcome = await Promise.race([
+      this.exit,
+      sleep(graceMs, undefined, { signal: graceOver.signal }).catch(() => undefined),
+    ]);
+    graceOver.abort();
+    if (outcome) return outcome;
+    this.unexpectedExits.push(
+      `${this.name} (start ${this.starts}) did not exit within ${graceMs} ms of ${signal}; killed`,
+    );
+    child?.kill("SIGKILL");
     return this.exit;
   }
 }
