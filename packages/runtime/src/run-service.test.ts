@@ -11,7 +11,7 @@ function runFlaky(env: Record<string, string>) {
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const lines: { msg: string; attempt?: number }[] = [];
+  const lines: { msg: string; attempt?: number; phase?: string }[] = [];
   let buffered = "";
   child.stdout.on("data", (chunk: Buffer) => {
     buffered += chunk.toString();
@@ -50,4 +50,34 @@ describe("runService with retryStart", () => {
       1,
     );
   });
+
+  it("ends a start's back-off at once when asked to stop, and exits 0", async () => {
+    const flaky = runFlaky({ FAIL_TIMES: "1000" });
+    // The third try waits 4 s before the next; the stop must not wait that out.
+    await waitFor(
+      async () => flaky.lines.filter((line) => line.msg === "could not start; trying again").length,
+      (failed) => failed >= 3,
+      { timeoutMs: 60_000, what: "three failed tries" },
+    );
+    const signalledAt = Date.now();
+    flaky.child.kill("SIGTERM");
+    expect(await flaky.exit).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(3_000);
+    expect(flaky.lines.some((line) => line.msg === "start did not finish before the requested stop")).toBe(
+      true,
+    );
+  });
+
+  it("exits 1 when a start that never settles outlasts the shutdown bound after SIGTERM", async () => {
+    const hung = runFlaky({ START_HANGS: "1" });
+    await waitFor(
+      async () => hung.lines.some((line) => line.msg === "connecting"),
+      (connecting) => connecting,
+      { timeoutMs: 60_000, what: "the service began to start" },
+    );
+    hung.child.kill("SIGTERM");
+    expect(await hung.exit).toBe(1);
+    const timedOut = hung.lines.find((line) => line.msg === "shutdown timed out");
+    expect(timedOut?.phase).toBe("starting");
+  }, 60_000);
 });

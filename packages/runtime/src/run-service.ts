@@ -38,7 +38,8 @@ const shutdownTimeoutMs = 30_000;
 /**
  * The one place a process is wired to its environment: it starts the service, stops it on
  * SIGTERM/SIGINT (also one that came while it loaded or started: see holdStopSignals; it ends in a
- * clean stop and exit 0 once the start has settled), and turns a bad configuration into a message
+ * clean stop and exit 0 once the start has settled, or exit 1 if start and stop together take
+ * longer than the shutdown bound), and turns a bad configuration into a message
  * naming the variable and exit code 2. With `metricsPort` it also serves the operations endpoints
  * from before the start (live at once, ready once started and every consumer and producer says
  * so) until the process ends.
@@ -55,17 +56,24 @@ export async function runService(
   let operations: OperationsServer | undefined;
   let stopping = false;
   let signalled: string | undefined;
+  const stopRequested = new AbortController();
+
+  // One bound from the first stop request to the exit, a start still settling included: a start
+  // that hangs (a connect that never answers) must not keep a stopped process alive.
+  let shutdownBound: NodeJS.Timeout | undefined;
+  const boundShutdown = () => {
+    shutdownBound ??= setTimeout(() => {
+      logger.error({ timeoutMs: shutdownTimeoutMs, phase }, "shutdown timed out");
+      process.exit(1);
+    }, shutdownTimeoutMs).unref();
+  };
 
   const stop = async (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     phase = "stopping";
     logger.info({ reason }, "stopping");
-    const timer = setTimeout(() => {
-      logger.error({ timeoutMs: shutdownTimeoutMs }, "shutdown timed out");
-      process.exit(1);
-    }, shutdownTimeoutMs);
-    timer.unref();
+    boundShutdown();
     try {
       await service?.stop();
       await operations?.close();
@@ -78,8 +86,10 @@ export async function runService(
   };
   onStopSignal((signal) => {
     // During the start, the stop waits for it to settle (stopping a half-made service loses track).
-    if (phase === "starting") {
+    if (phase?.startsWith("starting")) {
       signalled ??= signal;
+      stopRequested.abort();
+      boundShutdown();
       logger.info({ signal }, "stop requested while starting; stopping once started");
       return;
     }
@@ -107,7 +117,7 @@ export async function runService(
           (problem) => {
             phase = `starting (${problem})`;
           },
-          () => signalled !== undefined,
+          stopRequested.signal,
         )
       : await start(logger);
   } catch (error) {
@@ -144,7 +154,7 @@ async function startWithRetries(
   start: (logger: Logger) => Promise<RunningService>,
   logger: Logger,
   report: (problem: string) => void,
-  stopRequested: () => boolean,
+  stopRequested: AbortSignal,
 ): Promise<RunningService> {
   const firstTry = Date.now();
   for (let attempt = 1; ; attempt++) {
@@ -152,12 +162,13 @@ async function startWithRetries(
       return await start(logger);
     } catch (error) {
       const retryInMs = Math.min(1_000 * 2 ** (attempt - 1), 15_000);
-      if (error instanceof ConfigError || stopRequested()) throw error;
+      if (error instanceof ConfigError || stopRequested.aborted) throw error;
       if (Date.now() + retryInMs - firstTry > healthBounds.deadAfterMs) throw error;
       report(`try ${attempt} failed: ${(error as Error)?.message ?? String(error)}`);
       logger.warn({ err: error, attempt, retryInMs }, "could not start; trying again");
-      await sleep(retryInMs);
-      if (stopRequested()) throw error;
+      // A stop asked for during the back-off ends it at once rather than after up to 15 s.
+      await sleep(retryInMs, undefined, { signal: stopRequested }).catch(() => undefined);
+      if (stopRequested.aborted) throw error;
     }
   }
 }
