@@ -55,8 +55,9 @@ export async function runService(
   let service: RunningService | undefined;
   let operations: OperationsServer | undefined;
   let stopping = false;
-  let signalled: string | undefined;
+  // Aborted with the first stop signal that comes while starting (its reason); a later one changes nothing.
   const stopRequested = new AbortController();
+  const signalledWhileStarting = (): string | undefined => stopRequested.signal.reason;
 
   // One bound from the first stop request to the exit, a start still settling included: a start
   // that hangs (a connect that never answers) must not keep a stopped process alive.
@@ -87,8 +88,7 @@ export async function runService(
   onStopSignal((signal) => {
     // During the start, the stop waits for it to settle (stopping a half-made service loses track).
     if (phase?.startsWith("starting")) {
-      signalled ??= signal;
-      stopRequested.abort();
+      stopRequested.abort(signal);
       boundShutdown();
       logger.info({ signal }, "stop requested while starting; stopping once started");
       return;
@@ -125,6 +125,7 @@ export async function runService(
       logger.fatal({ problems: error.problems }, error.message);
       process.exit(2);
     }
+    const signalled = signalledWhileStarting();
     if (signalled) {
       // Asked to stop anyway: a start cut short by the stop is not a failure.
       logger.warn({ err: error, signal: signalled }, "start did not finish before the requested stop");
@@ -136,6 +137,7 @@ export async function runService(
   }
   phase = undefined;
   logger.info("started");
+  const signalled = signalledWhileStarting();
   if (signalled) return stop(signalled);
 
   if (service.done) {
